@@ -1,0 +1,132 @@
+/**
+ * The small interfaces every connector implements. The engine depends only on these: no driver
+ * type (better-sqlite3, pg, mysql2, csv-parse …) leaks past a connector's folder.
+ *
+ * Values travel through the pipeline in their canonical form (see {@link CanonicalValue}); rows travel
+ * as arrays in column order, in batches ({@link RowBatch}).
+ */
+import type { LogicalType } from './logical-type.ts';
+
+/**
+ * A value in canonical form, the same whatever the connector:
+ * integer → number (bigint beyond 2^53), decimal → string, float → number, text → string,
+ * boolean → boolean, date → `YYYY-MM-DD`, time → `HH:MM:SS[.fff]`, timestamp → `YYYY-MM-DD HH:MM:SS[.fff]`,
+ * timestamptz → ISO 8601 with offset, binary → Buffer, json → JSON text, uuid → string; NULL → null.
+ */
+export type CanonicalValue = string | number | bigint | boolean | Buffer | null;
+
+/** One row, values in column order. */
+export type Row = unknown[];
+
+/** A batch of rows: the unit that moves between phases. */
+export type RowBatch = Row[];
+
+/** A column as a connector sees it. */
+export interface ColumnSchema {
+  name: string;
+  /** The type as declared in the source (e.g. `VARCHAR(40)`, `decimal(12,2)`), for reports. */
+  nativeType: string;
+  /** The portable type this column maps to. */
+  type: LogicalType;
+  nullable: boolean;
+  /** A portable default: a literal (`'x'`, `0`) or one of `CURRENT_TIMESTAMP`, `CURRENT_DATE`; null if none. */
+  defaultValue: string | null;
+}
+
+/** An index other than the primary key. */
+export interface IndexSchema {
+  name: string;
+  columns: string[];
+  unique: boolean;
+}
+
+/** A foreign key from `columns` to `referencedTable(referencedColumns)`. */
+export interface ForeignKeySchema {
+  name: string;
+  columns: string[];
+  referencedTable: string;
+  referencedColumns: string[];
+  onDelete: ReferentialAction;
+  onUpdate: ReferentialAction;
+}
+
+export type ReferentialAction = 'NO ACTION' | 'RESTRICT' | 'CASCADE' | 'SET NULL' | 'SET DEFAULT';
+
+/** A table with everything needed to recreate it elsewhere. */
+export interface TableSchema {
+  name: string;
+  columns: ColumnSchema[];
+  /** Primary key column names, empty if none. */
+  primaryKey: string[];
+  /** Unique constraints and unique indexes are both listed here with `unique: true`. */
+  indexes: IndexSchema[];
+  foreignKeys: ForeignKeySchema[];
+}
+
+/**
+ * How a partition is read: a half-open range `[from, to)` of an integer key, or the whole table.
+ * `from`/`to` are null for an open end.
+ */
+export type PartitionBounds =
+  | { kind: 'whole' }
+  | { kind: 'key-range'; keyColumn: string; from: number | null; to: number | null };
+
+/** What a source knows about a table's size and key span, for planning. */
+export interface TableStatistics {
+  rowCount: number;
+  /** An integer column usable for key-range partitions (the single integer primary key or rowid), if any. */
+  partitionKey: { column: string; min: number; max: number } | null;
+}
+
+/** Reads the schema of a source. */
+export interface Introspector {
+  /** Every table of the source, in no particular order. */
+  listTables(): Promise<TableSchema[]>;
+  /** Row count and key span of one table. */
+  statistics(table: TableSchema): Promise<TableStatistics>;
+}
+
+/** Where rows come from. */
+export interface Source {
+  readonly introspector: Introspector;
+  /**
+   * Streams the rows of one partition in batches of at most `batchSize` rows, columns in the order of
+   * `columns`. Pull-based: the next batch is read only when the consumer asks for it (backpressure).
+   */
+  read(table: TableSchema, columns: string[], bounds: PartitionBounds, batchSize: number): AsyncIterable<RowBatch>;
+  close(): Promise<void>;
+}
+
+/** How a target table is prepared before loading. */
+export type TableMode = 'create' | 'truncate' | 'append' | 'fail-if-exists';
+
+/** What a sink reports after preparing a table. */
+export interface PreparedTable {
+  /** Rows the table held before this run loaded anything (non-zero only in `append` mode). */
+  rowsBefore: number;
+}
+
+/** Writes the rows of one partition. */
+export interface TableWriter {
+  /** Writes one batch durably (e.g. in one transaction) before resolving. */
+  write(batch: RowBatch): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where rows go. */
+export interface Sink {
+  /** True when the table already exists in the target. */
+  tableExists(table: string): Promise<boolean>;
+  /**
+   * Makes the table ready for loading according to `mode`: columns, types, NOT NULL, defaults and the
+   * primary key. Secondary indexes and foreign keys wait for {@link finalizeTable}.
+   */
+  prepareTable(table: TableSchema, mode: TableMode): Promise<PreparedTable>;
+  /** A writer for one partition of a prepared table; several may be open on one table at once. */
+  openWriter(table: TableSchema): Promise<TableWriter>;
+  /** After all partitions of every table are loaded: indexes, unique constraints, foreign keys. */
+  finalizeTable(table: TableSchema): Promise<void>;
+  /** Rows the table holds now, for verification. */
+  countRows(table: string): Promise<number>;
+  close(): Promise<void>;
+}

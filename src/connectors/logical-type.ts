@@ -1,0 +1,89 @@
+/**
+ * Portable column types. Every connector maps its native types to these and back, so any source can
+ * feed any target; a spec's type override is written with these names (e.g. `varchar(255)`, `decimal(12,2)`).
+ */
+
+export type LogicalKind =
+  | 'boolean'
+  | 'integer'
+  | 'bigint'
+  | 'decimal'
+  | 'float'
+  | 'text'
+  | 'date'
+  | 'time'
+  | 'timestamp'
+  | 'timestamptz'
+  | 'binary'
+  | 'json'
+  | 'uuid';
+
+export interface LogicalType {
+  kind: LogicalKind;
+  /** Maximum length in characters for `text` (varchar(n)); undefined means unbounded. */
+  length?: number;
+  /** Total digits for `decimal`. */
+  precision?: number;
+  /** Digits after the point for `decimal`. */
+  scale?: number;
+}
+
+const ALIASES: Record<string, LogicalKind> = {
+  boolean: 'boolean',
+  bool: 'boolean',
+  integer: 'integer',
+  int: 'integer',
+  smallint: 'integer',
+  bigint: 'bigint',
+  decimal: 'decimal',
+  numeric: 'decimal',
+  float: 'float',
+  double: 'float',
+  real: 'float',
+  text: 'text',
+  varchar: 'text',
+  string: 'text',
+  date: 'date',
+  time: 'time',
+  timestamp: 'timestamp',
+  datetime: 'timestamp',
+  timestamptz: 'timestamptz',
+  binary: 'binary',
+  blob: 'binary',
+  bytes: 'binary',
+  json: 'json',
+  uuid: 'uuid',
+};
+
+/** The type names a spec may use, for error messages and the JSON Schema. */
+export const LOGICAL_TYPE_NAMES = Object.keys(ALIASES);
+
+/**
+ * Parses a portable type name such as `varchar(40)` or `decimal(12,2)`.
+ * Returns null when the name is not a portable type.
+ */
+export function parseLogicalType(name: string): LogicalType | null {
+  const match = /^\s*([a-z]+)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$/i.exec(name);
+  if (!match) return null;
+  const kind = ALIASES[match[1]!.toLowerCase()];
+  if (!kind) return null;
+  const first = match[2] === undefined ? undefined : Number(match[2]);
+  const second = match[3] === undefined ? undefined : Number(match[3]);
+  if (kind === 'text') return first === undefined ? { kind } : { kind, length: first };
+  if (kind === 'decimal') {
+    if (first === undefined) return { kind };
+    if (second !== undefined && second > first) return null;
+    return { kind, precision: first, scale: second ?? 0 };
+  }
+  if (first !== undefined) return null;
+  return { kind };
+}
+
+/** The portable name of a type, the inverse of {@link parseLogicalType}. */
+export function formatLogicalType(type: LogicalType): string {
+  if (type.kind === 'text') return type.length === undefined ? 'text' : `varchar(${type.length})`;
+  if (type.kind === 'decimal' && type.precision !== undefined) {
+    return `decimal(${type.precision},${type.scale ?? 0})`;
+  }
+  return type.kind;
+}

@@ -1,0 +1,177 @@
+/**
+ * The migration spec, defined once with TypeBox. The same definition gives the TypeScript types, the
+ * runtime validation (Ajv, see validate-spec.ts) and the JSON Schema for editors (`jivs schema`).
+ */
+import Type from 'typebox';
+
+const strict = { additionalProperties: false } as const;
+
+const FilePath = Type.String({ minLength: 1, description: 'A file or directory path; may use ${ENV:NAME}.' });
+
+export const SqliteEndpointSchema = Type.Object(
+  {
+    type: Type.Literal('sqlite'),
+    path: Type.String({ minLength: 1, description: 'Path of the SQLite database file; may use ${ENV:NAME}.' }),
+  },
+  { ...strict, description: 'An embedded SQLite database file.' },
+);
+
+export const CsvEndpointSchema = Type.Object(
+  {
+    type: Type.Literal('csv'),
+    path: FilePath,
+    header: Type.Optional(Type.Boolean({ default: true, description: 'The first line holds column names.' })),
+    delimiter: Type.Optional(Type.String({ minLength: 1, maxLength: 1, default: ',' })),
+    quote: Type.Optional(Type.String({ minLength: 1, maxLength: 1, default: '"' })),
+    encoding: Type.Optional(
+      Type.String({ minLength: 1, default: 'utf8', description: 'Any encoding iconv-lite knows, e.g. latin1.' }),
+    ),
+    nullValue: Type.Optional(
+      Type.String({
+        default: '',
+        description: 'An unquoted field equal to this is NULL; a quoted empty field stays an empty string.',
+      }),
+    ),
+    columns: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description: 'Column names: the expected header (checked), or the names when header is false.',
+      }),
+    ),
+  },
+  { ...strict, description: 'CSV files: one file is one table (named after the file), or a directory of them.' },
+);
+
+export const JsonlEndpointSchema = Type.Object(
+  {
+    type: Type.Literal('jsonl'),
+    path: FilePath,
+    encoding: Type.Optional(Type.String({ minLength: 1, default: 'utf8' })),
+  },
+  { ...strict, description: 'JSON Lines files: one object per line; one file is one table.' },
+);
+
+const Endpoint = Type.Union([SqliteEndpointSchema, CsvEndpointSchema, JsonlEndpointSchema]);
+
+export const TableModeSchema = Type.Union(
+  [Type.Literal('create'), Type.Literal('truncate'), Type.Literal('append'), Type.Literal('fail-if-exists')],
+  {
+    description:
+      'create: drop and recreate; truncate: empty it (create if missing); append: add rows (create if missing); fail-if-exists: stop before any data moves if it exists.',
+  },
+);
+
+export const ColumnEntrySchema = Type.Object(
+  {
+    rename: Type.Optional(Type.String({ minLength: 1, description: 'Target column name (naming rule not applied).' })),
+    type: Type.Optional(
+      Type.String({ minLength: 1, description: 'Portable target type, e.g. text, varchar(80), decimal(12,2), date.' }),
+    ),
+    skip: Type.Optional(Type.Boolean({ description: 'Leave this column out of the target.' })),
+  },
+  strict,
+);
+
+export const TableEntrySchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'Source table name (exact).' }),
+    target: Type.Optional(Type.String({ minLength: 1, description: 'Target table name (naming rule not applied).' })),
+    mode: Type.Optional(TableModeSchema),
+    columns: Type.Optional(Type.Record(Type.String(), ColumnEntrySchema)),
+  },
+  strict,
+);
+
+export const ErrorPolicySchema = Type.Object(
+  {
+    maxRejects: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Fail the run once more rows than this were rejected.' }),
+    ),
+    maxRejectRate: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description: 'Fail the run once rejected/extracted exceeds this share (checked after 1,000 rows).',
+      }),
+    ),
+  },
+  strict,
+);
+
+export const MigrationSpecSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    version: Type.Literal(1, { description: 'Spec format version.' }),
+    name: Type.Optional(Type.String({ minLength: 1, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' })),
+    source: Endpoint,
+    target: Endpoint,
+    include: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { description: 'Glob patterns of source tables to migrate.' }),
+    ),
+    exclude: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { description: 'Glob patterns of source tables to leave out.' }),
+    ),
+    tables: Type.Optional(
+      Type.Array(TableEntrySchema, {
+        description:
+          'Per-table settings. Without include, exactly these tables are migrated; without either, all tables.',
+      }),
+    ),
+    naming: Type.Optional(
+      Type.Union([Type.Literal('keep'), Type.Literal('snake_case'), Type.Literal('lower')], {
+        default: 'keep',
+        description: 'How target table and column names are derived from source names.',
+      }),
+    ),
+    mode: Type.Optional(TableModeSchema),
+    batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 5000 })),
+    parallelism: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, default: 2 })),
+    partitionRows: Type.Optional(
+      Type.Integer({ minimum: 1000, default: 250000, description: 'Tables larger than this are split.' }),
+    ),
+    errors: Type.Optional(ErrorPolicySchema),
+  },
+  { ...strict, title: 'JiVS Migrate migration spec' },
+);
+
+export type SqliteEndpoint = Type.Static<typeof SqliteEndpointSchema>;
+export type CsvEndpoint = Type.Static<typeof CsvEndpointSchema>;
+export type JsonlEndpoint = Type.Static<typeof JsonlEndpointSchema>;
+export type EndpointSpec = SqliteEndpoint | CsvEndpoint | JsonlEndpoint;
+export type TableEntry = Type.Static<typeof TableEntrySchema>;
+export type ColumnEntry = Type.Static<typeof ColumnEntrySchema>;
+export type RawMigrationSpec = Type.Static<typeof MigrationSpecSchema>;
+
+/** The endpoint types a spec may name, in the order the schema lists them. */
+export const ENDPOINT_TYPES = ['sqlite', 'csv', 'jsonl'] as const;
+
+/** A spec after validation, with every default filled in. */
+export interface MigrationSpec extends RawMigrationSpec {
+  name: string;
+  naming: 'keep' | 'snake_case' | 'lower';
+  mode: Type.Static<typeof TableModeSchema>;
+  batchSize: number;
+  parallelism: number;
+  partitionRows: number;
+  tables: TableEntry[];
+  errors: { maxRejects?: number; maxRejectRate?: number };
+}
+
+/**
+ * The JSON Schema published for editors. Source and target carry a discriminator on `type` so that
+ * validators (and editors) pick the one matching branch instead of reporting every branch's errors.
+ */
+export function migrationSpecJsonSchema(): Record<string, unknown> {
+  const withDiscriminator = (union: typeof Endpoint) => ({
+    type: 'object',
+    required: ['type'],
+    discriminator: { propertyName: 'type' },
+    oneOf: union.anyOf,
+  });
+  const schema = structuredClone(MigrationSpecSchema) as unknown as {
+    properties: Record<string, unknown>;
+  } & Record<string, unknown>;
+  schema.properties.source = { ...withDiscriminator(Endpoint), description: 'Where the data comes from.' };
+  schema.properties.target = { ...withDiscriminator(Endpoint), description: 'Where the data goes.' };
+  return { $schema: 'http://json-schema.org/draft-07/schema#', ...schema };
+}

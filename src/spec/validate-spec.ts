@@ -1,0 +1,188 @@
+/**
+ * Structural validation of a parsed spec against the JSON Schema, with messages that name the spec
+ * path and say what to do. Checks that need the source (tables, columns) happen in planning.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import { InputError, type InputProblem } from '../errors.ts';
+import { LOGICAL_TYPE_NAMES, parseLogicalType } from '../connectors/logical-type.ts';
+import { ENDPOINT_TYPES, migrationSpecJsonSchema, type MigrationSpec, type RawMigrationSpec } from './spec-schema.ts';
+import { joinSpecPath, specPathFromPointer } from './spec-path.ts';
+import { didYouMean } from './suggest.ts';
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false });
+const validateSchema = ajv.compile(migrationSpecJsonSchema());
+
+/** Resolves a JSON Pointer within the schema-validated document to the sub-schema it names, if any. */
+function schemaAt(schemaPath: string): Record<string, unknown> | undefined {
+  let node: unknown = migrationSpecJsonSchema();
+  for (const part of schemaPath.replace(/^#/, '').split('/').filter(Boolean)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[decodeURIComponent(part)];
+  }
+  return node as Record<string, unknown> | undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function valueAt(document: unknown, pointer: string): unknown {
+  let node = document;
+  for (const part of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node;
+}
+
+function problemFromAjv(error: ErrorObject, document: unknown): InputProblem | null {
+  const path = specPathFromPointer(error.instancePath);
+  const got = valueAt(document, error.instancePath);
+  const where = path || 'the spec';
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(error.params.additionalProperty);
+      const parent = schemaAt(error.schemaPath.replace(/\/additionalProperties$/, ''));
+      const allowed = Object.keys((parent?.properties as Record<string, unknown>) ?? {});
+      return {
+        path: joinSpecPath(path, key),
+        message: `unknown key "${key}".${didYouMean(key, allowed)} Allowed keys here: ${allowed.join(', ')}.`,
+      };
+    }
+    case 'required':
+      return {
+        path: joinSpecPath(path, String(error.params.missingProperty)),
+        message: `is required in ${where} but missing; add it.`,
+      };
+    case 'type':
+      return { path: where, message: `must be ${article(String(error.params.type))}, got ${describe(got)}.` };
+    case 'const':
+      return { path: where, message: `must be ${JSON.stringify(error.params.allowedValue)}, got ${describe(got)}.` };
+    case 'anyOf': {
+      const branches = schemaAt(error.schemaPath) as unknown as { const?: unknown }[] | undefined;
+      const options = branches?.map((o) => o.const).filter((c) => c !== undefined);
+      if (!options?.length) return { path: where, message: `has an invalid value (${describe(got)}).` };
+      const hint = typeof got === 'string' ? didYouMean(got, options.map(String)) : '';
+      return {
+        path: where,
+        message: `must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${describe(got)}.${hint}`,
+      };
+    }
+    case 'discriminator': {
+      const tag = String(error.params.tag);
+      if (error.params.error === 'tag') {
+        return { path: joinSpecPath(path, tag), message: 'is required: say which kind of endpoint this is.' };
+      }
+      const types: readonly string[] = ENDPOINT_TYPES;
+      const value = (got as Record<string, unknown> | undefined)?.[tag];
+      return {
+        path: joinSpecPath(path, tag),
+        message: `must be one of ${types.join(', ')}, got ${describe(value)}.${typeof value === 'string' ? didYouMean(value, types) : ''}`,
+      };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { path: where, message: `must be ${error.params.comparison} ${error.params.limit}, got ${describe(got)}.` };
+    case 'minLength':
+      return { path: where, message: `must not be empty.` };
+    case 'maxLength':
+      return { path: where, message: `must be at most ${error.params.limit} character(s), got ${describe(got)}.` };
+    case 'minItems':
+      return { path: where, message: `must list at least ${error.params.limit} item(s).` };
+    case 'pattern':
+      return {
+        path: where,
+        message: `must start with a letter or digit and use only letters, digits, "_", "." and "-"; got ${describe(got)}.`,
+      };
+    case 'oneOf':
+    case 'if':
+      return null; // the branch errors say more
+    default:
+      return { path: where, message: error.message ?? 'is invalid.' };
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** Checks that need more than the schema but not the source: type names, duplicate entries. */
+function semanticProblems(spec: RawMigrationSpec): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const seen = new Map<string, number>();
+  (spec.tables ?? []).forEach((table, index) => {
+    const path = `tables[${index}]`;
+    const earlier = seen.get(table.name);
+    if (earlier !== undefined) {
+      problems.push({
+        path: `${path}.name`,
+        message: `table "${table.name}" is already configured at tables[${earlier}]; merge the two entries.`,
+      });
+    }
+    seen.set(table.name, index);
+    for (const [column, entry] of Object.entries(table.columns ?? {})) {
+      if (entry.type !== undefined && parseLogicalType(entry.type) === null) {
+        problems.push({
+          path: `${path}.columns.${column}.type`,
+          message: `"${entry.type}" is not a portable type.${didYouMean(entry.type.replace(/\(.*$/, ''), LOGICAL_TYPE_NAMES)} Use one of: ${LOGICAL_TYPE_NAMES.join(', ')} (with (n) for varchar, (p,s) for decimal).`,
+        });
+      }
+      if (entry.skip && (entry.rename !== undefined || entry.type !== undefined)) {
+        problems.push({
+          path: `${path}.columns.${column}`,
+          message: 'a skipped column cannot also be renamed or retyped; remove "skip" or the other keys.',
+        });
+      }
+    }
+  });
+  if (!spec.include && spec.exclude && spec.tables?.length) {
+    problems.push({
+      path: 'exclude',
+      message: 'exclude needs include (or no tables list): with only a tables list, list just the tables you want.',
+    });
+  }
+  return problems;
+}
+
+/**
+ * Validates a parsed document and returns it with defaults filled in.
+ * @throws InputError listing every problem found.
+ */
+export function validateSpec(document: unknown): MigrationSpec {
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    throw new InputError([
+      { path: '', message: `the spec must be a mapping of keys (version, source, target, …), got ${describe(document)}.` },
+    ]);
+  }
+  const copy = structuredClone(document) as Record<string, unknown>;
+  if (!validateSchema(copy)) {
+    const errors = validateSchema.errors ?? [];
+    // An anyOf of literals is reported once, as "must be one of …", not once per branch.
+    const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath);
+    const problems = errors
+      .filter((e) => !(e.schemaPath.includes('/anyOf/') && anyOfPaths.includes(e.instancePath)))
+      .map((e) => problemFromAjv(e, copy))
+      .filter((p): p is InputProblem => p !== null);
+    const unique = [...new Map(problems.map((p) => [`${p.path}|${p.message}`, p])).values()];
+    throw new InputError(unique);
+  }
+  const raw = copy as unknown as RawMigrationSpec;
+  const problems = semanticProblems(raw);
+  if (problems.length) throw new InputError(problems);
+  return {
+    ...raw,
+    name: raw.name ?? 'migration',
+    naming: raw.naming ?? 'keep',
+    mode: raw.mode ?? 'create',
+    batchSize: raw.batchSize ?? 5000,
+    parallelism: raw.parallelism ?? 2,
+    partitionRows: raw.partitionRows ?? 250000,
+    tables: raw.tables ?? [],
+    errors: raw.errors ?? {},
+  };
+}
