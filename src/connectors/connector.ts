@@ -68,8 +68,7 @@ export interface TableSchema {
  * `from`/`to` are null for an open end.
  */
 export type PartitionBounds =
-  | { kind: 'whole' }
-  | { kind: 'key-range'; keyColumn: string; from: number | null; to: number | null };
+  { kind: 'whole' } | { kind: 'key-range'; keyColumn: string; from: number | null; to: number | null };
 
 /** What a source knows about a table's size and key span, for planning. */
 export interface TableStatistics {
@@ -93,7 +92,12 @@ export interface Source {
    * Streams the rows of one partition in batches of at most `batchSize` rows, columns in the order of
    * `columns`. Pull-based: the next batch is read only when the consumer asks for it (backpressure).
    */
-  read(table: TableSchema, columns: string[], bounds: PartitionBounds, batchSize: number): AsyncIterable<RowBatch>;
+  read(
+    table: TableSchema,
+    columns: string[],
+    bounds: PartitionBounds,
+    batchSize: number,
+  ): AsyncIterable<RowBatch>;
   close(): Promise<void>;
 }
 
@@ -126,6 +130,11 @@ export interface Sink {
   openWriter(table: TableSchema): Promise<TableWriter>;
   /** After all partitions of every table are loaded: indexes, unique constraints, foreign keys. */
   finalizeTable(table: TableSchema): Promise<void>;
+  /**
+   * Rows that reference a missing parent row, for targets that cannot enforce foreign keys during a
+   * bulk load (reported by Verification). Optional: sinks without foreign keys leave it out.
+   */
+  foreignKeyViolations?(table: TableSchema): Promise<number>;
   /** Rows the table holds now, for verification. */
   countRows(table: string): Promise<number>;
   close(): Promise<void>;

@@ -7,7 +7,11 @@ import { InputError, type InputProblem } from '../errors.ts';
 const REFERENCE = /\$\{ENV:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** Replaces every `${ENV:NAME}` in `text`; `path` names the spec location for the error. */
-export function resolveEnvReferences(text: string, path: string, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveEnvReferences(
+  text: string,
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const missing: string[] = [];
   const resolved = text.replace(REFERENCE, (_whole, name: string) => {
     const value = env[name];

@@ -1,7 +1,7 @@
 /** Reads a spec file (YAML, or JSON which is YAML too), reporting syntax errors with line and column. */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseDocument, type YAMLParseError } from 'yaml';
 import { InputError } from '../errors.ts';
 import type { MigrationSpec } from './spec-schema.ts';
 import { validateSpec } from './validate-spec.ts';
@@ -13,18 +13,54 @@ export interface LoadedSpec {
   baseDir: string;
 }
 
+/** What to tell the user about a parse error, in their terms rather than the parser's. */
+function syntaxMessage(error: YAMLParseError, text: string, syntax: string): string {
+  switch (error.code) {
+    case 'DUPLICATE_KEY': {
+      const key = /^["']?([^"':\n]+?)["']?\s*:/.exec(text.slice(error.pos[0]))?.[1];
+      return `the key ${key ? `"${key}" ` : ''}appears twice in the same mapping; keep only one of them.`;
+    }
+    case 'MULTIPLE_DOCS':
+      return 'the file holds more than one YAML document (a second "---"); keep one spec per file.';
+    case 'TAB_AS_INDENT':
+      return 'tabs are not allowed as indentation; indent with spaces.';
+    default:
+      return `${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '.')} Fix the ${syntax} syntax there.`;
+  }
+}
+
 /** Parses spec text; `file` only names the source in messages. */
 export function parseSpecText(text: string, file: string): MigrationSpec {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length) {
+    const syntax = file.endsWith('.json') ? 'JSON' : 'YAML';
     throw new InputError(
       document.errors.map((e) => ({
         path: e.linePos ? `${file}:${e.linePos[0].line}:${e.linePos[0].col}` : file,
-        message: `${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '.')} Fix the ${file.endsWith('.json') ? 'JSON' : 'YAML'} syntax there.`,
+        message: syntaxMessage(e, text, syntax),
       })),
     );
   }
-  return validateSpec(document.toJS());
+  if (document.contents === null) {
+    throw new InputError([
+      {
+        path: file,
+        message:
+          'spec file is empty (or holds only comments); write a spec with version, source and target (run `jivs demo` to get an example spec).',
+      },
+    ]);
+  }
+  let data: unknown;
+  try {
+    data = document.toJS();
+  } catch (error) {
+    // Unresolved aliases and alias bombs surface only when the document is turned into data.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new InputError([
+      { path: file, message: `${error.message}. Fix the YAML anchors (&name) and aliases (*name).` },
+    ]);
+  }
+  return validateSpec(data);
 }
 
 /** Reads and validates a spec file. */

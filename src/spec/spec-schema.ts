@@ -11,7 +11,10 @@ const FilePath = Type.String({ minLength: 1, description: 'A file or directory p
 export const SqliteEndpointSchema = Type.Object(
   {
     type: Type.Literal('sqlite'),
-    path: Type.String({ minLength: 1, description: 'Path of the SQLite database file; may use ${ENV:NAME}.' }),
+    path: Type.String({
+      minLength: 1,
+      description: 'Path of the SQLite database file; may use ${ENV:NAME}.',
+    }),
   },
   { ...strict, description: 'An embedded SQLite database file.' },
 );
@@ -24,7 +27,11 @@ export const CsvEndpointSchema = Type.Object(
     delimiter: Type.Optional(Type.String({ minLength: 1, maxLength: 1, default: ',' })),
     quote: Type.Optional(Type.String({ minLength: 1, maxLength: 1, default: '"' })),
     encoding: Type.Optional(
-      Type.String({ minLength: 1, default: 'utf8', description: 'Any encoding iconv-lite knows, e.g. latin1.' }),
+      Type.String({
+        minLength: 1,
+        default: 'utf8',
+        description: 'Any encoding iconv-lite knows, e.g. latin1.',
+      }),
     ),
     nullValue: Type.Optional(
       Type.String({
@@ -39,7 +46,10 @@ export const CsvEndpointSchema = Type.Object(
       }),
     ),
   },
-  { ...strict, description: 'CSV files: one file is one table (named after the file), or a directory of them.' },
+  {
+    ...strict,
+    description: 'CSV files: one file is one table (named after the file), or a directory of them.',
+  },
 );
 
 export const JsonlEndpointSchema = Type.Object(
@@ -63,9 +73,14 @@ export const TableModeSchema = Type.Union(
 
 export const ColumnEntrySchema = Type.Object(
   {
-    rename: Type.Optional(Type.String({ minLength: 1, description: 'Target column name (naming rule not applied).' })),
+    rename: Type.Optional(
+      Type.String({ minLength: 1, description: 'Target column name (naming rule not applied).' }),
+    ),
     type: Type.Optional(
-      Type.String({ minLength: 1, description: 'Portable target type, e.g. text, varchar(80), decimal(12,2), date.' }),
+      Type.String({
+        minLength: 1,
+        description: 'Portable target type, e.g. text, varchar(80), decimal(12,2), date.',
+      }),
     ),
     skip: Type.Optional(Type.Boolean({ description: 'Leave this column out of the target.' })),
   },
@@ -75,7 +90,9 @@ export const ColumnEntrySchema = Type.Object(
 export const TableEntrySchema = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Source table name (exact).' }),
-    target: Type.Optional(Type.String({ minLength: 1, description: 'Target table name (naming rule not applied).' })),
+    target: Type.Optional(
+      Type.String({ minLength: 1, description: 'Target table name (naming rule not applied).' }),
+    ),
     mode: Type.Optional(TableModeSchema),
     columns: Type.Optional(Type.Record(Type.String(), ColumnEntrySchema)),
   },
@@ -106,10 +123,14 @@ export const MigrationSpecSchema = Type.Object(
     source: Endpoint,
     target: Endpoint,
     include: Type.Optional(
-      Type.Array(Type.String({ minLength: 1 }), { description: 'Glob patterns of source tables to migrate.' }),
+      Type.Array(Type.String({ minLength: 1 }), {
+        description: 'Glob patterns of source tables to migrate.',
+      }),
     ),
     exclude: Type.Optional(
-      Type.Array(Type.String({ minLength: 1 }), { description: 'Glob patterns of source tables to leave out.' }),
+      Type.Array(Type.String({ minLength: 1 }), {
+        description: 'Glob patterns of source tables to leave out.',
+      }),
     ),
     tables: Type.Optional(
       Type.Array(TableEntrySchema, {

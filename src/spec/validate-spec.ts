@@ -5,8 +5,13 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { InputError, type InputProblem } from '../errors.ts';
 import { LOGICAL_TYPE_NAMES, parseLogicalType } from '../connectors/logical-type.ts';
-import { ENDPOINT_TYPES, migrationSpecJsonSchema, type MigrationSpec, type RawMigrationSpec } from './spec-schema.ts';
-import { joinSpecPath, specPathFromPointer } from './spec-path.ts';
+import {
+  ENDPOINT_TYPES,
+  migrationSpecJsonSchema,
+  type MigrationSpec,
+  type RawMigrationSpec,
+} from './spec-schema.ts';
+import { specPathFromPointer } from './spec-path.ts';
 import { didYouMean } from './suggest.ts';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false });
@@ -29,6 +34,34 @@ function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
+/** The spec path of `keys` below `pointer`, quoting keys that are not plain names (`columns["first name"]`). */
+function pathBelow(pointer: string, ...keys: (string | number)[]): string {
+  const escaped = keys.map((key) => `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`);
+  return specPathFromPointer(pointer + escaped.join(''));
+}
+
+/** How a JSON Schema type reads in YAML terms. */
+function typeName(type: string): string {
+  if (type === 'object') return 'a mapping';
+  if (type === 'array') return 'a list';
+  if (type === 'boolean') return 'a boolean (true or false)';
+  return article(type);
+}
+
+/** Extra advice for a few mistakes that are common enough to recognise. */
+function hintFor(path: string, keyword: string, got: unknown): string {
+  if (/^tables(\[\d+\])?$/.test(path) && keyword === 'type') {
+    return ' Write one list entry per table, e.g. "- name: customers".';
+  }
+  if (keyword === 'type' && got === null) {
+    return ' In YAML an empty value, ~ and null/Null/NULL mean null: fill in the value, or quote it ("NULL") if you mean that text.';
+  }
+  if (path.endsWith('.maxRejectRate') && keyword === 'maximum' && typeof got === 'number' && got <= 100) {
+    return ` It is a share between 0 and 1: for ${got}% write ${got / 100}.`;
+  }
+  return '';
+}
+
 function valueAt(document: unknown, pointer: string): unknown {
   let node = document;
   for (const part of pointer.split('/').slice(1)) {
@@ -48,19 +81,25 @@ function problemFromAjv(error: ErrorObject, document: unknown): InputProblem | n
       const parent = schemaAt(error.schemaPath.replace(/\/additionalProperties$/, ''));
       const allowed = Object.keys((parent?.properties as Record<string, unknown>) ?? {});
       return {
-        path: joinSpecPath(path, key),
+        path: pathBelow(error.instancePath, key),
         message: `unknown key "${key}".${didYouMean(key, allowed)} Allowed keys here: ${allowed.join(', ')}.`,
       };
     }
     case 'required':
       return {
-        path: joinSpecPath(path, String(error.params.missingProperty)),
+        path: pathBelow(error.instancePath, String(error.params.missingProperty)),
         message: `is required in ${where} but missing; add it.`,
       };
     case 'type':
-      return { path: where, message: `must be ${article(String(error.params.type))}, got ${describe(got)}.` };
+      return {
+        path: where,
+        message: `must be ${typeName(String(error.params.type))}, got ${describe(got)}.${hintFor(path, 'type', got)}`,
+      };
     case 'const':
-      return { path: where, message: `must be ${JSON.stringify(error.params.allowedValue)}, got ${describe(got)}.` };
+      return {
+        path: where,
+        message: `must be ${JSON.stringify(error.params.allowedValue)}, got ${describe(got)}.`,
+      };
     case 'anyOf': {
       const branches = schemaAt(error.schemaPath) as unknown as { const?: unknown }[] | undefined;
       const options = branches?.map((o) => o.const).filter((c) => c !== undefined);
@@ -73,13 +112,16 @@ function problemFromAjv(error: ErrorObject, document: unknown): InputProblem | n
     }
     case 'discriminator': {
       const tag = String(error.params.tag);
-      if (error.params.error === 'tag') {
-        return { path: joinSpecPath(path, tag), message: 'is required: say which kind of endpoint this is.' };
-      }
       const types: readonly string[] = ENDPOINT_TYPES;
       const value = (got as Record<string, unknown> | undefined)?.[tag];
+      if (value === undefined) {
+        return {
+          path: pathBelow(error.instancePath, tag),
+          message: `is required: say which kind of endpoint this is (one of ${types.join(', ')}).`,
+        };
+      }
       return {
-        path: joinSpecPath(path, tag),
+        path: pathBelow(error.instancePath, tag),
         message: `must be one of ${types.join(', ')}, got ${describe(value)}.${typeof value === 'string' ? didYouMean(value, types) : ''}`,
       };
     }
@@ -87,11 +129,17 @@ function problemFromAjv(error: ErrorObject, document: unknown): InputProblem | n
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { path: where, message: `must be ${error.params.comparison} ${error.params.limit}, got ${describe(got)}.` };
+      return {
+        path: where,
+        message: `must be ${error.params.comparison} ${error.params.limit}, got ${describe(got)}.${hintFor(path, error.keyword, got)}`,
+      };
     case 'minLength':
       return { path: where, message: `must not be empty.` };
     case 'maxLength':
-      return { path: where, message: `must be at most ${error.params.limit} character(s), got ${describe(got)}.` };
+      return {
+        path: where,
+        message: `must be ${error.params.limit === 1 ? 'a single character' : `at most ${error.params.limit} characters`}, got ${describe(got)}.`,
+      };
     case 'minItems':
       return { path: where, message: `must list at least ${error.params.limit} item(s).` };
     case 'pattern':
@@ -116,11 +164,11 @@ function semanticProblems(spec: RawMigrationSpec): InputProblem[] {
   const problems: InputProblem[] = [];
   const seen = new Map<string, number>();
   (spec.tables ?? []).forEach((table, index) => {
-    const path = `tables[${index}]`;
+    const pointer = `/tables/${index}`;
     const earlier = seen.get(table.name);
     if (earlier !== undefined) {
       problems.push({
-        path: `${path}.name`,
+        path: pathBelow(pointer, 'name'),
         message: `table "${table.name}" is already configured at tables[${earlier}]; merge the two entries.`,
       });
     }
@@ -128,13 +176,13 @@ function semanticProblems(spec: RawMigrationSpec): InputProblem[] {
     for (const [column, entry] of Object.entries(table.columns ?? {})) {
       if (entry.type !== undefined && parseLogicalType(entry.type) === null) {
         problems.push({
-          path: `${path}.columns.${column}.type`,
+          path: pathBelow(pointer, 'columns', column, 'type'),
           message: `"${entry.type}" is not a portable type.${didYouMean(entry.type.replace(/\(.*$/, ''), LOGICAL_TYPE_NAMES)} Use one of: ${LOGICAL_TYPE_NAMES.join(', ')} (with (n) for varchar, (p,s) for decimal).`,
         });
       }
       if (entry.skip && (entry.rename !== undefined || entry.type !== undefined)) {
         problems.push({
-          path: `${path}.columns.${column}`,
+          path: pathBelow(pointer, 'columns', column),
           message: 'a skipped column cannot also be renamed or retyped; remove "skip" or the other keys.',
         });
       }
@@ -143,7 +191,8 @@ function semanticProblems(spec: RawMigrationSpec): InputProblem[] {
   if (!spec.include && spec.exclude && spec.tables?.length) {
     problems.push({
       path: 'exclude',
-      message: 'exclude needs include (or no tables list): with only a tables list, list just the tables you want.',
+      message:
+        'has no effect without include: with a tables list, exactly the listed tables are migrated. Remove exclude and the unwanted table entries, or add include patterns for exclude to narrow.',
     });
   }
   return problems;
@@ -156,16 +205,33 @@ function semanticProblems(spec: RawMigrationSpec): InputProblem[] {
 export function validateSpec(document: unknown): MigrationSpec {
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     throw new InputError([
-      { path: '', message: `the spec must be a mapping of keys (version, source, target, …), got ${describe(document)}.` },
+      {
+        path: '',
+        message: `the spec must be a mapping of keys (version, source, target, …), got ${describe(document)}.`,
+      },
     ]);
   }
   const copy = structuredClone(document) as Record<string, unknown>;
   if (!validateSchema(copy)) {
     const errors = validateSchema.errors ?? [];
-    // An anyOf of literals is reported once, as "must be one of …", not once per branch.
-    const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath);
+    // An anyOf of literals is reported once, as "must be one of …", not once per branch; a const
+    // says more than the type error beside it; a missing endpoint type is reported by the discriminator.
+    const pathsWith = (keyword: string) =>
+      errors.filter((e) => e.keyword === keyword).map((e) => e.instancePath);
+    const anyOfPaths = pathsWith('anyOf');
+    const constPaths = pathsWith('const');
+    const discriminatorPaths = pathsWith('discriminator');
     const problems = errors
       .filter((e) => !(e.schemaPath.includes('/anyOf/') && anyOfPaths.includes(e.instancePath)))
+      .filter((e) => !(e.keyword === 'type' && constPaths.includes(e.instancePath)))
+      .filter(
+        (e) =>
+          !(
+            e.keyword === 'required' &&
+            e.params.missingProperty === 'type' &&
+            discriminatorPaths.includes(e.instancePath)
+          ),
+      )
       .map((e) => problemFromAjv(e, copy))
       .filter((p): p is InputProblem => p !== null);
     const unique = [...new Map(problems.map((p) => [`${p.path}|${p.message}`, p])).values()];

@@ -1,0 +1,69 @@
+/** The run report as people read it at the end of `jivs migrate` and in `jivs status <run>`. */
+import { describeCounts } from '../engine/accounting.ts';
+import type { RunReport } from '../engine/report.ts';
+import { formatDuration, formatTable } from './format-table.ts';
+
+export function formatReport(report: RunReport): string {
+  const out: string[] = [];
+  out.push(
+    `Run ${report.runId} (${report.spec.name}): ${report.status.toUpperCase()} in ${formatDuration(report.durationMs)}`,
+  );
+  out.push(`  ${report.source}  →  ${report.target}`);
+  out.push('');
+  out.push('Phases');
+  out.push(
+    formatTable(
+      ['phase', 'wall', 'busy'],
+      report.phases.map((p) => [
+        p.phase,
+        formatDuration(p.durationMs),
+        p.busyMs === null ? '' : formatDuration(p.busyMs),
+      ]),
+    ),
+  );
+  out.push('');
+  out.push('Tables');
+  out.push(
+    formatTable(
+      ['source', 'target', 'parts', 'extracted', 'loaded', 'rejected', 'filtered', 'in target', 'verified'],
+      report.tables.map((t) => [
+        t.source,
+        t.target,
+        t.partitions,
+        t.extracted,
+        t.loaded,
+        t.rejected,
+        t.filtered,
+        t.verification?.targetRows ?? '',
+        t.verification === null ? '-' : t.verification.problems.length ? 'NO' : 'yes',
+      ]),
+    ),
+  );
+  out.push('');
+  out.push(
+    `Accounting: ${describeCounts(report.totals)} (${report.accountingBalanced ? 'balanced' : 'NOT BALANCED'})`,
+  );
+  out.push(
+    `Throughput: ${report.rowsPerSecond.toLocaleString('en-US')} rows/s; peak memory (RSS): ${report.peakRssMb} MiB`,
+  );
+  const reasons = report.tables.filter((t) => t.topRejectReasons.length);
+  if (reasons.length) {
+    out.push('');
+    out.push('Most frequent reject reasons');
+    for (const table of reasons) {
+      for (const r of table.topRejectReasons) out.push(`  ${table.target}.${r.reason}  (${r.rows} rows)`);
+    }
+    out.push(`  All rejected rows, with their values: jivs status ${report.runId} --rejects 50`);
+  }
+  const notes = report.tables.flatMap((t) => t.notes.map((n) => `${t.target}: ${n}`));
+  if (report.warnings.length || notes.length) {
+    out.push('');
+    out.push('Warnings');
+    for (const w of [...report.warnings, ...notes]) out.push(`  ${w}`);
+  }
+  if (report.error) {
+    out.push('');
+    out.push(`Error: ${report.error}`);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+/** The `jivs` command line. Exit codes: 0 success, 1 migration failed, 2 bad input. */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { InputError, formatProblem } from '../errors.ts';
+import { migrationSpecJsonSchema } from '../spec/spec-schema.ts';
+import { printJson, type GlobalOptions } from './cli-context.ts';
+import { demoCommand } from './demo-command.ts';
+import { EXIT_BAD_INPUT, EXIT_MIGRATION_FAILED, EXIT_SUCCESS } from './exit-codes.ts';
+import { migrateSpecFile } from './migrate-command.ts';
+import { planCommand } from './plan-command.ts';
+import { statusCommand } from './status-command.ts';
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number.');
+  return n;
+}
+
+function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('jivs')
+    .description('JiVS Migrate: declarative, streaming, verifiable data migrations')
+    .version('0.1.0')
+    .addOption(new Option('--state <file>', 'control-plane store (default: $JIVS_STATE or .jivs/state.db)'))
+    .showHelpAfterError('(run `jivs --help` for usage)')
+    .exitOverride();
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+
+  program
+    .command('migrate')
+    .description('run the migration a spec describes')
+    .argument('<spec>', 'migration spec (YAML or JSON)')
+    .option('--json', 'print the run report as JSON on stdout, no progress')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (spec: string, options: { json?: boolean; quiet?: boolean }) => {
+      const { code } = await migrateSpecFile(spec, { ...globals(), ...options });
+      setExitCode(code);
+    });
+
+  program
+    .command('plan')
+    .description('dry run: show tables, load order, type mapping and partitions; moves no data')
+    .argument('<spec>', 'migration spec (YAML or JSON)')
+    .option('--json', 'print the plan as JSON')
+    .action((spec: string, options: { json?: boolean }) => planCommand(spec, options));
+
+  program
+    .command('status')
+    .description('list recent runs, or show one run')
+    .argument('[run]', 'run id')
+    .option('--json', 'print as JSON')
+    .option('--rejects <n>', 'also list the first n rejected rows', positiveInteger)
+    .action((run: string | undefined, options: { json?: boolean; rejects?: number }) =>
+      statusCommand(run, { ...globals(), ...options }),
+    );
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of migration specs (for editors: jivs schema > jivs.schema.json)')
+    .action(() => printJson(migrationSpecJsonSchema()));
+
+  program
+    .command('demo')
+    .description('generate a legacy ERP database in SQLite and migrate it into an embedded SQLite target')
+    .option('--rows <n>', 'rows to generate, in total', positiveInteger, 100_000)
+    .option('--dir <dir>', 'where to put the demo files', 'jivs-demo')
+    .option('--seed <n>', 'random seed of the generated data', positiveInteger, 42)
+    .option('--json', 'print the run report as JSON on stdout, no progress')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (options: { rows: number; dir: string; seed: number; json?: boolean; quiet?: boolean }) => {
+      setExitCode(await demoCommand({ ...globals(), ...options }));
+    });
+
+  return program;
+}
+
+/** Runs the CLI with `argv` and returns the exit code (never exits the process itself). */
+export async function runCli(argv: string[]): Promise<number> {
+  let exitCode = EXIT_SUCCESS;
+  const program = buildProgram((code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; every other commander error is a usage error.
+      return error.exitCode === 0 ? EXIT_SUCCESS : EXIT_BAD_INPUT;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`error: nothing was migrated; fix the input and run again:\n`);
+      for (const problem of error.problems) process.stderr.write(`  ${formatProblem(problem)}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    process.stderr.write(`error: ${(error as Error).message ?? String(error)}\n`);
+    return EXIT_MIGRATION_FAILED;
+  }
+}
+
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,0 +1,78 @@
+/** `jivs plan <spec>`: a dry run that shows what a migration would do, moving no data. */
+import { formatLogicalType } from '../connectors/logical-type.ts';
+import { openSource } from '../connectors/open-connectors.ts';
+import { planMigration } from '../engine/plan.ts';
+import type { MigrationPlan } from '../engine/plan-types.ts';
+import { loadSpec } from '../spec/load-spec.ts';
+import { printJson } from './cli-context.ts';
+import { formatTable } from './format-table.ts';
+
+/** Plans a spec file against its source (the target is not touched). */
+export async function planSpecFile(file: string): Promise<MigrationPlan> {
+  const loaded = await loadSpec(file);
+  const source = await openSource(loaded.spec.source, loaded.baseDir, 'source');
+  try {
+    return await planMigration(loaded.spec, source);
+  } finally {
+    await source.close();
+  }
+}
+
+export function formatPlan(plan: MigrationPlan): string {
+  const out: string[] = [];
+  out.push('Load order');
+  out.push(
+    formatTable(
+      ['#', 'source', 'target', 'mode', 'est. rows', 'partitions'],
+      plan.tables.map((t, i) => [
+        i + 1,
+        t.source.name,
+        t.target.name,
+        t.mode,
+        t.estimatedRows,
+        t.partitions.length,
+      ]),
+    ),
+  );
+  for (const table of plan.tables) {
+    out.push('');
+    out.push(`${table.source.name} → ${table.target.name}`);
+    out.push(
+      formatTable(
+        ['source column', 'source type', 'target column', 'target type', 'null'],
+        table.columns.map((c) => [
+          c.source.name,
+          c.source.nativeType || '(none)',
+          c.target.name,
+          formatLogicalType(c.target.type),
+          c.target.nullable ? 'yes' : 'no',
+        ]),
+      ),
+    );
+    const key = table.target.primaryKey.length
+      ? `primary key (${table.target.primaryKey.join(', ')})`
+      : 'no primary key';
+    out.push(
+      `  ${key}; ${table.target.indexes.length} index(es); ${table.target.foreignKeys.length} foreign key(s)`,
+    );
+    for (const fk of table.target.foreignKeys) {
+      out.push(
+        `  foreign key (${fk.columns.join(', ')}) → ${fk.referencedTable} (${fk.referencedColumns.join(', ')})`,
+      );
+    }
+    if (table.partitions.length > 1) {
+      const first = table.partitions[0]!.bounds;
+      if (first.kind === 'key-range')
+        out.push(`  partitioned by ${first.keyColumn} into ${table.partitions.length} key ranges`);
+    }
+    for (const note of table.notes) out.push(`  note: ${note}`);
+  }
+  for (const warning of plan.warnings) out.push(`\nwarning: ${warning}`);
+  return out.join('\n');
+}
+
+export async function planCommand(file: string, options: { json?: boolean }): Promise<void> {
+  const plan = await planSpecFile(file);
+  if (options.json) printJson(plan);
+  else process.stdout.write(`${formatPlan(plan)}\n\nDry run: no data was moved.\n`);
+}

@@ -1,0 +1,58 @@
+/** `jivs status [run]`: the recent runs, or one run with its phases, partitions and rejected rows. */
+import type { RunReport } from '../engine/report.ts';
+import { InputError } from '../errors.ts';
+import { formatReport } from './format-report.ts';
+import { formatDuration, formatTable } from './format-table.ts';
+import { printJson, withStore, type GlobalOptions } from './cli-context.ts';
+
+export interface StatusOptions extends GlobalOptions {
+  json?: boolean;
+  rejects?: number;
+}
+
+export async function statusCommand(runId: string | undefined, options: StatusOptions): Promise<void> {
+  await withStore(options, async (store) => {
+    if (runId === undefined) {
+      const runs = await store.listRuns();
+      if (options.json) return printJson(runs);
+      if (!runs.length)
+        return void process.stdout.write(
+          'No runs yet. Start one with `jivs migrate <spec>` or `jivs demo`.\n',
+        );
+      const rows = runs.map((r) => [
+        r.id,
+        r.specName,
+        r.status,
+        r.startedAt,
+        r.finishedAt ? formatDuration(Date.parse(r.finishedAt) - Date.parse(r.startedAt)) : '',
+      ]);
+      return void process.stdout.write(
+        `${formatTable(['run', 'spec', 'status', 'started', 'took'], rows)}\n`,
+      );
+    }
+    const run = await store.getRun(runId);
+    if (!run) {
+      const known = (await store.listRuns(5)).map((r) => r.id).join(', ');
+      throw new InputError(`no run "${runId}" in the state store.${known ? ` Recent runs: ${known}.` : ''}`);
+    }
+    const partitions = await store.partitions(runId);
+    const rejects = options.rejects ? await store.rejects(runId, { limit: options.rejects }) : [];
+    if (options.json) return printJson({ ...run, partitions, rejects });
+    const report = run.report as RunReport | null;
+    const out: string[] = [];
+    if (report) out.push(formatReport(report));
+    else out.push(`Run ${run.id} (${run.specName}): ${run.status.toUpperCase()}, started ${run.startedAt}`);
+    out.push('', 'Partitions');
+    out.push(
+      formatTable(
+        ['table', '#', 'status', 'extracted', 'loaded', 'rejected'],
+        partitions.map((p) => [p.table, p.index, p.status, p.extracted, p.loaded, p.rejected]),
+      ),
+    );
+    if (rejects.length) {
+      out.push('', `Rejected rows (first ${rejects.length})`);
+      for (const r of rejects) out.push(`  ${r.table} ${r.key}: ${r.reasons.join('; ')}`);
+    }
+    process.stdout.write(`${out.join('\n')}\n`);
+  });
+}

@@ -1,0 +1,168 @@
+/** Reads tables, columns, keys, indexes and foreign keys of a SQLite database through its PRAGMAs. */
+import type Database from 'better-sqlite3';
+import type {
+  ForeignKeySchema,
+  IndexSchema,
+  Introspector,
+  ReferentialAction,
+  TableSchema,
+  TableStatistics,
+} from '../connector.ts';
+import { portableDefault, quoteSqliteIdentifier, sqliteToLogical } from './sqlite-types.ts';
+
+interface ColumnInfoRow {
+  cid: number;
+  name: string;
+  type: string;
+  notnull: number;
+  dflt_value: string | null;
+  pk: number;
+  hidden: number;
+}
+interface IndexListRow {
+  name: string;
+  unique: number;
+  origin: 'c' | 'u' | 'pk';
+  partial: number;
+}
+interface IndexInfoRow {
+  seqno: number;
+  name: string | null;
+}
+interface ForeignKeyRow {
+  id: number;
+  seq: number;
+  table: string;
+  from: string;
+  to: string | null;
+  on_update: string;
+  on_delete: string;
+}
+
+/** Introspects one SQLite connection. */
+export class SqliteIntrospector implements Introspector {
+  constructor(private readonly db: Database.Database) {}
+
+  async listTables(): Promise<TableSchema[]> {
+    const names = this.db
+      .prepare(
+        `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`,
+      )
+      .pluck()
+      .all() as string[];
+    return names.map((name) => this.describeTable(name));
+  }
+
+  async statistics(table: TableSchema): Promise<TableStatistics> {
+    const quoted = quoteSqliteIdentifier(table.name);
+    const key = this.partitionKeyColumn(table);
+    if (key === null) {
+      const rowCount = this.db.prepare(`SELECT COUNT(*) FROM ${quoted}`).pluck().get() as number;
+      return { rowCount, partitionKey: null };
+    }
+    const column = key === 'rowid' ? 'rowid' : quoteSqliteIdentifier(key);
+    const row = this.db
+      .prepare(`SELECT COUNT(*) AS n, MIN(${column}) AS lo, MAX(${column}) AS hi FROM ${quoted}`)
+      .get() as {
+      n: number;
+      lo: number | null;
+      hi: number | null;
+    };
+    return {
+      rowCount: row.n,
+      partitionKey: row.lo === null || row.hi === null ? null : { column: key, min: row.lo, max: row.hi },
+    };
+  }
+
+  /** The INTEGER PRIMARY KEY (a rowid alias), else `rowid` itself, else null for WITHOUT ROWID tables. */
+  private partitionKeyColumn(table: TableSchema): string | null {
+    const [only, ...more] = table.primaryKey;
+    if (only !== undefined && more.length === 0) {
+      const column = table.columns.find((c) => c.name === only);
+      if (column?.nativeType.trim().toUpperCase() === 'INTEGER') return only;
+    }
+    const withoutRowid = this.db
+      .prepare(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?`)
+      .pluck()
+      .get(table.name) as string | undefined;
+    return withoutRowid && /WITHOUT\s+ROWID/i.test(withoutRowid) ? null : 'rowid';
+  }
+
+  private describeTable(name: string): TableSchema {
+    const quoted = quoteSqliteIdentifier(name);
+    const columnRows = this.db.prepare(`PRAGMA table_xinfo(${quoted})`).all() as ColumnInfoRow[];
+    const visible = columnRows.filter((c) => c.hidden === 0);
+    const columns = visible.map((c) => ({
+      name: c.name,
+      nativeType: c.type,
+      type: sqliteToLogical(c.type),
+      nullable: c.notnull === 0 && c.pk === 0,
+      defaultValue: portableDefault(c.dflt_value),
+    }));
+    const primaryKey = visible
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => c.name);
+    return {
+      name,
+      columns,
+      primaryKey,
+      indexes: this.indexes(name),
+      foreignKeys: this.foreignKeys(name, quoted),
+    };
+  }
+
+  private indexes(table: string): IndexSchema[] {
+    const list = this.db
+      .prepare(`PRAGMA index_list(${quoteSqliteIdentifier(table)})`)
+      .all() as IndexListRow[];
+    const indexes: IndexSchema[] = [];
+    for (const index of list) {
+      if (index.origin === 'pk' || index.partial) continue;
+      const info = this.db
+        .prepare(`PRAGMA index_info(${quoteSqliteIdentifier(index.name)})`)
+        .all() as IndexInfoRow[];
+      if (info.some((i) => i.name === null)) continue; // expression index: not portable
+      const columns = info.sort((a, b) => a.seqno - b.seqno).map((i) => i.name as string);
+      indexes.push({
+        // A UNIQUE constraint's index has an internal name that no target accepts: name it as PostgreSQL would.
+        name: index.name.startsWith('sqlite_autoindex_') ? `${table}_${columns.join('_')}_key` : index.name,
+        columns,
+        unique: index.unique === 1,
+      });
+    }
+    return indexes;
+  }
+
+  private foreignKeys(table: string, quotedTable: string): ForeignKeySchema[] {
+    const rows = this.db.prepare(`PRAGMA foreign_key_list(${quotedTable})`).all() as ForeignKeyRow[];
+    const byId = new Map<number, ForeignKeyRow[]>();
+    for (const row of rows) byId.set(row.id, [...(byId.get(row.id) ?? []), row]);
+    return [...byId.entries()].map(([id, parts]) => {
+      parts.sort((a, b) => a.seq - b.seq);
+      const first = parts[0]!;
+      const referencedColumns = parts.map((p) => p.to);
+      return {
+        name: `fk_${table}_${id}`,
+        columns: parts.map((p) => p.from),
+        referencedTable: first.table,
+        // `to` is null when the FK names the parent's primary key implicitly.
+        referencedColumns: referencedColumns.every((c) => c !== null)
+          ? (referencedColumns as string[])
+          : this.primaryKeyOf(first.table),
+        onDelete: first.on_delete as ReferentialAction,
+        onUpdate: first.on_update as ReferentialAction,
+      };
+    });
+  }
+
+  private primaryKeyOf(table: string): string[] {
+    const rows = this.db
+      .prepare(`PRAGMA table_info(${quoteSqliteIdentifier(table)})`)
+      .all() as ColumnInfoRow[];
+    return rows
+      .filter((r) => r.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((r) => r.name);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * One partition's streaming pipeline: extract → transform → validate → load, one batch in flight,
+ * so memory stays at about one batch per running partition however large the table is.
+ */
+import type { Source, TableWriter } from '../connectors/connector.ts';
+import type { RejectedRow, RowCounts } from '../state/run-types.ts';
+import { emptyCounts } from './accounting.ts';
+import { extractPartition } from './extract.ts';
+import type { PhaseClock } from './phase-clock.ts';
+import type { PartitionPlan, TablePlan } from './plan-types.ts';
+import { compileTransform } from './transform.ts';
+import { compileValidator, type Rejection } from './validate.ts';
+
+export interface PartitionJob {
+  source: Source;
+  writer: TableWriter;
+  plan: TablePlan;
+  partition: PartitionPlan;
+  batchSize: number;
+  clock: PhaseClock;
+  /** Stops the pipeline at the next batch boundary. */
+  signal: AbortSignal;
+  /**
+   * Called after each batch is loaded with what it added and what it rejected; persists progress and
+   * enforces the error policy (by throwing).
+   */
+  afterBatch(delta: RowCounts, rejected: RejectedRow[]): Promise<void>;
+}
+
+function rejectedRows(job: PartitionJob, rejections: Rejection[], firstRow: number): RejectedRow[] {
+  const { plan, partition } = job;
+  return rejections.map(({ index, sourceRow, reasons }) => {
+    const key = plan.keyPositions.length
+      ? JSON.stringify(
+          plan.keyPositions.map((p) => sourceRow[p]),
+          (_k, v) => (typeof v === 'bigint' ? v.toString() : v),
+        )
+      : `#${partition.index}:${firstRow + index}`;
+    const values = Object.fromEntries(plan.columns.map((c, i) => [c.source.name, sourceRow[i]]));
+    return { table: plan.target.name, partition: partition.index, key, values, reasons };
+  });
+}
+
+/** Runs the partition to its end (or until aborted) and returns its row counts. */
+export async function runPartitionPipeline(job: PartitionJob): Promise<RowCounts> {
+  const transform = compileTransform(job.plan);
+  const validate = compileValidator(job.plan);
+  const counts = emptyCounts();
+  const iterator = extractPartition(job.source, job.plan, job.partition, job.batchSize)[
+    Symbol.asyncIterator
+  ]();
+  try {
+    for (;;) {
+      if (job.signal.aborted) break;
+      let started = performance.now();
+      const next = await iterator.next();
+      let now = performance.now();
+      job.clock.addBusy('extraction', now - started);
+      if (next.done) break;
+      const batch = next.value;
+
+      started = now;
+      const transformed = transform(batch);
+      now = performance.now();
+      job.clock.addBusy('transformation', now - started);
+
+      started = now;
+      const { accepted, rejected } = validate(batch, transformed);
+      now = performance.now();
+      job.clock.addBusy('validation', now - started);
+
+      started = now;
+      if (accepted.length) await job.writer.write(accepted);
+      job.clock.addBusy('loading', performance.now() - started);
+
+      const delta = {
+        extracted: batch.length,
+        loaded: accepted.length,
+        rejected: rejected.length,
+        filtered: 0,
+      };
+      const rejects = rejectedRows(job, rejected, counts.extracted);
+      counts.extracted += delta.extracted;
+      counts.loaded += delta.loaded;
+      counts.rejected += delta.rejected;
+      await job.afterBatch(delta, rejects);
+    }
+  } finally {
+    await iterator.return?.();
+  }
+  return counts;
+}

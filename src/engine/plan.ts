@@ -1,0 +1,233 @@
+/**
+ * Phase 1, Planning: introspects the source, selects the tables the spec asks for, maps names and
+ * types, orders tables by foreign keys, estimates rows and splits large tables into partitions.
+ * Every problem with the spec against the source is reported here, together, before any data moves.
+ */
+import picomatch from 'picomatch';
+import type { ForeignKeySchema, IndexSchema, Source, TableSchema } from '../connectors/connector.ts';
+import { parseLogicalType } from '../connectors/logical-type.ts';
+import { InputError, type InputProblem } from '../errors.ts';
+import type { MigrationSpec, TableEntry } from '../spec/spec-schema.ts';
+import { didYouMean } from '../spec/suggest.ts';
+import { applyNaming } from './naming.ts';
+import { splitIntoPartitions } from './partitions.ts';
+import type { ColumnMapping, MigrationPlan, TablePlan } from './plan-types.ts';
+import { orderByDependencies } from './table-order.ts';
+
+interface SelectedTable {
+  schema: TableSchema;
+  entry: TableEntry | undefined;
+  specPath: string | null;
+}
+
+/** Picks the source tables the spec asks for: include/exclude patterns, an explicit list, or all. */
+function selectTables(spec: MigrationSpec, tables: TableSchema[], problems: InputProblem[]): SelectedTable[] {
+  const names = tables.map((t) => t.name);
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const entries = new Map(
+    spec.tables.map((entry, index) => [entry.name, { entry, path: `tables[${index}]` }]),
+  );
+  spec.tables.forEach((entry, index) => {
+    if (!byName.has(entry.name)) {
+      problems.push({
+        path: `tables[${index}].name`,
+        message: `the source has no table "${entry.name}".${didYouMean(entry.name, names)} Source tables: ${names.join(', ') || '(none)'}.`,
+      });
+    }
+  });
+  const excluded = picomatch(spec.exclude?.length ? spec.exclude : ['\0none']);
+  let selected: string[];
+  if (spec.include) {
+    spec.include.forEach((pattern, index) => {
+      if (!names.some((n) => picomatch.isMatch(n, pattern))) {
+        problems.push({
+          path: `include[${index}]`,
+          message: `"${pattern}" matches no source table. Source tables: ${names.join(', ')}.`,
+        });
+      }
+    });
+    const included = picomatch(spec.include);
+    selected = names.filter((n) => included(n) && !excluded(n));
+    spec.tables.forEach((entry, index) => {
+      if (byName.has(entry.name) && !selected.includes(entry.name)) {
+        problems.push({
+          path: `tables[${index}].name`,
+          message: `table "${entry.name}" is configured but include/exclude leave it out; adjust the patterns or remove the entry.`,
+        });
+      }
+    });
+  } else if (spec.tables.length) {
+    selected = spec.tables.map((t) => t.name).filter((n) => byName.has(n));
+  } else {
+    selected = names.filter((n) => !excluded(n));
+  }
+  if (!selected.length && !problems.length) {
+    problems.push({
+      path: spec.include ? 'include' : 'exclude',
+      message: 'selects no table; nothing would be migrated.',
+    });
+  }
+  return selected.map((name) => {
+    const configured = entries.get(name);
+    return { schema: byName.get(name)!, entry: configured?.entry, specPath: configured?.path ?? null };
+  });
+}
+
+/** Maps the columns of one table, reporting unknown columns and name collisions. */
+function mapColumns(selected: SelectedTable, spec: MigrationSpec, problems: InputProblem[]): ColumnMapping[] {
+  const { schema, entry, specPath } = selected;
+  const settings = entry?.columns ?? {};
+  const sourceNames = schema.columns.map((c) => c.name);
+  for (const column of Object.keys(settings)) {
+    if (!sourceNames.includes(column)) {
+      problems.push({
+        path: `${specPath}.columns.${column}`,
+        message: `table "${schema.name}" has no column "${column}".${didYouMean(column, sourceNames)} Its columns: ${sourceNames.join(', ')}.`,
+      });
+    }
+  }
+  const mappings: ColumnMapping[] = [];
+  const targetNames = new Map<string, string>();
+  for (const column of schema.columns) {
+    const setting = settings[column.name];
+    if (setting?.skip) continue;
+    const name = setting?.rename ?? applyNaming(column.name, spec.naming);
+    const type = setting?.type === undefined ? column.type : (parseLogicalType(setting.type) ?? column.type);
+    const clash = targetNames.get(name.toLowerCase());
+    if (clash !== undefined) {
+      problems.push({
+        path: specPath ? `${specPath}.columns.${column.name}` : `tables (${schema.name})`,
+        message: `columns "${clash}" and "${column.name}" would both become "${name}" in the target; rename one (columns.${column.name}.rename).`,
+      });
+    }
+    targetNames.set(name.toLowerCase(), column.name);
+    mappings.push({ source: column, target: { ...column, name, type } });
+  }
+  if (!mappings.length) {
+    problems.push({
+      path: specPath ?? 'tables',
+      message: `every column of "${schema.name}" is skipped; nothing to load.`,
+    });
+  }
+  return mappings;
+}
+
+/** The target table: mapped names for columns, primary key, indexes and foreign keys. */
+function targetSchema(
+  selected: SelectedTable,
+  targetName: string,
+  columns: ColumnMapping[],
+  targetTableOf: Map<string, { name: string; columns: Map<string, string> }>,
+  spec: MigrationSpec,
+  notes: string[],
+): TableSchema {
+  const { schema } = selected;
+  const columnName = targetTableOf.get(schema.name)!.columns;
+  const mapAll = (names: string[]) => names.map((n) => columnName.get(n));
+  let primaryKey = mapAll(schema.primaryKey);
+  if (primaryKey.some((c) => c === undefined)) {
+    notes.push(`primary key (${schema.primaryKey.join(', ')}) dropped: a key column is skipped`);
+    primaryKey = [];
+  }
+  const indexes: IndexSchema[] = [];
+  for (const index of schema.indexes) {
+    const mapped = mapAll(index.columns);
+    if (mapped.some((c) => c === undefined)) {
+      notes.push(`index ${index.name} dropped: it uses a skipped column`);
+      continue;
+    }
+    indexes.push({
+      name: applyNaming(index.name, spec.naming),
+      columns: mapped as string[],
+      unique: index.unique,
+    });
+  }
+  const foreignKeys: ForeignKeySchema[] = [];
+  for (const fk of schema.foreignKeys) {
+    const parent = targetTableOf.get(fk.referencedTable);
+    const own = mapAll(fk.columns);
+    const referenced = fk.referencedColumns.map((c) => parent?.columns.get(c));
+    if (!parent) {
+      notes.push(`foreign key to ${fk.referencedTable} dropped: that table is not migrated`);
+    } else if (own.some((c) => c === undefined) || referenced.some((c) => c === undefined)) {
+      notes.push(`foreign key to ${fk.referencedTable} dropped: it uses a skipped column`);
+    } else {
+      foreignKeys.push({
+        ...fk,
+        name: applyNaming(`fk_${targetName}_${own.join('_')}`, spec.naming),
+        columns: own as string[],
+        referencedTable: parent.name,
+        referencedColumns: referenced as string[],
+      });
+    }
+  }
+  return {
+    name: targetName,
+    columns: columns.map((c) => c.target),
+    primaryKey: primaryKey as string[],
+    indexes,
+    foreignKeys,
+  };
+}
+
+/** Plans the migration; throws an InputError listing every problem of the spec against the source. */
+export async function planMigration(spec: MigrationSpec, source: Source): Promise<MigrationPlan> {
+  const problems: InputProblem[] = [];
+  const selected = selectTables(spec, await source.introspector.listTables(), problems);
+
+  const targetTableOf = new Map<string, { name: string; columns: Map<string, string> }>();
+  const columnsOf = new Map<string, ColumnMapping[]>();
+  const tableClash = new Map<string, string>();
+  for (const table of selected) {
+    const columns = mapColumns(table, spec, problems);
+    const name = table.entry?.target ?? applyNaming(table.schema.name, spec.naming);
+    const clash = tableClash.get(name.toLowerCase());
+    if (clash !== undefined) {
+      problems.push({
+        path: table.specPath ? `${table.specPath}.target` : 'naming',
+        message: `source tables "${clash}" and "${table.schema.name}" would both become target table "${name}"; give one a distinct target.`,
+      });
+    }
+    tableClash.set(name.toLowerCase(), table.schema.name);
+    columnsOf.set(table.schema.name, columns);
+    targetTableOf.set(table.schema.name, {
+      name,
+      columns: new Map(columns.map((c) => [c.source.name, c.target.name])),
+    });
+  }
+  if (problems.length) throw new InputError(problems);
+
+  const { order, cycle } = orderByDependencies(
+    selected.map((t) => t.schema.name),
+    (name) =>
+      selected.find((t) => t.schema.name === name)!.schema.foreignKeys.map((fk) => fk.referencedTable),
+  );
+  const warnings = cycle.length
+    ? [
+        `foreign keys form a cycle between ${cycle.join(', ')}; these load in name order (constraints are added after the data).`,
+      ]
+    : [];
+
+  const tables: TablePlan[] = [];
+  for (const name of order) {
+    const table = selected.find((t) => t.schema.name === name)!;
+    const columns = columnsOf.get(name)!;
+    const notes: string[] = [];
+    const target = targetSchema(table, targetTableOf.get(name)!.name, columns, targetTableOf, spec, notes);
+    const statistics = await source.introspector.statistics(table.schema);
+    tables.push({
+      specPath: table.specPath,
+      source: table.schema,
+      target,
+      columns,
+      mode: table.entry?.mode ?? spec.mode,
+      estimatedRows: statistics.rowCount,
+      partitions: splitIntoPartitions(statistics, spec.partitionRows),
+      keyPositions: table.schema.primaryKey
+        .map((k) => columns.findIndex((c) => c.source.name === k))
+        .filter((i) => i >= 0),
+      notes,
+    });
+  }
+  return { tables, warnings };
+}

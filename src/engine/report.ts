@@ -1,0 +1,57 @@
+/** The run report: what a run did, phase by phase and table by table. Stored with the run and as JSON. */
+import type { PhaseTiming, RowCounts, RunStatus } from '../state/run-types.ts';
+import type { TableVerification } from './verify.ts';
+
+export interface TableReport extends RowCounts {
+  source: string;
+  target: string;
+  partitions: number;
+  estimatedRows: number;
+  verification: TableVerification | null;
+  /** The most frequent reject reasons, most frequent first. */
+  topRejectReasons: { reason: string; rows: number }[];
+  notes: string[];
+}
+
+export interface RunReport {
+  runId: string;
+  spec: { name: string; file: string };
+  /** Endpoints as written in the spec: environment references stay unresolved, so no secret shows. */
+  source: string;
+  target: string;
+  status: RunStatus;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  phases: PhaseTiming[];
+  tables: TableReport[];
+  totals: RowCounts;
+  accountingBalanced: boolean;
+  verified: boolean;
+  rowsPerSecond: number;
+  /** Peak resident set size of the process, in MiB. */
+  peakRssMb: number;
+  warnings: string[];
+}
+
+/** Counts reasons by column and message with the offending value left out, keeping the `limit` most frequent. */
+export class RejectReasonTally {
+  private readonly counts = new Map<string, number>();
+
+  add(reasons: readonly string[]): void {
+    for (const reason of reasons) {
+      const shape = reason
+        .replace(/^([^:]+: )(?:"(?:[^"\\]|\\.)*"|<\d+ bytes>|\S+)(?= is not )/, '$1…')
+        .replace(/ is \d+ characters,/, ' is … characters,');
+      this.counts.set(shape, (this.counts.get(shape) ?? 0) + 1);
+    }
+  }
+
+  top(limit = 5): { reason: string; rows: number }[] {
+    return [...this.counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([reason, rows]) => ({ reason, rows }));
+  }
+}

@@ -1,0 +1,53 @@
+/** Row types of the control-plane tables, as Kysely sees them (domain types live in run-types.ts). */
+import type { Generated } from 'kysely';
+
+export interface RunsTable {
+  id: string;
+  spec_name: string;
+  spec_file: string;
+  spec_hash: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+  report_json: string | null;
+}
+
+export interface PhaseTimingsTable {
+  run_id: string;
+  phase: string;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  busy_ms: number | null;
+}
+
+export interface PartitionsTable {
+  run_id: string;
+  table_name: string;
+  partition_index: number;
+  bounds_json: string;
+  status: string;
+  extracted: number;
+  loaded: number;
+  rejected: number;
+  filtered: number;
+  updated_at: string;
+}
+
+export interface RejectsTable {
+  id: Generated<number>;
+  run_id: string;
+  table_name: string;
+  partition_index: number;
+  row_key: string;
+  values_json: string;
+  reasons_json: string;
+}
+
+export interface StateDatabase {
+  runs: RunsTable;
+  phase_timings: PhaseTimingsTable;
+  partitions: PartitionsTable;
+  rejects: RejectsTable;
+}

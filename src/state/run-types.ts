@@ -1,0 +1,70 @@
+/** Domain types of the control plane: what the engine records about runs and what readers get back. */
+import type { PartitionBounds } from '../connectors/connector.ts';
+
+export const PHASES = [
+  'planning',
+  'extraction',
+  'transformation',
+  'validation',
+  'loading',
+  'verification',
+  'cleanup',
+] as const;
+
+/** One of the seven phases, in the order they run. */
+export type PhaseName = (typeof PHASES)[number];
+
+export type RunStatus = 'running' | 'succeeded' | 'failed';
+
+export interface RunRecord {
+  id: string;
+  specName: string;
+  specFile: string;
+  /** Hash of the validated spec, so later runs of the same spec can be found. */
+  specHash: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+/**
+ * Time spent in a phase. `durationMs` is wall time from its start to its end; for the streaming phases
+ * (extraction to loading) which overlap, `busyMs` is the time spent inside that stage, summed over partitions.
+ */
+export interface PhaseTiming {
+  phase: PhaseName;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  busyMs: number | null;
+}
+
+export type PartitionStatus = 'pending' | 'running' | 'done' | 'failed';
+
+/** Row accounting of one partition: extracted = loaded + rejected + filtered once it is done. */
+export interface RowCounts {
+  extracted: number;
+  loaded: number;
+  rejected: number;
+  filtered: number;
+}
+
+export interface PartitionProgress extends RowCounts {
+  /** Target table name. */
+  table: string;
+  index: number;
+  bounds: PartitionBounds;
+  status: PartitionStatus;
+}
+
+/** A row that did not load, kept with the reasons so nothing is lost silently. */
+export interface RejectedRow {
+  table: string;
+  partition: number;
+  /** Primary key values (or the row's position when the table has none), as JSON. */
+  key: string;
+  /** The source row as extracted, column name → value. */
+  values: Record<string, unknown>;
+  reasons: string[];
+}

@@ -1,0 +1,198 @@
+/**
+ * The control-plane store: runs, phase timings, per-partition progress and rejected rows, in an
+ * embedded SQLite file (Kysely, so a PostgreSQL store can follow with the same queries).
+ */
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { StateDatabase } from './database-types.ts';
+import { STATE_MIGRATIONS } from './migrations/index.ts';
+import type { PartitionProgress, PhaseTiming, RejectedRow, RunRecord, RunStatus } from './run-types.ts';
+import { toJson } from './json-values.ts';
+
+export class StateStore {
+  private constructor(readonly db: Kysely<StateDatabase>) {}
+
+  /**
+   * Opens (creating if needed) the store at `path` and brings its schema up to date.
+   * Refuses a store written by a newer JiVS (it holds migrations this version does not know).
+   */
+  static async open(path: string): Promise<StateStore> {
+    if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+    const sqlite = new Database(path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    const db = new Kysely<StateDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => STATE_MIGRATIONS } });
+    const { error } = await migrator.migrateToLatest();
+    if (error) {
+      await db.destroy();
+      throw new Error(
+        `the state store ${path} cannot be used: ${(error as Error).message}. It may have been written by a newer JiVS Migrate; upgrade, or point --state at another file.`,
+      );
+    }
+    return new StateStore(db);
+  }
+
+  async createRun(run: RunRecord): Promise<void> {
+    await this.db
+      .insertInto('runs')
+      .values({
+        id: run.id,
+        spec_name: run.specName,
+        spec_file: run.specFile,
+        spec_hash: run.specHash,
+        status: run.status,
+        started_at: run.startedAt,
+        finished_at: run.finishedAt,
+        error: run.error,
+        report_json: null,
+      })
+      .execute();
+  }
+
+  async finishRun(id: string, status: RunStatus, error: string | null, report: unknown): Promise<void> {
+    await this.db
+      .updateTable('runs')
+      .set({ status, error, finished_at: new Date().toISOString(), report_json: toJson(report) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async recordPhase(runId: string, timing: PhaseTiming): Promise<void> {
+    const row = {
+      run_id: runId,
+      phase: timing.phase,
+      started_at: timing.startedAt,
+      finished_at: timing.finishedAt,
+      duration_ms: timing.durationMs,
+      busy_ms: timing.busyMs,
+    };
+    await this.db
+      .insertInto('phase_timings')
+      .values(row)
+      .onConflict((c) => c.columns(['run_id', 'phase']).doUpdateSet(row))
+      .execute();
+  }
+
+  async savePartition(runId: string, progress: PartitionProgress): Promise<void> {
+    const row = {
+      run_id: runId,
+      table_name: progress.table,
+      partition_index: progress.index,
+      bounds_json: JSON.stringify(progress.bounds),
+      status: progress.status,
+      extracted: progress.extracted,
+      loaded: progress.loaded,
+      rejected: progress.rejected,
+      filtered: progress.filtered,
+      updated_at: new Date().toISOString(),
+    };
+    await this.db
+      .insertInto('partitions')
+      .values(row)
+      .onConflict((c) => c.columns(['run_id', 'table_name', 'partition_index']).doUpdateSet(row))
+      .execute();
+  }
+
+  async addRejects(runId: string, rows: RejectedRow[]): Promise<void> {
+    if (!rows.length) return;
+    await this.db
+      .insertInto('rejects')
+      .values(
+        rows.map((r) => ({
+          run_id: runId,
+          table_name: r.table,
+          partition_index: r.partition,
+          row_key: r.key,
+          values_json: toJson(r.values),
+          reasons_json: JSON.stringify(r.reasons),
+        })),
+      )
+      .execute();
+  }
+
+  async getRun(id: string): Promise<(RunRecord & { report: unknown }) | undefined> {
+    const row = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return (
+      row && { ...runFromRow(row), report: row.report_json === null ? null : JSON.parse(row.report_json) }
+    );
+  }
+
+  /** The newest runs first. */
+  async listRuns(limit = 20): Promise<RunRecord[]> {
+    const rows = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .orderBy('started_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(runFromRow);
+  }
+
+  async phases(runId: string): Promise<PhaseTiming[]> {
+    const rows = await this.db.selectFrom('phase_timings').selectAll().where('run_id', '=', runId).execute();
+    return rows.map((r) => ({
+      phase: r.phase as PhaseTiming['phase'],
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      durationMs: r.duration_ms,
+      busyMs: r.busy_ms,
+    }));
+  }
+
+  async partitions(runId: string): Promise<PartitionProgress[]> {
+    const rows = await this.db
+      .selectFrom('partitions')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('table_name')
+      .orderBy('partition_index')
+      .execute();
+    return rows.map((r) => ({
+      table: r.table_name,
+      index: r.partition_index,
+      bounds: JSON.parse(r.bounds_json),
+      status: r.status as PartitionProgress['status'],
+      extracted: r.extracted,
+      loaded: r.loaded,
+      rejected: r.rejected,
+      filtered: r.filtered,
+    }));
+  }
+
+  async rejects(runId: string, options: { table?: string; limit?: number } = {}): Promise<RejectedRow[]> {
+    let query = this.db.selectFrom('rejects').selectAll().where('run_id', '=', runId);
+    if (options.table !== undefined) query = query.where('table_name', '=', options.table);
+    const rows = await query
+      .orderBy('id')
+      .limit(options.limit ?? 1000)
+      .execute();
+    return rows.map((r) => ({
+      table: r.table_name,
+      partition: r.partition_index,
+      key: r.row_key,
+      values: JSON.parse(r.values_json),
+      reasons: JSON.parse(r.reasons_json),
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+function runFromRow(row: StateDatabase['runs']): RunRecord {
+  return {
+    id: row.id,
+    specName: row.spec_name,
+    specFile: row.spec_file,
+    specHash: row.spec_hash,
+    status: row.status as RunStatus,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    error: row.error,
+  };
+}
