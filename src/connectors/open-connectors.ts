@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { EndpointSpec } from '../spec/spec-schema.ts';
 import { resolveEndpointReferences } from '../spec/env-references.ts';
 import type { Sink, Source } from './connector.ts';
+import { openCsvSink, openCsvSource, openJsonlSink, openJsonlSource } from './file/index.ts';
 import { openSqliteSink } from './sqlite/sqlite-sink.ts';
 import { openSqliteSource } from './sqlite/sqlite-source.ts';
 
@@ -18,8 +19,9 @@ export async function openSource(endpoint: EndpointSpec, baseDir: string, specPa
     case 'sqlite':
       return openSqliteSource(resolved.path);
     case 'csv':
+      return openCsvSource(resolved);
     case 'jsonl':
-      throw new Error(`${resolved.type} sources are not wired yet`);
+      return openJsonlSource(resolved);
   }
 }
 
@@ -29,7 +31,8 @@ export async function openSink(endpoint: EndpointSpec, baseDir: string, specPath
     case 'sqlite':
       return openSqliteSink(resolved.path);
     case 'csv':
+      return openCsvSink(resolved);
     case 'jsonl':
-      throw new Error(`${resolved.type} targets are not wired yet`);
+      return openJsonlSink(resolved);
   }
 }

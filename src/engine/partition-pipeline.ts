@@ -2,6 +2,7 @@
  * One partition's streaming pipeline: extract → transform → validate → load, one batch in flight,
  * so memory stays at about one batch per running partition however large the table is.
  */
+import { setImmediate } from 'node:timers/promises';
 import type { Source, TableWriter } from '../connectors/connector.ts';
 import type { RejectedRow, RowCounts } from '../state/run-types.ts';
 import { emptyCounts } from './accounting.ts';
@@ -84,6 +85,9 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<RowCounts
       counts.loaded += delta.loaded;
       counts.rejected += delta.rejected;
       await job.afterBatch(delta, rejects);
+      // Synchronous drivers (SQLite) never give the event loop a turn: signals, timers and progress
+      // output would wait for the end of the run. Yield once per batch.
+      await setImmediate();
     }
   } finally {
     await iterator.return?.();

@@ -1,9 +1,10 @@
 /**
- * Phase 4, Validation: checks transformed rows against the target's constraints (NOT NULL, length)
- * and splits each batch into rows to load and rows to reject, with every reason for each.
+ * Phase 4, Validation: checks transformed rows against the target's constraints (NOT NULL, length),
+ * rejects rows the source could only read approximately (see row-defect.ts), and splits each batch into rows to load and rows to reject, with every reason for each.
  * Compiled once per table; all checks of a row run in one pass.
  */
 import type { Row, RowBatch } from '../connectors/connector.ts';
+import { rowDefect } from '../connectors/row-defect.ts';
 import type { TablePlan } from './plan-types.ts';
 import type { TransformedBatch } from './transform.ts';
 
@@ -50,6 +51,8 @@ export function compileValidator(plan: TablePlan): BatchValidator {
     for (let r = 0; r < transformed.rows.length; r++) {
       const row = transformed.rows[r]!;
       let reasons = transformed.failures[r];
+      const defect = rowDefect(source[r]!);
+      if (defect !== undefined) (reasons ??= []).unshift(defect);
       for (let c = 0; c < width; c++) {
         const problem = checks[c]!(row[c]);
         // A value that failed its cast is null now; don't also report it as a NOT NULL violation.

@@ -1,0 +1,55 @@
+/** Opens a CSV file as a stream of parsed records (csv-parse), and turns its errors into clear ones. */
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+import { InputError } from '../../errors.ts';
+import type { CsvOptions } from './csv-options.ts';
+import { openDecodedStream, UTF8 } from './text-encoding.ts';
+
+/** One record as csv-parse yields it: the field strings and the record's raw text. */
+export interface RawCsvRecord {
+  record: string[];
+  raw: string;
+}
+
+/**
+ * Opens `file` as an object stream of {@link RawCsvRecord}, pulled lazily. Destroying the stream (or
+ * leaving a `for await` loop over it early) closes the file.
+ *
+ * The raw text lets {@link CsvRecordDecoder} tell a quoted empty field from an unquoted one: csv-parse's
+ * own `cast` context says so too, but builds an object per field and makes parsing about ten times slower.
+ * Rows of any field count are let through (`relax_column_count`); the reader decides what to do with them.
+ * Quotes inside an unquoted field are kept as they are (`relax_quotes`).
+ */
+export function openCsvParser(file: string, options: CsvOptions): Readable {
+  const parser = parse({
+    bom: options.encoding === UTF8,
+    delimiter: options.delimiter,
+    quote: options.quote,
+    escape: options.quote,
+    raw: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+  });
+  // Errors reach the consumer through the parser; the callback only keeps them from being unhandled.
+  return pipeline(openDecodedStream(file, options.encoding), parser, () => {});
+}
+
+/**
+ * A CSV syntax error (e.g. an unclosed quote) as an InputError located at `file:line`; other errors
+ * are returned unchanged.
+ */
+export function describeCsvError(error: unknown, file: string): unknown {
+  if (!(error instanceof CsvError)) return error;
+  const line = typeof error.lines === 'number' ? `:${error.lines}` : '';
+  return new InputError(
+    [
+      {
+        path: `${file}${line}`,
+        message: `${error.message.replace(/\.$/, '')}. Fix the file there, or check the delimiter, quote and encoding options.`,
+      },
+    ],
+    { cause: error },
+  );
+}

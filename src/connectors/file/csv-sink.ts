@@ -1,0 +1,44 @@
+/** Writes CSV files: one `<table>.csv` per table in a target directory. */
+import type { Sink, TableSchema } from '../connector.ts';
+import { InputError } from '../../errors.ts';
+import type { CsvEndpoint } from '../../spec/spec-schema.ts';
+import { createCsvBatchEncoder } from './csv-batch-encoder.ts';
+import { resolveCsvOptions } from './csv-options.ts';
+import { countCsvRows, sampleCsvFile } from './csv-sampler.ts';
+import { openFileSink } from './file-sink.ts';
+
+/**
+ * Opens a CSV sink writing `<path>/<table>.csv` (the directory is created if missing) with the
+ * endpoint's delimiter, quote, encoding and null marker, and a header line unless `header` is false.
+ * Values are encoded as {@link createCsvBatchEncoder} describes, so the CSV source reads them back
+ * (NULL and `''` stay apart). The endpoint's `columns` is not used: the header is the table's columns.
+ * In append mode the existing file keeps its rows and must have the table's header.
+ *
+ * @throws InputError when `path` is a file or an option is invalid
+ */
+export async function openCsvSink(endpoint: CsvEndpoint & { path: string }): Promise<Sink> {
+  const options = resolveCsvOptions(endpoint);
+  const encode = createCsvBatchEncoder(options);
+  const names = (table: TableSchema): string[] => table.columns.map((column) => column.name);
+  return openFileSink(endpoint.path, {
+    extension: '.csv',
+    formatName: 'CSV',
+    encoding: options.encoding,
+    header: (table) => (options.header ? encode([names(table)]) : null),
+    createBatchEncoder: () => encode,
+    countRows: (file) => countCsvRows(file, options),
+    async checkAppend(file, table) {
+      if (!options.header) return;
+      const { columns } = await sampleCsvFile(file, { ...options, columns: null }, 0);
+      const expected = names(table);
+      if (columns.length !== expected.length || columns.some((name, i) => name !== expected[i])) {
+        throw new InputError([
+          {
+            path: file,
+            message: `cannot append: the file's header is [${columns.join(', ')}] but table "${table.name}" has columns [${expected.join(', ')}]; choose mode truncate or create to replace the file.`,
+          },
+        ]);
+      }
+    },
+  });
+}

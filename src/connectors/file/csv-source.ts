@@ -1,0 +1,98 @@
+/** Reads CSV files: one file is one table, or a directory of them. */
+import type { Readable } from 'node:stream';
+import type { PartitionBounds, RowBatch, Source, TableSchema } from '../connector.ts';
+import type { CsvEndpoint } from '../../spec/spec-schema.ts';
+import { resolveCsvColumns } from './csv-columns.ts';
+import { resolveCsvOptions, type CsvOptions } from './csv-options.ts';
+import { describeCsvError, openCsvParser, type RawCsvRecord } from './csv-parser.ts';
+import { CsvRecordDecoder, type CsvFields } from './csv-record-decoder.ts';
+import { createCsvSampler } from './csv-sampler.ts';
+import { createFileIntrospector } from './file-introspector.ts';
+import { findFileTable, listFileTables } from './file-tables.ts';
+import { asReadError, assertWholeFile } from './read-error.ts';
+import { markRowDefect } from '../row-defect.ts';
+import { columnPositions } from './source-columns.ts';
+
+/**
+ * Opens a CSV source. `path` is a file (one table named after it, without extension) or a directory
+ * (one table per `*.csv` file in it, not recursive).
+ *
+ * Values are strings, or null for an unquoted field equal to `nullValue` (a quoted `""` stays `''`).
+ * A record with the wrong number of fields does not stop the run: it is yielded padded with nulls or
+ * cut to the table's width, and marked with a reason that `rowDefect` (row-defect.ts) returns (the engine should
+ * reject it). A CSV syntax error (e.g. an unclosed quote) stops the read with an error naming `file:line`.
+ *
+ * @throws InputError when the path does not exist, holds no CSV file, or an option is invalid
+ */
+export async function openCsvSource(endpoint: CsvEndpoint & { path: string }): Promise<Source> {
+  const options = resolveCsvOptions(endpoint);
+  const tables = await listFileTables(endpoint.path, '.csv', 'CSV');
+  const open = new Set<Readable>();
+  return {
+    introspector: createFileIntrospector(tables, createCsvSampler(options)),
+    read(table: TableSchema, columns: string[], bounds: PartitionBounds, batchSize: number) {
+      assertWholeFile(bounds.kind);
+      const { file } = findFileTable(tables, table.name);
+      return readCsvFile(file, options, table, columns, batchSize, open);
+    },
+    async close() {
+      for (const parser of open) parser.destroy();
+      open.clear();
+    },
+  };
+}
+
+async function* readCsvFile(
+  file: string,
+  options: CsvOptions,
+  table: TableSchema,
+  columns: string[],
+  batchSize: number,
+  open: Set<Readable>,
+): AsyncGenerator<RowBatch> {
+  const parser = openCsvParser(file, options);
+  open.add(parser);
+  const decoder = new CsvRecordDecoder(options);
+  let positions: number[] | null = null;
+  let width = 0;
+  let batch: RowBatch = [];
+  try {
+    for await (const item of parser as AsyncIterable<RawCsvRecord>) {
+      const fields = decoder.decode(item);
+      if (fields === null) continue;
+      if (positions === null) {
+        const names = options.header
+          ? resolveCsvColumns(fields, options, file)
+          : (options.columns ?? table.columns.map((column) => column.name));
+        width = names.length;
+        positions = columnPositions(names, columns, file);
+        if (options.header) continue;
+      }
+      const row: unknown[] = new Array(positions.length);
+      for (let i = 0; i < positions.length; i++) row[i] = fields[positions[i]!] ?? null;
+      if (fields.length !== width) markRowDefect(row, describeFieldCount(file, decoder.line, fields, width));
+      batch.push(row);
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+  } catch (error) {
+    throw asReadError(describeCsvError(error, file));
+  } finally {
+    parser.destroy();
+    open.delete(parser);
+  }
+}
+
+function describeFieldCount(file: string, line: number, fields: CsvFields, width: number): string {
+  const base = `${file}:${line}: ${fields.length} fields, expected ${width}`;
+  if (fields.length < width) return `${base}; the missing fields were read as NULL`;
+  const extra = fields.slice(width, width + 3).map((value) => {
+    const text = JSON.stringify(value);
+    return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  });
+  const more = fields.length - width > 3 ? ', ...' : '';
+  return `${base}; the extra fields were dropped: ${extra.join(', ')}${more}`;
+}

@@ -1,0 +1,26 @@
+/** Writes JSON Lines files: one `<table>.jsonl` per table in a target directory. */
+import type { Sink } from '../connector.ts';
+import type { JsonlEndpoint } from '../../spec/spec-schema.ts';
+import { openFileSink } from './file-sink.ts';
+import { createJsonlBatchEncoder } from './jsonl-batch-encoder.ts';
+import { countJsonlRows } from './jsonl-sampler.ts';
+import { resolveTextEncoding } from './text-encoding.ts';
+
+/**
+ * Opens a JSON Lines sink writing `<path>/<table>.jsonl` (the directory is created if missing) in the
+ * endpoint's encoding, values encoded as {@link createJsonlBatchEncoder} describes.
+ *
+ * @throws InputError when `path` is a file or the encoding is unknown
+ */
+export async function openJsonlSink(endpoint: JsonlEndpoint & { path: string }): Promise<Sink> {
+  const encoding = resolveTextEncoding(endpoint.encoding, endpoint.path);
+  return openFileSink(endpoint.path, {
+    extension: '.jsonl',
+    formatName: 'JSON Lines',
+    encoding,
+    header: () => null,
+    createBatchEncoder: (table) => createJsonlBatchEncoder(table.columns),
+    countRows: (file) => countJsonlRows(file, encoding),
+    checkAppend: async () => {},
+  });
+}

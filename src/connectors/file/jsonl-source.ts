@@ -1,0 +1,92 @@
+/** Reads JSON Lines files: one object per line; one file is one table, or a directory of them. */
+import type { Readable } from 'node:stream';
+import type { PartitionBounds, RowBatch, Source, TableSchema } from '../connector.ts';
+import type { JsonlEndpoint } from '../../spec/spec-schema.ts';
+import { createFileIntrospector } from './file-introspector.ts';
+import { findFileTable, listFileTables } from './file-tables.ts';
+import { describeJsonlError, openJsonlLines, parseJsonlLine } from './jsonl-lines.ts';
+import { createJsonlSampler } from './jsonl-sampler.ts';
+import { asReadError, assertWholeFile } from './read-error.ts';
+import { markRowDefect } from '../row-defect.ts';
+import { resolveTextEncoding } from './text-encoding.ts';
+
+/**
+ * Opens a JSON Lines source. `path` is a file (one table named after it, without extension) or a
+ * directory (one table per `*.jsonl` file in it, not recursive).
+ *
+ * Blank lines are skipped. A key missing from an object reads as null; a nested object or array reads
+ * as its JSON text; strings, numbers and booleans read as they are (integers beyond 2^53 have already
+ * lost precision in `JSON.parse`). An object with keys outside the table's columns (the keys of the first
+ * 1,000 lines) is yielded without them and marked with a reason that `rowDefect` (row-defect.ts) returns.
+ * A line that is not a JSON object stops the read with an error naming `file:line`.
+ *
+ * @throws InputError when the path does not exist, holds no JSON Lines file, or the encoding is unknown
+ */
+export async function openJsonlSource(endpoint: JsonlEndpoint & { path: string }): Promise<Source> {
+  const encoding = resolveTextEncoding(endpoint.encoding, endpoint.path);
+  const tables = await listFileTables(endpoint.path, '.jsonl', 'JSON Lines');
+  const open = new Set<Readable>();
+  return {
+    introspector: createFileIntrospector(tables, createJsonlSampler(encoding)),
+    read(table: TableSchema, columns: string[], bounds: PartitionBounds, batchSize: number) {
+      assertWholeFile(bounds.kind);
+      const { file } = findFileTable(tables, table.name);
+      return readJsonlFile(file, encoding, table, columns, batchSize, open);
+    },
+    async close() {
+      for (const lines of open) lines.destroy();
+      open.clear();
+    },
+  };
+}
+
+async function* readJsonlFile(
+  file: string,
+  encoding: string,
+  table: TableSchema,
+  columns: string[],
+  batchSize: number,
+  open: Set<Readable>,
+): AsyncGenerator<RowBatch> {
+  const known = new Set(table.columns.map((column) => column.name));
+  const lines = openJsonlLines(file, encoding);
+  open.add(lines);
+  let line = 0;
+  let batch: RowBatch = [];
+  try {
+    for await (const text of lines as AsyncIterable<string>) {
+      line++;
+      const object = parseJsonlLine(text, file, line);
+      if (object === null) continue;
+      const row: unknown[] = new Array(columns.length);
+      for (let i = 0; i < columns.length; i++) {
+        const key = columns[i]!;
+        row[i] = Object.hasOwn(object, key) ? canonicalJsonValue(object[key]) : null;
+      }
+      const unknown = Object.keys(object).filter((key) => !known.has(key));
+      if (unknown.length) {
+        const names = unknown.map((key) => JSON.stringify(key)).join(', ');
+        markRowDefect(
+          row,
+          `${file}:${line}: keys ${names} are not among the table's columns (taken from the first 1,000 lines); their values were dropped`,
+        );
+      }
+      batch.push(row);
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+  } catch (error) {
+    throw asReadError(describeJsonlError(error, file, line + 1));
+  } finally {
+    lines.destroy();
+    open.delete(lines);
+  }
+}
+
+/** A parsed JSON value as a canonical value: objects and arrays become their JSON text. */
+function canonicalJsonValue(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
+}

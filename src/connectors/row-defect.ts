@@ -1,0 +1,27 @@
+/**
+ * Marks rows that a file source could only read approximately (a CSV line with the wrong number of
+ * fields, a JSON Lines object with keys outside the table's columns). Such a row is still yielded,
+ * shaped like every other row, so the run does not stop and the row stays counted as extracted; the
+ * engine asks {@link rowDefect} and rejects the row with that reason instead of loading it.
+ */
+import type { Row } from './connector.ts';
+
+/** A registered symbol, so that copies of this module (or another connector) agree on it. */
+const DEFECT = Symbol.for('jivs.rowDefect');
+
+interface DefectiveRow extends Array<unknown> {
+  [DEFECT]?: string;
+}
+
+/** Attaches a reason (e.g. `data.csv:17: 5 fields, expected 4`) to a row, as a non-enumerable property. */
+export function markRowDefect(row: Row, reason: string): void {
+  Object.defineProperty(row, DEFECT, { value: reason, configurable: true });
+}
+
+/**
+ * Why a row read from a file is not exact, or undefined for a sound row. Check it on the rows as the
+ * source yields them (a transform that builds new arrays drops the mark).
+ */
+export function rowDefect(row: Row): string | undefined {
+  return (row as DefectiveRow)[DEFECT];
+}
