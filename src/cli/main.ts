@@ -2,13 +2,8 @@
 /** The `jivs` command line. Exit codes: 0 success, 1 migration failed, 2 bad input. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, formatProblem } from '../errors.ts';
-import { migrationSpecJsonSchema } from '../spec/spec-schema.ts';
-import { printJson, type GlobalOptions } from './cli-context.ts';
-import { demoCommand } from './demo-command.ts';
+import type { GlobalOptions } from './cli-context.ts';
 import { EXIT_BAD_INPUT, EXIT_MIGRATION_FAILED, EXIT_SUCCESS } from './exit-codes.ts';
-import { migrateSpecFile } from './migrate-command.ts';
-import { planCommand } from './plan-command.ts';
-import { statusCommand } from './status-command.ts';
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -16,7 +11,19 @@ function positiveInteger(value: string): number {
   return n;
 }
 
-function buildProgram(setExitCode: (code: number) => void): Command {
+/** What the commands tell {@link runCli} about themselves. */
+interface CliOutcome {
+  exitCode: number;
+  /** The command moves data (migrate, demo), so bad input means "nothing was migrated". */
+  movesData: boolean;
+}
+
+/**
+ * Each command loads its modules when it runs: the engine, the store and the spec schema take ~1 s to
+ * load, which `jivs --help`, `--version` and usage errors need not pay.
+ */
+function buildProgram(outcome: CliOutcome): Command {
+  const setExitCode = (code: number) => (outcome.exitCode = code);
   const program = new Command('jivs')
     .description('JiVS Migrate: declarative, streaming, verifiable data migrations')
     .version('0.1.0')
@@ -32,6 +39,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'print the run report as JSON on stdout, no progress')
     .option('-q, --quiet', 'no progress output')
     .action(async (spec: string, options: { json?: boolean; quiet?: boolean }) => {
+      outcome.movesData = true;
+      const { migrateSpecFile } = await import('./migrate-command.ts');
       const { code } = await migrateSpecFile(spec, { ...globals(), ...options });
       setExitCode(code);
     });
@@ -41,7 +50,10 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .description('dry run: show tables, load order, type mapping and partitions; moves no data')
     .argument('<spec>', 'migration spec (YAML or JSON)')
     .option('--json', 'print the plan as JSON')
-    .action((spec: string, options: { json?: boolean }) => planCommand(spec, options));
+    .action(async (spec: string, options: { json?: boolean }) => {
+      const { planCommand } = await import('./plan-command.ts');
+      await planCommand(spec, options);
+    });
 
   program
     .command('status')
@@ -49,14 +61,19 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .argument('[run]', 'run id')
     .option('--json', 'print as JSON')
     .option('--rejects <n>', 'also list the first n rejected rows', positiveInteger)
-    .action((run: string | undefined, options: { json?: boolean; rejects?: number }) =>
-      statusCommand(run, { ...globals(), ...options }),
-    );
+    .action(async (run: string | undefined, options: { json?: boolean; rejects?: number }) => {
+      const { statusCommand } = await import('./status-command.ts');
+      await statusCommand(run, { ...globals(), ...options });
+    });
 
   program
     .command('schema')
     .description('print the JSON Schema of migration specs (for editors: jivs schema > jivs.schema.json)')
-    .action(() => printJson(migrationSpecJsonSchema()));
+    .action(async () => {
+      const { migrationSpecJsonSchema } = await import('../spec/spec-schema.ts');
+      const { printJson } = await import('./cli-context.ts');
+      printJson(migrationSpecJsonSchema());
+    });
 
   program
     .command('demo')
@@ -67,6 +84,9 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'print the run report as JSON on stdout, no progress')
     .option('-q, --quiet', 'no progress output')
     .action(async (options: { rows: number; dir: string; seed: number; json?: boolean; quiet?: boolean }) => {
+      outcome.movesData = true;
+      // The generator's fake-data library also costs ~40 MB that other commands need not pay.
+      const { demoCommand } = await import('./demo-command.ts');
       setExitCode(await demoCommand({ ...globals(), ...options }));
     });
 
@@ -75,18 +95,19 @@ function buildProgram(setExitCode: (code: number) => void): Command {
 
 /** Runs the CLI with `argv` and returns the exit code (never exits the process itself). */
 export async function runCli(argv: string[]): Promise<number> {
-  let exitCode = EXIT_SUCCESS;
-  const program = buildProgram((code) => (exitCode = code));
+  const outcome: CliOutcome = { exitCode: EXIT_SUCCESS, movesData: false };
+  const program = buildProgram(outcome);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
+    return outcome.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are successes; every other commander error is a usage error.
       return error.exitCode === 0 ? EXIT_SUCCESS : EXIT_BAD_INPUT;
     }
     if (error instanceof InputError) {
-      process.stderr.write(`error: nothing was migrated; fix the input and run again:\n`);
+      const consequence = outcome.movesData ? 'nothing was migrated; ' : '';
+      process.stderr.write(`error: ${consequence}fix the input and run again:\n`);
       for (const problem of error.problems) process.stderr.write(`  ${formatProblem(problem)}\n`);
       return EXIT_BAD_INPUT;
     }
