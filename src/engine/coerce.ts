@@ -106,11 +106,13 @@ function roundHalfUp(whole: string, fraction: string, scale: number): [string, s
   return [newWhole, digits.slice(digits.length - scale).replace(/0+$/, '')];
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A real day of the proleptic Gregorian calendar (year 1 to 9999); plain arithmetic, no Date object. */
 function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1 || year < 1) return false;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  date.setUTCFullYear(year);
-  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (day <= DAYS_IN_MONTH[month - 1]!) return true;
+  return month === 2 && day === 29 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
 function validTime(hours: number, minutes: number, seconds: number): boolean {

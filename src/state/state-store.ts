@@ -21,9 +21,16 @@ export class StateStore {
   static async open(path: string): Promise<StateStore> {
     if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
     const sqlite = new Database(path);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('foreign_keys = ON');
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('busy_timeout = 5000');
+      sqlite.pragma('foreign_keys = ON');
+    } catch (error) {
+      sqlite.close();
+      throw new Error(
+        `the state store ${path} cannot be opened: ${(error as Error).message}. Point --state at another file.`,
+      );
+    }
     const db = new Kysely<StateDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
     const migrator = new Migrator({ db, provider: { getMigrations: async () => STATE_MIGRATIONS } });
     const { error } = await migrator.migrateToLatest();

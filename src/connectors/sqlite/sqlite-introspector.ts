@@ -81,11 +81,12 @@ export class SqliteIntrospector implements Introspector {
       const column = table.columns.find((c) => c.name === only);
       if (column?.nativeType.trim().toUpperCase() === 'INTEGER') return only;
     }
+    // Ask SQLite rather than search the CREATE text, where "WITHOUT ROWID" may sit in a string or a name.
     const withoutRowid = this.db
-      .prepare(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?`)
+      .prepare(`SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?`)
       .pluck()
-      .get(table.name) as string | undefined;
-    return withoutRowid && /WITHOUT\s+ROWID/i.test(withoutRowid) ? null : 'rowid';
+      .get(table.name) as number | undefined;
+    return withoutRowid === 1 ? null : 'rowid';
   }
 
   private describeTable(name: string): TableSchema {

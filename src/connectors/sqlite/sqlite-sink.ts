@@ -111,20 +111,46 @@ class SqliteSink implements Sink {
   }
 
   async finalizeTable(table: TableSchema): Promise<void> {
+    const owner = this.db
+      .prepare(`SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND name = ?`)
+      .pluck();
     for (const index of table.indexes) {
+      // Index names are database-wide in SQLite: one kept by truncate/append is fine, another table's is not.
+      const existing = owner.get(index.name) as string | undefined;
+      if (existing === table.name) continue;
+      if (existing !== undefined) {
+        throw new Error(
+          `index name "${index.name}" is already used by table "${existing}" (SQLite index names are database-wide); rename one of the indexes in the source or drop the other table`,
+        );
+      }
       const unique = index.unique ? 'UNIQUE ' : '';
       this.db
         .prepare(
-          `CREATE ${unique}INDEX IF NOT EXISTS ${q(index.name)} ON ${q(table.name)} (${index.columns.map(q).join(', ')})`,
+          `CREATE ${unique}INDEX ${q(index.name)} ON ${q(table.name)} (${index.columns.map(q).join(', ')})`,
         )
         .run();
     }
   }
 
-  /** Rows whose foreign keys point at no parent row, per foreign key constraint. */
+  /**
+   * Rows with a foreign key (all of its columns set) that matches no parent row; a row counts once.
+   * Not PRAGMA foreign_key_check: it fails with "foreign key mismatch" while a referenced UNIQUE column
+   * has no index yet, and indexes are only built by {@link finalizeTable}, after Verification.
+   */
   async foreignKeyViolations(table: TableSchema): Promise<number> {
     if (!table.foreignKeys.length) return 0;
-    return this.db.prepare(`PRAGMA foreign_key_check(${q(table.name)})`).all().length;
+    const orphan = table.foreignKeys.map((fk) => {
+      const set = (alias: string, columns: string[]) =>
+        columns.map((c) => `${alias}.${q(c)} IS NOT NULL`).join(' AND ');
+      const child = fk.columns.map((c) => `c.${q(c)}`).join(', ');
+      const parent = fk.referencedColumns.map(q).join(', ');
+      // NOT IN over a subquery is planned with a temporary index; NOT EXISTS would scan the parent per row.
+      return `(${set('c', fk.columns)} AND (${child}) NOT IN (SELECT ${parent} FROM ${q(fk.referencedTable)} AS p WHERE ${set('p', fk.referencedColumns)}))`;
+    });
+    return this.db
+      .prepare(`SELECT COUNT(*) FROM ${q(table.name)} AS c WHERE ${orphan.join(' OR ')}`)
+      .pluck()
+      .get() as number;
   }
 
   async countRows(table: string): Promise<number> {

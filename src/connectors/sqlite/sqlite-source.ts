@@ -27,6 +27,9 @@ export async function openSqliteSource(path: string): Promise<Source> {
   return new SqliteSource(path, db);
 }
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function openReadOnly(path: string): Database.Database {
   return new Database(path, { readonly: true, fileMustExist: true });
 }
@@ -67,12 +70,15 @@ class SqliteSource implements Source {
         if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
         sql += ` ORDER BY ${key}`;
       }
-      const statement = db.prepare(sql).raw(true);
-      // 64-bit integers beyond 2^53 arrive as bigint instead of losing precision.
-      const wide = table.columns.some((c) => columns.includes(c.name) && c.type.kind === 'bigint');
-      if (wide) statement.safeIntegers(true);
+      // Integers are read as bigint so none loses precision (any column may hold one, whatever its
+      // declared type), then those within 2^53 become numbers: the canonical form.
+      const statement = db.prepare(sql).raw(true).safeIntegers(true);
       let batch: RowBatch = [];
       for (const row of statement.iterate(...params) as IterableIterator<unknown[]>) {
+        for (let i = 0; i < row.length; i++) {
+          const value = row[i];
+          if (typeof value === 'bigint' && value >= MIN_SAFE && value <= MAX_SAFE) row[i] = Number(value);
+        }
         batch.push(row);
         if (batch.length >= batchSize) {
           yield batch;
