@@ -24,7 +24,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
   const dir = resolve(options.dir);
   await mkdir(dir, { recursive: true });
   const say = (line: string) => {
-    if (!options.json) process.stderr.write(`${line}\n`);
+    if (!options.json && !options.quiet) process.stderr.write(`${line}\n`);
   };
   say(`Generating a legacy ERP database with ~${options.rows.toLocaleString('en-US')} rows…`);
   const summary = await generateLegacyErp(join(dir, 'legacy-erp.db'), {

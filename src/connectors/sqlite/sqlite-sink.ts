@@ -47,6 +47,9 @@ function wrapDefault(value: string): string {
   return /^CURRENT_/.test(value) ? `(${value})` : value;
 }
 
+/** Rows per INSERT statement (fewer for very wide tables). */
+const ROWS_PER_INSERT = 100;
+
 /** SQLite stores booleans as 0/1; every other canonical value binds as it is. */
 function toSqliteValue(value: unknown): unknown {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
@@ -96,11 +99,31 @@ class SqliteSink implements Sink {
 
   async openWriter(table: TableSchema): Promise<TableWriter> {
     const columns = table.columns.map((c) => q(c.name));
-    const insert = this.db.prepare(
-      `INSERT INTO ${q(table.name)} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-    );
+    const width = columns.length;
+    // Multi-row INSERTs cut the per-statement overhead; SQLite allows 32,766 parameters per statement.
+    const rowsPerInsert = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(32766 / width)));
+    const statements = new Map<number, Database.Statement>();
+    const insertOf = (rows: number) => {
+      let statement = statements.get(rows);
+      if (!statement) {
+        const tuple = `(${columns.map(() => '?').join(', ')})`;
+        statement = this.db.prepare(
+          `INSERT INTO ${q(table.name)} (${columns.join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}`,
+        );
+        statements.set(rows, statement);
+      }
+      return statement;
+    };
     const writeBatch = this.db.transaction((batch: RowBatch) => {
-      for (const row of batch) insert.run(row.map(toSqliteValue));
+      for (let start = 0; start < batch.length; start += rowsPerInsert) {
+        const count = Math.min(rowsPerInsert, batch.length - start);
+        const params: unknown[] = new Array(count * width);
+        for (let r = 0; r < count; r++) {
+          const row = batch[start + r]!;
+          for (let c = 0; c < width; c++) params[r * width + c] = toSqliteValue(row[c]);
+        }
+        insertOf(count).run(params);
+      }
     });
     return {
       write: async (batch) => {
