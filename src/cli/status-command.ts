@@ -1,9 +1,13 @@
 /** `jivs status [run]`: the recent runs, or one run with its phases, partitions and rejected rows. */
+import { existsSync } from 'node:fs';
 import type { RunReport } from '../engine/report.ts';
 import { InputError } from '../errors.ts';
 import { formatReport } from './format-report.ts';
 import { formatDuration, formatTable } from './format-table.ts';
 import { printJson, withStore, type GlobalOptions } from './cli-context.ts';
+import { stateStorePath } from './state-path.ts';
+
+const NO_RUNS = 'No runs yet. Start one with `jivs migrate <spec>` or `jivs demo`.\n';
 
 export interface StatusOptions extends GlobalOptions {
   json?: boolean;
@@ -11,14 +15,18 @@ export interface StatusOptions extends GlobalOptions {
 }
 
 export async function statusCommand(runId: string | undefined, options: StatusOptions): Promise<void> {
+  // Reading must not create a store: without one there are simply no runs.
+  if (!existsSync(stateStorePath(options.state))) {
+    if (runId !== undefined)
+      throw new InputError(`no run "${runId}": there is no state store at ${stateStorePath(options.state)}.`);
+    if (options.json) return printJson([]);
+    return void process.stdout.write(NO_RUNS);
+  }
   await withStore(options, async (store) => {
     if (runId === undefined) {
       const runs = await store.listRuns();
       if (options.json) return printJson(runs);
-      if (!runs.length)
-        return void process.stdout.write(
-          'No runs yet. Start one with `jivs migrate <spec>` or `jivs demo`.\n',
-        );
+      if (!runs.length) return void process.stdout.write(NO_RUNS);
       const rows = runs.map((r) => [
         r.id,
         r.specName,

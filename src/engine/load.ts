@@ -12,7 +12,7 @@ export async function checkTargetTables(sink: Sink, tables: readonly TablePlan[]
   for (const table of tables) {
     if (table.mode === 'fail-if-exists' && (await sink.tableExists(table.target.name))) {
       problems.push({
-        path: table.specPath ? `${table.specPath}.mode` : 'mode',
+        path: table.modePath,
         message: `target table "${table.target.name}" already exists and the mode is fail-if-exists; drop it, or choose create, truncate or append.`,
       });
     }

@@ -14,7 +14,7 @@ import type { StateStore } from '../state/state-store.ts';
 import type { PhaseName, RejectedRow, RowCounts, RunStatus } from '../state/run-types.ts';
 import { addCounts, emptyCounts, isBalanced } from './accounting.ts';
 import { closeConnections, finalizeTargetTables } from './cleanup.ts';
-import { enforceErrorPolicy } from './error-policy.ts';
+import { ErrorPolicyExceeded, enforceErrorPolicy } from './error-policy.ts';
 import { checkTargetTables, prepareTargetTables } from './load.ts';
 import { runPartitionPipeline } from './partition-pipeline.ts';
 import { PhaseClock } from './phase-clock.ts';
@@ -71,13 +71,42 @@ class RunState {
   }
 }
 
-/** Runs a loaded spec to the end and returns its report; the report is stored whatever the outcome. */
+/**
+ * Opens the source, plans, then opens the target and checks it. Bad input stops here, before a run is
+ * recorded or the target is touched; whatever was opened is closed again.
+ */
+async function openAndPlan(loaded: LoadedSpec): Promise<{ source: Source; sink: Sink; plan: MigrationPlan }> {
+  const source = await openSource(loaded.spec.source, loaded.baseDir, 'source');
+  try {
+    const plan = await planMigration(loaded.spec, source);
+    const sink = await openSink(loaded.spec.target, loaded.baseDir, 'target');
+    try {
+      await checkTargetTables(sink, plan.tables);
+    } catch (error) {
+      await sink.close();
+      throw error;
+    }
+    return { source, sink, plan };
+  } catch (error) {
+    await source.close();
+    throw error;
+  }
+}
+
+/**
+ * Runs a loaded spec to the end and returns its report, stored whatever the outcome. Bad input
+ * (an InputError from Planning) is thrown before any run is recorded.
+ */
 export async function runMigration(loaded: LoadedSpec, options: RunOptions): Promise<RunReport> {
   const { spec } = loaded;
   const { store, observer = {} } = options;
-  const runId = newRunId();
   const startedAt = new Date();
   const state = new RunState(spec);
+
+  state.clock.start('planning');
+  observer.phaseStarted?.('planning');
+  const { source, sink, plan } = await openAndPlan(loaded);
+  const runId = newRunId(startedAt);
   await store.createRun({
     id: runId,
     specName: spec.name,
@@ -89,6 +118,9 @@ export async function runMigration(loaded: LoadedSpec, options: RunOptions): Pro
     error: null,
   });
   observer.runStarted?.(runId);
+  const planning = state.clock.finish('planning');
+  await store.recordPhase(runId, planning);
+  observer.phaseFinished?.('planning', planning.durationMs);
 
   const phase = async <T>(name: PhaseName, work: () => Promise<T>): Promise<T> => {
     state.clock.start(name);
@@ -102,29 +134,20 @@ export async function runMigration(loaded: LoadedSpec, options: RunOptions): Pro
     }
   };
 
-  let source: Source | undefined;
-  let sink: Sink | undefined;
   let status: RunStatus = 'succeeded';
   let error: Error | null = null;
   try {
-    const plan = await phase('planning', async () => {
-      source = await openSource(spec.source, loaded.baseDir, 'source');
-      sink = await openSink(spec.target, loaded.baseDir, 'target');
-      const planned = await planMigration(spec, source);
-      await checkTargetTables(sink, planned.tables);
-      return planned;
-    });
     state.plan = plan;
     state.warnings.push(...plan.warnings);
     plan.warnings.forEach((w) => observer.warning?.(w));
     observer.planned?.(plan);
 
-    await streamAllPartitions(runId, plan, source!, sink!, state, options);
+    await streamAllPartitions(runId, plan, source, sink, state, options);
 
     await phase('verification', async () => {
       for (const table of plan.tables) {
         const verification = await verifyTable(
-          sink!,
+          sink,
           table,
           state.countsOf(table.target.name),
           state.rowsBefore.get(table.target.name) ?? 0,
@@ -147,8 +170,8 @@ export async function runMigration(loaded: LoadedSpec, options: RunOptions): Pro
   }
 
   await phase('cleanup', async () => {
-    if (sink && state.plan && status === 'succeeded') {
-      const failures = await finalizeTargetTables(sink, state.plan.tables);
+    if (status === 'succeeded') {
+      const failures = await finalizeTargetTables(sink, plan.tables);
       if (failures.length) {
         status = 'failed';
         error = new MigrationFailedError(`cleanup failed:\n${failures.join('\n')}`);
@@ -159,7 +182,6 @@ export async function runMigration(loaded: LoadedSpec, options: RunOptions): Pro
 
   const report = buildReport(runId, loaded, state, startedAt, status, error);
   await store.finishRun(runId, status, error ? (error as Error).message : null, report);
-  if (error && error instanceof InputError) throw error;
   return report;
 }
 
@@ -271,14 +293,15 @@ async function runOnePartition(
       },
     });
   } catch (error) {
-    await store.savePartition(runId, { ...progress, status: 'failed' });
+    const stopped = error instanceof ErrorPolicyExceeded || signal.aborted;
+    await store.savePartition(runId, { ...progress, status: stopped ? 'stopped' : 'failed' });
     if (error instanceof MigrationFailedError || error instanceof InputError) throw error;
     const where = `${table.source.name} → ${name}, partition ${index + 1}/${table.partitions.length}`;
     throw new MigrationFailedError(`${where}: ${(error as Error).message}`, { cause: error });
   } finally {
     await writer.close();
   }
-  await store.savePartition(runId, { ...progress, status: signal.aborted ? 'failed' : 'done' });
+  await store.savePartition(runId, { ...progress, status: signal.aborted ? 'stopped' : 'done' });
   state.partitionsDone.set(name, (state.partitionsDone.get(name) ?? 0) + 1);
   report();
 }

@@ -23,6 +23,8 @@ export interface TablePlan {
   /** In target column order; the source is read in this order so rows need no reordering. */
   columns: ColumnMapping[];
   mode: TableMode;
+  /** Where the mode was set: `tables[2].mode`, or `mode` for the spec-wide default. */
+  modePath: string;
   estimatedRows: number;
   partitions: PartitionPlan[];
   /** Positions in the read row of the source primary key, for naming rejected rows. */

@@ -221,6 +221,7 @@ export async function planMigration(spec: MigrationSpec, source: Source): Promis
       target,
       columns,
       mode: table.entry?.mode ?? spec.mode,
+      modePath: table.entry?.mode ? `${table.specPath}.mode` : 'mode',
       estimatedRows: statistics.rowCount,
       partitions: splitIntoPartitions(statistics, spec.partitionRows),
       keyPositions: table.schema.primaryKey

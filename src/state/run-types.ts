@@ -40,7 +40,8 @@ export interface PhaseTiming {
   busyMs: number | null;
 }
 
-export type PartitionStatus = 'pending' | 'running' | 'done' | 'failed';
+/** `stopped`: ended early by a run-level decision (error policy, interruption, another partition's failure). */
+export type PartitionStatus = 'pending' | 'running' | 'done' | 'failed' | 'stopped';
 
 /** Row accounting of one partition: extracted = loaded + rejected + filtered once it is done. */
 export interface RowCounts {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PHASES } from '../../src/state/run-types.ts';
@@ -90,11 +91,21 @@ describe('orchestrator (SQLite → SQLite)', () => {
     assert.ok(appended.report.verified);
     const truncated = await run({ ...spec, mode: 'truncate' });
     assert.equal(truncated.report.tables[0]!.verification!.targetRows, 2);
+    const runsBefore = (await truncated.store.listRuns()).length;
     await assert.rejects(
       run({ ...spec, mode: 'fail-if-exists' }),
       /already exists and the mode is fail-if-exists/,
     );
+    assert.equal((await truncated.store.listRuns()).length, runsBefore, 'bad input records no run');
     assert.equal(queryAll(join(dir, 'out-2.db'), 'SELECT * FROM Log').length, 2);
+  });
+
+  it('leaves no trace when the spec does not fit the source', async () => {
+    await assert.rejects(
+      run({ target: { type: 'sqlite', path: 'never.db' }, tables: [{ name: 'Nope' }] }),
+      /the source has no table "Nope"/,
+    );
+    assert.equal(existsSync(join(dir, 'never.db')), false, 'the target was not created');
   });
 
   it('fails a run whose rows break a target key, naming the table and partition', async () => {

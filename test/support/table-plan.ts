@@ -21,6 +21,7 @@ export function tablePlan(name: string, columns: string[], primaryKey: string[] 
     target: table,
     columns: schema.map((c) => ({ source: c, target: c })),
     mode: 'create',
+    modePath: 'mode',
     estimatedRows: 0,
     partitions: [{ index: 0, bounds: { kind: 'whole' } }],
     keyPositions: primaryKey.map((k) => columns.findIndex((c) => c.startsWith(`${k} `))),
