@@ -1,6 +1,6 @@
 /**
  * Embedded benchmark: the demo's legacy ERP at N rows (default 1,000,000), SQLite → SQLite.
- * (a) `jivs migrate` as a separate process (compiled dist/), wall time and its own peak RSS;
+ * (a) `jivs migrate` as a separate process (bin/jivs.js, as users run it), wall time and its own peak RSS;
  * (b) the baseline in the same run: a raw `INSERT INTO … SELECT` copy of the same tables by SQLite itself.
  * Prints and writes bench/results/sqlite-embedded-<N>.json with the ratio JiVS / baseline.
  *
@@ -50,8 +50,8 @@ async function runJivs(source: string): Promise<{ wallMs: number; report: RunRep
   );
   const started = performance.now();
   const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [join(root, 'dist', 'cli', 'main.js'), 'migrate', spec, '--json', '--state', join(results, 'state.db')],
+    join(root, 'bin', 'jivs.js'),
+    ['migrate', spec, '--json', '--state', join(results, 'state.db')],
     { maxBuffer: 64 * 1024 * 1024 },
   ).catch((error: { stdout?: string; stderr?: string }) => {
     throw new Error(`jivs failed: ${error.stderr ?? ''}${error.stdout ?? ''}`);

@@ -15,6 +15,8 @@ const INT32_MAX = 2147483647;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const INTEGER_TEXT = /^[+-]?\d+$/;
+/** A decimal already in canonical form: no `+`, no leading or trailing zeros, no `-0`. */
+const CANONICAL_DECIMAL = /^-?(0|[1-9]\d*)(?:\.(\d*[1-9]))?$/;
 const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:Infinity|NaN)$/;
 const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -82,6 +84,14 @@ function decimalCoercer(type: LogicalType): Coercer {
     } else {
       fail(value, 'a number');
     }
+    // Most values are already canonical (no sign clutter, no padding zeros, within the scale): keep them.
+    const canonicalMatch = CANONICAL_DECIMAL.exec(text);
+    if (
+      canonicalMatch &&
+      text !== '-0' &&
+      (precision === undefined || fitsDecimal(canonicalMatch, precision, scale))
+    )
+      return text;
     const match = DECIMAL_TEXT.exec(text);
     if (!match || (match[2] === '' && !match[3]))
       fail(value, 'a number (digits with an optional "." decimal point)');
@@ -96,6 +106,13 @@ function decimalCoercer(type: LogicalType): Coercer {
     const canonical = fraction ? `${sign}${whole}.${fraction}` : `${sign}${whole}`;
     return canonical === '-0' ? '0' : canonical;
   };
+}
+
+/** Whether a canonical decimal (see CANONICAL_DECIMAL) fits decimal(precision, scale) without rounding. */
+function fitsDecimal(match: RegExpExecArray, precision: number, scale: number): boolean {
+  const wholeDigits = match[1]!.length;
+  const fractionDigits = match[2]?.length ?? 0;
+  return fractionDigits <= scale && (match[1] === '0' || wholeDigits <= precision - scale);
 }
 
 /** Rounds a decimal given as digit strings to `scale` places, half away from zero (as SQL does). */

@@ -40,6 +40,9 @@ describe('coerce', () => {
     assert.equal(cast(money, '0.995'), '1');
     assert.equal(cast(money, '007.10'), '7.1');
     assert.equal(cast(money, '-0.001'), '0');
+    assert.equal(cast(money, '-0'), '0');
+    assert.equal(cast(money, -0), '0');
+    assert.equal(cast(money, '-12.5'), '-12.5');
     assert.equal(cast({ kind: 'decimal' }, '123456789012345678901234.5'), '123456789012345678901234.5');
     rejects(money, '12,50', /not a number/);
     rejects(money, '', /not a number/);
