@@ -1,15 +1,15 @@
 /** Reads CSV files: one file is one table, or a directory of them. */
 import type { Readable } from 'node:stream';
-import type { PartitionBounds, RowBatch, Source, TableSchema } from '../connector.ts';
+import type { RowBatch, Source, TableSchema } from '../connector.ts';
 import type { CsvEndpoint } from '../../spec/spec-schema.ts';
 import { resolveCsvColumns } from './csv-columns.ts';
 import { resolveCsvOptions, type CsvOptions } from './csv-options.ts';
 import { describeCsvError, openCsvParser, type RawCsvRecord } from './csv-parser.ts';
 import { CsvRecordDecoder, type CsvFields } from './csv-record-decoder.ts';
 import { createCsvSampler } from './csv-sampler.ts';
-import { createFileIntrospector } from './file-introspector.ts';
-import { findFileTable, listFileTables } from './file-tables.ts';
-import { asReadError, assertWholeFile } from './read-error.ts';
+import { listFileTables } from './file-tables.ts';
+import { createFileSource } from './file-source.ts';
+import { asReadError } from './read-error.ts';
 import { markRowDefect } from '../row-defect.ts';
 import { columnPositions } from './source-columns.ts';
 
@@ -27,19 +27,9 @@ import { columnPositions } from './source-columns.ts';
 export async function openCsvSource(endpoint: CsvEndpoint & { path: string }): Promise<Source> {
   const options = resolveCsvOptions(endpoint);
   const tables = await listFileTables(endpoint.path, '.csv', 'CSV');
-  const open = new Set<Readable>();
-  return {
-    introspector: createFileIntrospector(tables, createCsvSampler(options)),
-    read(table: TableSchema, columns: string[], bounds: PartitionBounds, batchSize: number) {
-      assertWholeFile(bounds.kind);
-      const { file } = findFileTable(tables, table.name);
-      return readCsvFile(file, options, table, columns, batchSize, open);
-    },
-    async close() {
-      for (const parser of open) parser.destroy();
-      open.clear();
-    },
-  };
+  return createFileSource(tables, createCsvSampler(options), (file, table, columns, batchSize, open) =>
+    readCsvFile(file, options, table, columns, batchSize, open),
+  );
 }
 
 async function* readCsvFile(

@@ -1,12 +1,12 @@
 /** Reads JSON Lines files: one object per line; one file is one table, or a directory of them. */
 import type { Readable } from 'node:stream';
-import type { PartitionBounds, RowBatch, Source, TableSchema } from '../connector.ts';
+import type { RowBatch, Source, TableSchema } from '../connector.ts';
 import type { JsonlEndpoint } from '../../spec/spec-schema.ts';
-import { createFileIntrospector } from './file-introspector.ts';
-import { findFileTable, listFileTables } from './file-tables.ts';
+import { listFileTables } from './file-tables.ts';
+import { createFileSource } from './file-source.ts';
 import { describeJsonlError, openJsonlLines, parseJsonlLine } from './jsonl-lines.ts';
 import { createJsonlSampler } from './jsonl-sampler.ts';
-import { asReadError, assertWholeFile } from './read-error.ts';
+import { asReadError } from './read-error.ts';
 import { markRowDefect } from '../row-defect.ts';
 import { resolveTextEncoding } from './text-encoding.ts';
 
@@ -25,19 +25,9 @@ import { resolveTextEncoding } from './text-encoding.ts';
 export async function openJsonlSource(endpoint: JsonlEndpoint & { path: string }): Promise<Source> {
   const encoding = resolveTextEncoding(endpoint.encoding, endpoint.path);
   const tables = await listFileTables(endpoint.path, '.jsonl', 'JSON Lines');
-  const open = new Set<Readable>();
-  return {
-    introspector: createFileIntrospector(tables, createJsonlSampler(encoding)),
-    read(table: TableSchema, columns: string[], bounds: PartitionBounds, batchSize: number) {
-      assertWholeFile(bounds.kind);
-      const { file } = findFileTable(tables, table.name);
-      return readJsonlFile(file, encoding, table, columns, batchSize, open);
-    },
-    async close() {
-      for (const lines of open) lines.destroy();
-      open.clear();
-    },
-  };
+  return createFileSource(tables, createJsonlSampler(encoding), (file, table, columns, batchSize, open) =>
+    readJsonlFile(file, encoding, table, columns, batchSize, open),
+  );
 }
 
 async function* readJsonlFile(
