@@ -11,9 +11,10 @@ import type { LogicalType } from './logical-type.ts';
  * A value in canonical form, the same whatever the connector:
  * integer → number (bigint beyond 2^53), decimal → string, float → number, text → string,
  * boolean → boolean, date → `YYYY-MM-DD`, time → `HH:MM:SS[.fff]`, timestamp → `YYYY-MM-DD HH:MM:SS[.fff]`,
- * timestamptz → ISO 8601 with offset, binary → Buffer, json → JSON text, uuid → string; NULL → null.
+ * timestamptz → `YYYY-MM-DD HH:MM:SS[.fff]+HH:MM`, binary → Buffer, json → JSON text, uuid → string,
+ * an array type → an array of those; NULL → null.
  */
-export type CanonicalValue = string | number | bigint | boolean | Buffer | null;
+export type CanonicalValue = string | number | bigint | boolean | Buffer | null | CanonicalValue[];
 
 /** One row, values in column order. */
 export type Row = unknown[];
@@ -31,6 +32,11 @@ export interface ColumnSchema {
   nullable: boolean;
   /** A portable default: a literal (`'x'`, `0`) or one of `CURRENT_TIMESTAMP`, `CURRENT_DATE`; null if none. */
   defaultValue: string | null;
+  /** Values come from a sequence (auto_increment, serial, identity); targets recreate it. */
+  autoIncrement?: boolean;
+  /** The source computes this column (a generated column); it is migrated as a plain column. */
+  generated?: boolean;
+  comment?: string | null;
 }
 
 /** An index other than the primary key. */
@@ -61,6 +67,7 @@ export interface TableSchema {
   /** Unique constraints and unique indexes are both listed here with `unique: true`. */
   indexes: IndexSchema[];
   foreignKeys: ForeignKeySchema[];
+  comment?: string | null;
 }
 
 /**

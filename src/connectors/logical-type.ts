@@ -26,6 +26,10 @@ export interface LogicalType {
   precision?: number;
   /** Digits after the point for `decimal`. */
   scale?: number;
+  /** For `text`: the only values allowed (a MySQL ENUM); targets enforce it with a CHECK or an enum type. */
+  enumValues?: string[];
+  /** Values are arrays of this type (a MySQL SET becomes an array of text). */
+  array?: boolean;
 }
 
 const ALIASES: Record<string, LogicalKind> = {
@@ -81,6 +85,8 @@ export function parseLogicalType(name: string): LogicalType | null {
 
 /** The portable name of a type, the inverse of {@link parseLogicalType}. */
 export function formatLogicalType(type: LogicalType): string {
+  if (type.array) return `${formatLogicalType({ ...type, array: false })}[]`;
+  if (type.enumValues) return `enum(${type.enumValues.map((v) => `'${v}'`).join(',')})`;
   if (type.kind === 'text') return type.length === undefined ? 'text' : `varchar(${type.length})`;
   if (type.kind === 'decimal' && type.precision !== undefined) {
     return `decimal(${type.precision},${type.scale ?? 0})`;

@@ -4,17 +4,34 @@ import type { EndpointSpec } from '../spec/spec-schema.ts';
 import { resolveEndpointReferences } from '../spec/env-references.ts';
 import type { Sink, Source } from './connector.ts';
 import { openCsvSink, openCsvSource, openJsonlSink, openJsonlSource } from './file/index.ts';
+import { openMysqlSink, openMysqlSource } from './mysql/index.ts';
+import { openPostgresSink, openPostgresSource } from './postgres/index.ts';
 import { openSqliteSink } from './sqlite/sqlite-sink.ts';
 import { openSqliteSource } from './sqlite/sqlite-source.ts';
 
-/** Resolves environment references and makes `path` absolute against the spec's directory. */
+/**
+ * Resolves environment references in every string field; a file path becomes absolute against the
+ * spec's directory. The result holds secrets: pass it to a connector, never to a log or report.
+ */
 export function resolveEndpoint<T extends EndpointSpec>(endpoint: T, baseDir: string, specPath: string): T {
   const resolved = resolveEndpointReferences(endpoint, specPath);
+  if (!('path' in resolved)) return resolved;
   return { ...resolved, path: isAbsolute(resolved.path) ? resolved.path : resolve(baseDir, resolved.path) };
+}
+
+/**
+ * The endpoint as written in the spec, for reports and messages: `sqlite ./legacy.db`,
+ * `postgres app@db.example:5432/erp`. Environment references stay unresolved and no password appears.
+ */
+export function describeEndpoint(endpoint: EndpointSpec): string {
+  if ('path' in endpoint) return `${endpoint.type} ${endpoint.path}`;
+  const user = endpoint.user === undefined ? '' : `${endpoint.user}@`;
+  return `${endpoint.type} ${user}${endpoint.host ?? '127.0.0.1'}:${endpoint.port ?? ''}/${endpoint.database}`;
 }
 
 export async function openSource(endpoint: EndpointSpec, baseDir: string, specPath: string): Promise<Source> {
   const resolved = resolveEndpoint(endpoint, baseDir, specPath);
+  const name = describeEndpoint(endpoint);
   switch (resolved.type) {
     case 'sqlite':
       return openSqliteSource(resolved.path);
@@ -22,11 +39,16 @@ export async function openSource(endpoint: EndpointSpec, baseDir: string, specPa
       return openCsvSource(resolved);
     case 'jsonl':
       return openJsonlSource(resolved);
+    case 'postgres':
+      return openPostgresSource(resolved, name);
+    case 'mysql':
+      return openMysqlSource(resolved, name);
   }
 }
 
 export async function openSink(endpoint: EndpointSpec, baseDir: string, specPath: string): Promise<Sink> {
   const resolved = resolveEndpoint(endpoint, baseDir, specPath);
+  const name = describeEndpoint(endpoint);
   switch (resolved.type) {
     case 'sqlite':
       return openSqliteSink(resolved.path);
@@ -34,5 +56,9 @@ export async function openSink(endpoint: EndpointSpec, baseDir: string, specPath
       return openCsvSink(resolved);
     case 'jsonl':
       return openJsonlSink(resolved);
+    case 'postgres':
+      return openPostgresSink(resolved, name);
+    case 'mysql':
+      return openMysqlSink(resolved, name);
   }
 }

@@ -241,5 +241,10 @@ const COERCERS: Record<LogicalType['kind'], (type: LogicalType) => Coercer> = {
 
 /** The cast for one target type, built once per column. */
 export function coercerFor(type: LogicalType): Coercer {
-  return COERCERS[type.kind](type);
+  const element = COERCERS[type.kind](type);
+  if (!type.array) return element;
+  return (value) => {
+    if (!Array.isArray(value)) fail(value, `a list of ${type.kind} values`);
+    return value.map((item: unknown) => (item === null || item === undefined ? null : element(item)));
+  };
 }

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { Sink, Source } from '../connectors/connector.ts';
-import { openSink, openSource } from '../connectors/open-connectors.ts';
+import { describeEndpoint, openSink, openSource } from '../connectors/open-connectors.ts';
 import { InputError, MigrationFailedError } from '../errors.ts';
 import type { LoadedSpec } from '../spec/load-spec.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
@@ -350,9 +350,4 @@ function buildReport(
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     warnings: state.warnings,
   };
-}
-
-/** `sqlite ./legacy.db` — the endpoint as written, so environment references stay unresolved. */
-function describeEndpoint(endpoint: { type: string; path: string }): string {
-  return `${endpoint.type} ${endpoint.path}`;
 }

@@ -1,5 +1,6 @@
 /**
- * Phase 4, Validation: checks transformed rows against the target's constraints (NOT NULL, length),
+ * Phase 4, Validation: checks transformed rows against the target's constraints (NOT NULL, length,
+ * allowed values, no NUL in text) — everything a bulk load would otherwise fail a whole batch on —
  * rejects rows the source could only read approximately (see row-defect.ts), and splits each batch into rows to load and rows to reject, with every reason for each.
  * Compiled once per table; all checks of a row run in one pass.
  */
@@ -28,10 +29,18 @@ type Check = (value: unknown) => string | null;
 function checksFor(plan: TablePlan): Check[] {
   return plan.columns.map(({ target }) => {
     const required = !target.nullable;
-    const limit = target.type.kind === 'text' ? target.type.length : undefined;
+    const text = target.type.kind === 'text' && !target.type.array;
+    const limit = text ? target.type.length : undefined;
+    const allowed = target.type.enumValues && new Set(target.type.enumValues);
     return (value) => {
       if (value === null)
         return required ? `${target.name}: is NULL but the target column is NOT NULL` : null;
+      if (text && typeof value === 'string' && value.includes('\0')) {
+        return `${target.name}: contains a NUL character, which text columns cannot hold`;
+      }
+      if (allowed && !allowed.has(value as string)) {
+        return `${target.name}: ${JSON.stringify(value)} is not one of the allowed values (${[...allowed].join(', ')})`;
+      }
       if (limit !== undefined && typeof value === 'string' && value.length > limit) {
         const length = [...value].length; // characters, not UTF-16 units
         if (length > limit) return `${target.name}: is ${length} characters, longer than varchar(${limit})`;

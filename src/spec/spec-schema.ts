@@ -61,7 +61,77 @@ export const JsonlEndpointSchema = Type.Object(
   { ...strict, description: 'JSON Lines files: one object per line; one file is one table.' },
 );
 
-const Endpoint = Type.Union([SqliteEndpointSchema, CsvEndpointSchema, JsonlEndpointSchema]);
+/** A password is only ever an environment reference, so a spec can be shared and printed safely. */
+const Password = Type.String({
+  pattern: '^\\$\\{ENV:[A-Za-z_][A-Za-z0-9_]*\\}$',
+  description: 'An environment reference such as ${ENV:PGPASSWORD}; never the password itself.',
+});
+
+const serverFields = {
+  host: Type.Optional(
+    Type.String({ minLength: 1, default: '127.0.0.1', description: 'May use ${ENV:NAME}.' }),
+  ),
+  user: Type.Optional(Type.String({ minLength: 1, description: 'May use ${ENV:NAME}.' })),
+  password: Type.Optional(Password),
+  database: Type.String({ minLength: 1, description: 'May use ${ENV:NAME}.' }),
+  poolSize: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 64, default: 4, description: 'Connections kept open at most.' }),
+  ),
+};
+
+export const PostgresEndpointSchema = Type.Object(
+  {
+    type: Type.Literal('postgres'),
+    ...serverFields,
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 5432 })),
+    user: Type.Optional(
+      Type.String({ minLength: 1, default: 'postgres', description: 'May use ${ENV:NAME}.' }),
+    ),
+    schema: Type.Optional(
+      Type.String({
+        minLength: 1,
+        default: 'public',
+        description: 'Schema to read from or create tables in.',
+      }),
+    ),
+    ssl: Type.Optional(Type.Boolean({ default: false, description: 'Connect with TLS.' })),
+    enums: Type.Optional(
+      Type.Union([Type.Literal('check'), Type.Literal('enum-type')], {
+        default: 'check',
+        description:
+          'Columns with a fixed set of values (MySQL ENUM) become text with a CHECK constraint, or an enum type (target).',
+      }),
+    ),
+  },
+  { ...strict, description: 'A PostgreSQL database.' },
+);
+
+export const MysqlEndpointSchema = Type.Object(
+  {
+    type: Type.Literal('mysql'),
+    ...serverFields,
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 3306 })),
+    user: Type.Optional(Type.String({ minLength: 1, default: 'root', description: 'May use ${ENV:NAME}.' })),
+    tinyint1AsBoolean: Type.Optional(
+      Type.Boolean({ default: true, description: 'Read tinyint(1) columns as boolean (source).' }),
+    ),
+    zeroDates: Type.Optional(
+      Type.Union([Type.Literal('null'), Type.Literal('reject')], {
+        default: 'null',
+        description: "What a zero date ('0000-00-00') becomes: NULL, or a rejected row (source).",
+      }),
+    ),
+  },
+  { ...strict, description: 'A MySQL or MariaDB database.' },
+);
+
+const Endpoint = Type.Union([
+  SqliteEndpointSchema,
+  CsvEndpointSchema,
+  JsonlEndpointSchema,
+  PostgresEndpointSchema,
+  MysqlEndpointSchema,
+]);
 
 export const TableModeSchema = Type.Union(
   [Type.Literal('create'), Type.Literal('truncate'), Type.Literal('append'), Type.Literal('fail-if-exists')],
@@ -158,13 +228,17 @@ export const MigrationSpecSchema = Type.Object(
 export type SqliteEndpoint = Type.Static<typeof SqliteEndpointSchema>;
 export type CsvEndpoint = Type.Static<typeof CsvEndpointSchema>;
 export type JsonlEndpoint = Type.Static<typeof JsonlEndpointSchema>;
-export type EndpointSpec = SqliteEndpoint | CsvEndpoint | JsonlEndpoint;
+export type PostgresEndpoint = Type.Static<typeof PostgresEndpointSchema>;
+export type MysqlEndpoint = Type.Static<typeof MysqlEndpointSchema>;
+export type FileEndpoint = SqliteEndpoint | CsvEndpoint | JsonlEndpoint;
+export type ServerEndpoint = PostgresEndpoint | MysqlEndpoint;
+export type EndpointSpec = FileEndpoint | ServerEndpoint;
 export type TableEntry = Type.Static<typeof TableEntrySchema>;
 export type ColumnEntry = Type.Static<typeof ColumnEntrySchema>;
 export type RawMigrationSpec = Type.Static<typeof MigrationSpecSchema>;
 
 /** The endpoint types a spec may name, in the order the schema lists them. */
-export const ENDPOINT_TYPES = ['sqlite', 'csv', 'jsonl'] as const;
+export const ENDPOINT_TYPES = ['sqlite', 'csv', 'jsonl', 'postgres', 'mysql'] as const;
 
 /** A spec after validation, with every default filled in. */
 export interface MigrationSpec extends RawMigrationSpec {

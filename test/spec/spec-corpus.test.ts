@@ -140,6 +140,7 @@ describe('valid spec corpus', () => {
 
   it('keeps ${ENV:…} references unresolved in the loaded spec', async () => {
     const { spec } = await loadSpec(join(VALID_DIR, 'csv-all-options.yaml'));
+    assert.ok('path' in spec.source);
     assert.equal(spec.source.path, '${ENV:JIVS_EXPORT_DIR}/crm');
   });
 
