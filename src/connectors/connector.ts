@@ -34,6 +34,11 @@ export interface ColumnSchema {
   defaultValue: string | null;
   /** Values come from a sequence (auto_increment, serial, identity); targets recreate it. */
   autoIncrement?: boolean;
+  /**
+   * True when the connector does not know `nativeType` and fell back to text; `jivs plan` lists such
+   * columns with the type override the user can add.
+   */
+  typeFallback?: boolean;
   /** The source computes this column (a generated column); it is migrated as a plain column. */
   generated?: boolean;
   comment?: string | null;

@@ -212,7 +212,7 @@ export async function planMigration(spec: MigrationSpec, source: Source): Promis
   for (const name of order) {
     const table = selected.find((t) => t.schema.name === name)!;
     const columns = columnsOf.get(name)!;
-    const notes: string[] = [];
+    const notes = unknownTypeNotes(table, columns);
     const target = targetSchema(table, targetTableOf.get(name)!.name, columns, targetTableOf, spec, notes);
     const statistics = await source.introspector.statistics(table.schema);
     tables.push({
@@ -231,4 +231,14 @@ export async function planMigration(spec: MigrationSpec, source: Source): Promis
     });
   }
   return { tables, warnings };
+}
+
+/** Columns whose native type the connector did not know (loaded as text), with the override to add. */
+function unknownTypeNotes(table: SelectedTable, columns: ColumnMapping[]): string[] {
+  return columns
+    .filter((c) => c.source.typeFallback && table.entry?.columns?.[c.source.name]?.type === undefined)
+    .map((c) => {
+      const where = table.specPath ?? `a tables entry { name: ${table.schema.name} }`;
+      return `column ${c.source.name} has type "${c.source.nativeType}", which has no mapping; it is loaded as text. To choose a type, set ${where}.columns.${c.source.name}.type (e.g. text, json, binary), or skip: true.`;
+    });
 }

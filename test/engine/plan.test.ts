@@ -159,3 +159,25 @@ describe('planning', () => {
     assert.match(problem!.message, /include\/exclude leave it out/);
   });
 });
+
+describe('planning unknown types', () => {
+  it('lists columns whose type has no mapping with the override to add', async () => {
+    const plan = await planMigration(spec({ tables: [{ name: 'Orders' }] }), {
+      ...source,
+      introspector: {
+        listTables: async () =>
+          (await source.introspector.listTables()).map((t) => ({
+            ...t,
+            columns: t.columns.map((c) =>
+              c.name === 'Total' ? { ...c, nativeType: 'money2', typeFallback: true } : c,
+            ),
+          })),
+        statistics: (t) => source.introspector.statistics(t),
+      },
+    });
+    assert.match(
+      plan.tables[0]!.notes.join('\n'),
+      /column Total has type "money2", which has no mapping; it is loaded as text\. To choose a type, set tables\[0\]\.columns\.Total\.type/,
+    );
+  });
+});
