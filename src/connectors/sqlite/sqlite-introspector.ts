@@ -93,12 +93,17 @@ export class SqliteIntrospector implements Introspector {
     const quoted = quoteSqliteIdentifier(name);
     const columnRows = this.db.prepare(`PRAGMA table_xinfo(${quoted})`).all() as ColumnInfoRow[];
     const visible = columnRows.filter((c) => c.hidden === 0);
+    const keyCount = visible.filter((c) => c.pk > 0).length;
     const columns = visible.map((c) => ({
       name: c.name,
       nativeType: c.type,
       type: sqliteToLogical(c.type),
       nullable: c.notnull === 0 && c.pk === 0,
       defaultValue: portableDefault(c.dflt_value),
+      // An INTEGER PRIMARY KEY is the rowid: SQLite numbers new rows, like an identity column.
+      ...(keyCount === 1 &&
+        c.pk === 1 &&
+        c.type.trim().toUpperCase() === 'INTEGER' && { autoIncrement: true }),
     }));
     const primaryKey = visible
       .filter((c) => c.pk > 0)

@@ -36,8 +36,9 @@ export async function openSqliteSink(path: string): Promise<Sink> {
 }
 
 /** The column definition in CREATE TABLE. */
-function columnDefinition(column: ColumnSchema): string {
-  let sql = `${q(column.name)} ${logicalToSqlite(column.type)}`;
+function columnDefinition(column: ColumnSchema, rowidKey: boolean): string {
+  // A single integer primary key declared exactly INTEGER is SQLite's rowid: it numbers new rows itself.
+  let sql = `${q(column.name)} ${rowidKey ? 'INTEGER' : logicalToSqlite(column.type)}`;
   if (!column.nullable) sql += ' NOT NULL';
   if (column.defaultValue !== null) sql += ` DEFAULT ${wrapDefault(column.defaultValue)}`;
   return sql;
@@ -87,7 +88,10 @@ class SqliteSink implements Sink {
    * not enforced while loading (foreign_keys is off) and are checked in {@link foreignKeyViolations}.
    */
   private createTableSql(table: TableSchema): string {
-    const parts = table.columns.map(columnDefinition);
+    const [key, ...more] = table.primaryKey;
+    const keyColumn = more.length === 0 ? table.columns.find((c) => c.name === key) : undefined;
+    const rowidKey = keyColumn !== undefined && ['integer', 'bigint'].includes(keyColumn.type.kind);
+    const parts = table.columns.map((c) => columnDefinition(c, rowidKey && c === keyColumn));
     if (table.primaryKey.length) parts.push(`PRIMARY KEY (${table.primaryKey.map(q).join(', ')})`);
     for (const fk of table.foreignKeys) {
       parts.push(

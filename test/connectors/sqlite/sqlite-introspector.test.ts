@@ -61,7 +61,14 @@ describe('SqliteIntrospector.listTables', () => {
     const [items] = await introspector.listTables();
     assert.ok(items);
     assert.deepEqual(items.columns, [
-      { name: 'id', nativeType: 'INTEGER', type: { kind: 'bigint' }, nullable: false, defaultValue: null },
+      {
+        name: 'id',
+        nativeType: 'INTEGER',
+        type: { kind: 'bigint' },
+        nullable: false,
+        defaultValue: null,
+        autoIncrement: true,
+      },
       {
         name: 'code',
         nativeType: 'CHAR(8)',
