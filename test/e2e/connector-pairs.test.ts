@@ -4,6 +4,7 @@
  * PostgreSQL, MySQL, CSV and JSONL into SQLite, PostgreSQL, MySQL, CSV and JSONL.
  */
 import assert from 'node:assert/strict';
+import { parse } from 'csv-parse/sync';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -192,9 +193,10 @@ for (const sourceKind of KINDS) {
       const jsonlDir = join(dir, `${sourceKind}-jsonl`);
       await migrate(source.spec, { type: 'csv', path: csvDir });
       await migrate(source.spec, { type: 'jsonl', path: jsonlDir });
-      const csv = (await readFile(join(csvDir, 'customers.csv'), 'utf8')).split('\n');
-      assert.equal(csv[0], 'id,name,email,balance,active,joined,note');
-      assert.equal(csv[2], '2,Ōno 大野,,,false,,');
+      const csv = parse(await readFile(join(csvDir, 'customers.csv'), 'utf8')) as string[][];
+      assert.deepEqual(csv[0], ['id', 'name', 'email', 'balance', 'active', 'joined', 'note']);
+      assert.deepEqual(csv[1]!.slice(-1), ['two\nlines']);
+      assert.deepEqual(csv[2], ['2', 'Ōno 大野', '', '', 'false', '', '']);
       const jsonl = (await readFile(join(jsonlDir, 'orders.jsonl'), 'utf8')).trim().split('\n');
       assert.equal(jsonl.length, 4);
       assert.equal(JSON.parse(jsonl[0]!).placed, '2024-01-02 10:20:30');
