@@ -3,7 +3,7 @@
  * so memory stays at about one batch per running partition however large the table is.
  */
 import { setImmediate } from 'node:timers/promises';
-import type { Source, TableWriter } from '../connectors/connector.ts';
+import type { RowBatch, Source, TableWriter } from '../connectors/connector.ts';
 import type { RejectedRow, RowCounts } from '../state/run-types.ts';
 import { emptyCounts } from './accounting.ts';
 import { extractPartition } from './extract.ts';
@@ -47,9 +47,23 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<RowCounts
   const transform = compileTransform(job.plan);
   const validate = compileValidator(job.plan);
   const counts = emptyCounts();
+  /** Rows taken from the source so far, to number rows of tables without a key. */
+  let extracted = 0;
   const iterator = extractPartition(job.source, job.plan, job.partition, job.batchSize)[
     Symbol.asyncIterator
   ]();
+  // One batch loads while the next is extracted and prepared: the source and the target work at the
+  // same time, and at most two batches per partition are in memory.
+  let loading: Promise<void> | undefined;
+  const load = async (accepted: RowBatch, delta: RowCounts, rejects: RejectedRow[]) => {
+    const started = performance.now();
+    if (accepted.length) await job.writer.write(accepted);
+    job.clock.addBusy('loading', performance.now() - started);
+    counts.extracted += delta.extracted;
+    counts.loaded += delta.loaded;
+    counts.rejected += delta.rejected;
+    await job.afterBatch(delta, rejects);
+  };
   try {
     for (;;) {
       if (job.signal.aborted) break;
@@ -67,12 +81,7 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<RowCounts
 
       started = now;
       const { accepted, rejected } = validate(batch, transformed);
-      now = performance.now();
-      job.clock.addBusy('validation', now - started);
-
-      started = now;
-      if (accepted.length) await job.writer.write(accepted);
-      job.clock.addBusy('loading', performance.now() - started);
+      job.clock.addBusy('validation', performance.now() - started);
 
       const delta = {
         extracted: batch.length,
@@ -80,16 +89,22 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<RowCounts
         rejected: rejected.length,
         filtered: 0,
       };
-      const rejects = rejectedRows(job, rejected, counts.extracted);
-      counts.extracted += delta.extracted;
-      counts.loaded += delta.loaded;
-      counts.rejected += delta.rejected;
-      await job.afterBatch(delta, rejects);
+      const rejects = rejectedRows(job, rejected, extracted);
+      extracted += batch.length;
+      // Loads and their bookkeeping stay in order. A batch read after a stop was requested is dropped
+      // unaccounted, so the counts still cover exactly what was loaded or rejected.
+      await loading;
+      if (job.signal.aborted) break;
+      loading = load(accepted, delta, rejects);
+      // Its failure surfaces at the next `await loading`; until then it must not count as unhandled.
+      loading.catch(() => {});
       // Synchronous drivers (SQLite) never give the event loop a turn: signals, timers and progress
       // output would wait for the end of the run. Yield once per batch.
       await setImmediate();
     }
+    await loading;
   } finally {
+    await loading?.catch(() => {}); // a failure was already thrown by the await above
     await iterator.return?.();
   }
   return counts;

@@ -167,6 +167,7 @@ function targetSchema(
     primaryKey: primaryKey as string[],
     indexes,
     foreignKeys,
+    comment: schema.comment ?? null,
   };
 }
 

@@ -74,7 +74,8 @@ describe('partition pipeline', () => {
     assert.deepEqual(counts, { extracted: 2000, loaded: 1800, rejected: 200, filtered: 0 });
     assert.equal(written.flat().length, 1800);
     assert.equal(new Set(written.flat().map((r) => r[0])).size, 1800);
-    assert.ok(maxAhead <= 1, `the source was read ${maxAhead} batches ahead of the target`);
+    // One batch loads while the next one is prepared: never more than two ahead of the target.
+    assert.ok(maxAhead <= 2, `the source was read ${maxAhead} batches ahead of the target`);
     assert.equal(deltas.length, 20);
     assert.equal(rejects.length, 200);
     assert.equal(rejects[0]!.key, '[0]');
@@ -98,7 +99,7 @@ describe('partition pipeline', () => {
         if (++batches === 3) abort.abort();
       },
     });
-    assert.equal(counts.extracted, 30);
-    assert.equal(state.produced, 3);
+    assert.deepEqual(counts, { extracted: 30, loaded: 30, rejected: 0, filtered: 0 });
+    assert.ok(state.produced <= 4, `read ${state.produced} batches; at most one beyond the stop`);
   });
 });

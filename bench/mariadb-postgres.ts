@@ -1,0 +1,460 @@
+/**
+ * Server benchmark: the legacy orders table of N rows (default 1,000,000, about 490 bytes each),
+ * MariaDB → PostgreSQL, three ways in one run:
+ * (a) `jivs migrate bench/orders-mariadb-to-postgres.yaml` as a separate process (bin/jivs.js, as users
+ *     run it): wall time, its phases, rows/s, MB/s, its own peak RSS and the one /usr/bin/time measures;
+ * (b) the baseline: the same rows, exported once as PostgreSQL COPY text, loaded by `psql \copy` into an
+ *     empty table of the equivalent types — only the \copy is timed: the floor of any loader;
+ * (c) pgloader on the same table, when it is installed (its failure is reported, not fatal);
+ * and, as a reference, the pipe `mariadb --quick | psql \copy FROM STDIN`: what reading MariaDB adds.
+ * Each copy is compared with the source (row count, sums, distinct counts, a hash of a row sample).
+ * Prints and writes bench/results/mariadb-postgres-<N>.json with the ratios JiVS / baseline,
+ * JiVS / pipe and JiVS / pgloader; a short summary goes to stderr.
+ *
+ * Needs MariaDB (SEQUENCE engine) and PostgreSQL as the spec names them, root with an empty password and
+ * trust auth, and psql. The source database (jivs_bench) is created when missing or of another row
+ * count; the target schemas (jivs_bench, jivs_bench_baseline, jivs_bench_pgloader) are recreated each run.
+ *
+ * Usage: npm run bench -- [--rows N] [--only mariadb]   (or: tsx bench/mariadb-postgres.ts [--rows N])
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createConnection as createStreamingConnection } from 'mysql2';
+import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import pg from 'pg';
+import type { RunReport } from '../src/engine/report.ts';
+import { loadSpec } from '../src/spec/load-spec.ts';
+import { lastLines, measureCommand } from './measure-command.ts';
+import {
+  createPostgresOrdersSql,
+  exportCopyTextSql,
+  fingerprintMismatches,
+  generateOrdersSql,
+  generationMarker,
+  mariadbFingerprintSql,
+  postgresFingerprintSql,
+  sourceStatsSql,
+  type Fingerprint,
+} from './orders-table.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const results = join(root, 'bench', 'results');
+const specFile = join(root, 'bench', 'orders-mariadb-to-postgres.yaml');
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' } } });
+const rows = Number(values.rows);
+if (!Number.isInteger(rows) || rows < 1)
+  throw new Error(`--rows must be a positive integer, not ${values.rows}`);
+
+const { spec } = await loadSpec(specFile);
+if (spec.source.type !== 'mysql' || spec.target.type !== 'postgres') {
+  throw new Error(`${specFile} must migrate mysql → postgres`);
+}
+const source = { host: '127.0.0.1', port: 3306, user: 'root', ...spec.source };
+const target = { host: '127.0.0.1', port: 5432, user: 'postgres', schema: 'public', ...spec.target };
+const baselineSchema = `${target.schema}_baseline`;
+const pgloaderSchema = `${target.schema}_pgloader`;
+/** A tool still running after this long is stopped and reported as failed. */
+const timeoutMs = 300_000 * Math.max(1, rows / 1_000_000);
+const timedOutError = (run: { timedOut: boolean }) =>
+  run.timedOut ? `stopped after ${timeoutMs / 1000} s (timeout)` : null;
+/** MB in the figures: 10^6 bytes of source row data (the values as text, as COPY carries them). */
+const MB = 1e6;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const seconds = (ms: number) => +(ms / 1000).toFixed(2);
+
+function fingerprintOf(row: Record<string, unknown>): Fingerprint {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, String(v)])) as Fingerprint;
+}
+
+async function mariadbQuery(db: Connection, sql: string): Promise<Record<string, unknown>> {
+  const [result] = await db.query<RowDataPacket[]>(sql);
+  return result[0] ?? {};
+}
+
+async function postgresFingerprint(client: pg.Client, table: string): Promise<Fingerprint> {
+  const parts = await Promise.all(
+    postgresFingerprintSql(table, rows).map(async (sql) => (await client.query(sql)).rows[0] as object),
+  );
+  return fingerprintOf(Object.assign({}, ...parts) as Record<string, unknown>);
+}
+
+/** The fingerprint of a table a tool created, or null when it cannot be read (missing table, other types). */
+async function checkedFingerprint(client: pg.Client, table: string): Promise<Fingerprint | null> {
+  try {
+    return await postgresFingerprint(client, table);
+  } catch (error) {
+    log(`cannot check ${table}: ${(error as Error).message}`);
+    return null;
+  }
+}
+
+/** Creates the source table unless it already holds this generator's `rows` rows; returns the ms taken. */
+async function ensureSourceTable(db: Connection): Promise<number | null> {
+  const found = await mariadbQuery(
+    db,
+    `SELECT TABLE_COMMENT AS marker FROM information_schema.TABLES
+      WHERE TABLE_SCHEMA = ${db.escape(source.database)} AND TABLE_NAME = 'orders'`,
+  );
+  if (found.marker === generationMarker(rows)) return null;
+  log(`generating ${rows} rows into MariaDB ${source.database}.orders…`);
+  const started = performance.now();
+  for (const sql of generateOrdersSql(source.database, rows)) await db.query(sql);
+  return performance.now() - started;
+}
+
+/** The rows as PostgreSQL COPY text, exported once per generated table (not timed). */
+async function ensureCopyFile(regenerated: boolean): Promise<string> {
+  const file = join(results, `mariadb-orders-${rows}.copy`);
+  if (existsSync(file) && !regenerated) return file;
+  log(`exporting the rows as COPY text to ${file}…`);
+  const partial = `${file}.partial`;
+  // A streaming query needs the callback API's connection; it reads with backpressure.
+  const streaming = createStreamingConnection({ host: source.host, port: source.port, user: source.user });
+  streaming.query(`SET SESSION time_zone = '+00:00'`);
+  const lines = streaming.query({ sql: exportCopyTextSql(source.database), rowsAsArray: true }).stream();
+  await pipeline(
+    lines,
+    async function* (rowsOfOneLine: AsyncIterable<[string]>) {
+      let chunk = '';
+      for await (const [line] of rowsOfOneLine) {
+        chunk += `${line}\n`;
+        if (chunk.length >= 1 << 20) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      yield chunk;
+    },
+    createWriteStream(partial),
+  ).finally(() => streaming.end());
+  await rename(partial, file);
+  return file;
+}
+
+async function resetSchema(client: pg.Client, schema: string, create = true): Promise<void> {
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  if (create) await client.query(`CREATE SCHEMA ${schema}`);
+  // Start each timed load without a pending checkpoint of the previous one's writes.
+  await client.query('CHECKPOINT');
+}
+
+const psqlArgs = [
+  '-X',
+  '-q',
+  '-v',
+  'ON_ERROR_STOP=1',
+  '-h',
+  target.host,
+  '-p',
+  String(target.port),
+  '-U',
+  target.user,
+  '-d',
+  target.database,
+];
+
+async function runBaseline(client: pg.Client, file: string) {
+  const table = `${baselineSchema}.orders`;
+  await resetSchema(client, baselineSchema);
+  await client.query(createPostgresOrdersSql(table));
+  await client.query('CHECKPOINT');
+  const copy = await measureCommand(
+    'psql',
+    [...psqlArgs, '-c', `\\copy ${table} FROM '${file.replace(/'/g, "''")}'`],
+    { env: { ...process.env, PGTZ: 'UTC' } },
+  );
+  if (copy.exitCode !== 0) throw new Error(`psql \\copy failed: ${lastLines(copy.stderr)}`);
+  const started = performance.now();
+  await client.query(`ALTER TABLE ${table} ADD PRIMARY KEY (id)`);
+  const primaryKeyMs = performance.now() - started;
+  return { ...copy, primaryKeyMs, fingerprint: await postgresFingerprint(client, table) };
+}
+
+/**
+ * The rows streamed end to end by the two command-line clients, one stream, no file: `mariadb --quick`
+ * (MariaDB itself writes the COPY text) piped into `psql \copy … FROM STDIN`. Not a target, a reference:
+ * what reading MariaDB adds to the \copy floor.
+ */
+async function runPipe(client: pg.Client) {
+  if (spawnSync('sh', ['-c', 'command -v mariadb']).status !== 0) return null;
+  const table = `${baselineSchema}.orders_pipe`;
+  await client.query(`DROP TABLE IF EXISTS ${table}`);
+  await client.query(createPostgresOrdersSql(table));
+  await client.query('CHECKPOINT');
+  const mariadbArgs = `-h ${source.host} -P ${source.port} -u ${source.user} --quick --batch --raw -N`;
+  const run = await measureCommand(
+    'bash',
+    [
+      '-c',
+      `set -o pipefail; mariadb ${mariadbArgs} -e "SET time_zone = '+00:00'; $EXPORT_SQL" | psql ${psqlArgs.join(' ')} -c '\\copy ${table} FROM STDIN'`,
+    ],
+    { env: { ...process.env, PGTZ: 'UTC', EXPORT_SQL: exportCopyTextSql(source.database) }, timeoutMs },
+  );
+  const error = timedOutError(run) ?? (run.exitCode === 0 ? null : lastLines(run.stderr, 4));
+  return { ...run, error, fingerprint: error ? null : await checkedFingerprint(client, table) };
+}
+
+async function runJivs(client: pg.Client) {
+  await resetSchema(client, target.schema);
+  const stateDir = await mkdtemp(join(tmpdir(), 'jivs-bench-state-'));
+  try {
+    const run = await measureCommand(
+      join(root, 'bin', 'jivs.js'),
+      ['migrate', specFile, '--json', '--state', join(stateDir, 'state.db')],
+      { cwd: root, timeoutMs },
+    );
+    let report: RunReport | null = null;
+    try {
+      report = JSON.parse(run.stdout) as RunReport;
+    } catch {
+      // No report: the run stopped before it started (bad spec, unreachable server); stderr says why.
+    }
+    const error =
+      timedOutError(run) ??
+      (report?.status === 'succeeded'
+        ? null
+        : (report?.error ?? (lastLines(run.stderr || run.stdout) || `exit code ${run.exitCode}`)));
+    const fingerprint = error ? null : await checkedFingerprint(client, `${target.schema}.orders`);
+    return { ...run, report, error, fingerprint };
+  } finally {
+    await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+/** The database-level search_path; pgloader changes it to add its schema, the harness puts it back. */
+async function databaseSearchPath(client: pg.Client): Promise<string | null> {
+  const { rows: settings } = await client.query<{ setting: string }>(
+    `SELECT s.setting FROM pg_db_role_setting d JOIN pg_database db ON db.oid = d.setdatabase,
+            unnest(d.setconfig) AS s(setting)
+      WHERE db.datname = current_database() AND d.setrole = 0 AND s.setting LIKE 'search_path=%'`,
+  );
+  return settings[0]?.setting.slice('search_path='.length) ?? null;
+}
+
+const PGLOADER_OPTIONS =
+  'include drop, create tables, create indexes, reset sequences, prefetch rows = 10000, batch rows = 5000';
+
+async function runPgloader(client: pg.Client) {
+  if (spawnSync('sh', ['-c', 'command -v pgloader']).status !== 0) {
+    return { skipped: 'pgloader is not installed (Debian: apt-get install pgloader)' } as const;
+  }
+  await resetSchema(client, pgloaderSchema, false);
+  const dir = await mkdtemp(join(tmpdir(), 'jivs-bench-pgloader-'));
+  const loadFile = join(dir, 'orders.load');
+  await writeFile(
+    loadFile,
+    [
+      'LOAD DATABASE',
+      `  FROM mysql://${source.user}@${source.host}:${source.port}/${source.database}`,
+      `  INTO postgresql://${target.user}@${target.host}:${target.port}/${target.database}`,
+      // pgloader's default prefetch (100,000 rows per reader) exhausts its SBCL heap on this table.
+      `WITH ${PGLOADER_OPTIONS}`,
+      `INCLUDING ONLY TABLE NAMES MATCHING 'orders'`,
+      `ALTER SCHEMA '${source.database}' RENAME TO '${pgloaderSchema}'`,
+      ';',
+      '',
+    ].join('\n'),
+  );
+  const searchPath = await databaseSearchPath(client);
+  try {
+    const run = await measureCommand('pgloader', ['--root-dir', join(dir, 'work'), loadFile], {
+      env: { ...process.env, PGTZ: 'UTC' },
+      timeoutMs,
+    });
+    let error =
+      timedOutError(run) ?? (run.exitCode === 0 ? null : lastLines(`${run.stdout}\n${run.stderr}`, 8));
+    const fingerprint = error ? null : await checkedFingerprint(client, `${pgloaderSchema}.orders`);
+    if (!error && !fingerprint) error = `no table ${pgloaderSchema}.orders after pgloader`;
+    return { ...run, error, fingerprint };
+  } finally {
+    if ((await databaseSearchPath(client)) !== searchPath) {
+      await client.query(
+        searchPath === null
+          ? `ALTER DATABASE ${target.database} RESET search_path`
+          : `ALTER DATABASE ${target.database} SET search_path TO ${searchPath}`,
+      );
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** How a copy compares with the source: `correct` when every aggregate and the sample hash agree. */
+function correctness(expected: Fingerprint, actual: Fingerprint | null) {
+  if (!actual) return { correct: false, mismatches: ['not checked: the load failed'] };
+  const mismatches = fingerprintMismatches(expected, actual);
+  return { correct: mismatches.length === 0, mismatches };
+}
+
+function throughput(wallMs: number, bytes: number) {
+  return {
+    wallSeconds: seconds(wallMs),
+    rowsPerSecond: Math.round(rows / (wallMs / 1000)),
+    mbPerSecond: +(bytes / MB / (wallMs / 1000)).toFixed(1),
+  };
+}
+
+/** One line of the human summary. */
+function toolLine(
+  name: string,
+  t: {
+    wallSeconds: number;
+    rowsPerSecond?: number;
+    mbPerSecond?: number;
+    peakRssMb?: number | null;
+    error?: string | null;
+    correct: boolean;
+  },
+): string {
+  const figures = `${String(t.wallSeconds).padStart(7)} s ${String(t.rowsPerSecond ?? '-').padStart(8)} rows/s ${String(t.mbPerSecond ?? '-').padStart(6)} MB/s${t.peakRssMb === undefined ? '' : `, peak RSS ${t.peakRssMb ?? '?'} MiB`}`;
+  const outcome = t.error
+    ? `, FAILED: ${t.error.split('\n').slice(0, 2).join(' ')}`
+    : t.correct
+      ? ''
+      : ', INCORRECT';
+  return `${name.padEnd(9)} ${figures}${outcome}`;
+}
+
+await mkdir(results, { recursive: true });
+if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('run `npm run build` first');
+const mariadb = await createConnection({
+  host: source.host,
+  port: source.port,
+  user: source.user,
+  supportBigNumbers: true,
+  bigNumberStrings: true,
+  dateStrings: true,
+});
+const postgres = new pg.Client({
+  host: target.host,
+  port: target.port,
+  user: target.user,
+  database: target.database,
+});
+try {
+  await mariadb.query(`SET SESSION time_zone = '+00:00', SESSION group_concat_max_len = ${1 << 26}`);
+  await postgres.connect();
+  await postgres.query(`SET TimeZone = 'UTC'`);
+
+  const generatedMs = await ensureSourceTable(mariadb);
+  const stats = await mariadbQuery(mariadb, sourceStatsSql(source.database));
+  const bytesPerRow = Number(stats.bytesPerRow);
+  const sourceBytes = bytesPerRow * rows;
+  const expected = fingerprintOf(
+    Object.assign(
+      {},
+      ...(await Promise.all(
+        mariadbFingerprintSql(`${source.database}.orders`, rows).map((sql) => mariadbQuery(mariadb, sql)),
+      )),
+    ) as Record<string, unknown>,
+  );
+  if (expected.rowCount !== String(rows))
+    throw new Error(`source has ${expected.rowCount} rows, not ${rows}`);
+  const copyFile = await ensureCopyFile(generatedMs !== null);
+
+  log('baseline: psql \\copy…');
+  const baseline = await runBaseline(postgres, copyFile);
+  log('pipe: mariadb | psql \\copy…');
+  const pipe = await runPipe(postgres);
+  log('JiVS: jivs migrate…');
+  const jivs = await runJivs(postgres);
+  log('pgloader…');
+  const pgloader = await runPgloader(postgres);
+
+  const report = jivs.report;
+  const jivsCorrectness = correctness(expected, jivs.fingerprint);
+  const pgloaderRun = 'skipped' in pgloader ? null : pgloader;
+  const ratio = (a: number, b: number) => +(a / b).toFixed(2);
+  const summary = {
+    benchmark: 'mariadb-postgres',
+    rows,
+    units: { mb: '10^6 bytes of source row data (values as text)', rss: 'MiB' },
+    source: {
+      table: `mariadb ${source.host}:${source.port}/${source.database}.orders`,
+      generatedSeconds: generatedMs === null ? null : seconds(generatedMs),
+      bytesPerRow: +bytesPerRow.toFixed(1),
+      sourceMb: +(sourceBytes / MB).toFixed(1),
+      innodbMb: +(Number(stats.innodbBytes) / MB).toFixed(1),
+      copyFileMb: +((await stat(copyFile)).size / MB).toFixed(1),
+      fingerprint: expected,
+    },
+    jivs: {
+      spec: 'bench/orders-mariadb-to-postgres.yaml',
+      status: report?.status ?? 'failed',
+      error: jivs.error,
+      ...(jivs.error ? { wallSeconds: seconds(jivs.wallMs) } : throughput(jivs.wallMs, sourceBytes)),
+      peakRssMb: report?.peakRssMb ?? null,
+      peakRssMbByTime: jivs.maxRssMb,
+      phases: Object.fromEntries(
+        (report?.phases ?? []).map((p) => [
+          p.phase,
+          { wallMs: Math.round(p.durationMs), busyMs: p.busyMs && Math.round(p.busyMs) },
+        ]),
+      ),
+      totals: report?.totals ?? null,
+      accountingBalanced: report?.accountingBalanced ?? null,
+      verified: report?.verified ?? null,
+      warnings: report?.warnings ?? [],
+      ...jivsCorrectness,
+    },
+    baseline: {
+      what: `psql \\copy of the exported COPY text into an empty table (${baselineSchema}.orders), no index`,
+      ...throughput(baseline.wallMs, sourceBytes),
+      peakRssMb: baseline.maxRssMb,
+      primaryKeySeconds: seconds(baseline.primaryKeyMs),
+      ...correctness(expected, baseline.fingerprint),
+    },
+    pipe: pipe && {
+      what: `mariadb --quick (a SELECT of COPY text lines) | psql \\copy FROM STDIN into ${baselineSchema}.orders_pipe`,
+      error: pipe.error,
+      ...throughput(pipe.wallMs, sourceBytes),
+      ...correctness(expected, pipe.fingerprint),
+    },
+    pgloader: pgloaderRun
+      ? {
+          what: `pgloader ${PGLOADER_OPTIONS} into ${pgloaderSchema}.orders`,
+          error: pgloaderRun.error,
+          ...throughput(pgloaderRun.wallMs, sourceBytes),
+          peakRssMb: pgloaderRun.maxRssMb,
+          ...correctness(expected, pgloaderRun.fingerprint),
+        }
+      : { skipped: 'skipped' in pgloader ? pgloader.skipped : null },
+    ratios: {
+      jivsToBaseline: jivs.error ? null : ratio(jivs.wallMs, baseline.wallMs),
+      jivsToPipe: !jivs.error && pipe && !pipe.error ? ratio(jivs.wallMs, pipe.wallMs) : null,
+      jivsToPgloader:
+        !jivs.error && pgloaderRun && !pgloaderRun.error ? ratio(jivs.wallMs, pgloaderRun.wallMs) : null,
+    },
+    targets: {
+      jivsAtMost1_5xBaseline: !jivs.error && jivs.wallMs <= 1.5 * baseline.wallMs,
+      jivsPeakRssAtMost256Mb: report ? report.peakRssMb <= 256 : null,
+    },
+  };
+  await writeFile(join(results, `mariadb-postgres-${rows}.json`), `${JSON.stringify(summary, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+
+  log(`\nMariaDB → PostgreSQL, ${rows} rows × ${summary.source.bytesPerRow} bytes:`);
+  log(toolLine('JiVS', summary.jivs));
+  log(
+    `${toolLine('\\copy', summary.baseline)}, + ${summary.baseline.primaryKeySeconds} s primary key (not counted)`,
+  );
+  if (summary.pipe) log(toolLine('pipe', summary.pipe));
+  log(
+    'skipped' in summary.pgloader
+      ? `pgloader  ${summary.pgloader.skipped}`
+      : toolLine('pgloader', summary.pgloader),
+  );
+  log(
+    `JiVS / \\copy = ${summary.ratios.jivsToBaseline ?? 'n/a'} (target ≤ 1.5), JiVS / pipe = ${summary.ratios.jivsToPipe ?? 'n/a'}, JiVS / pgloader = ${summary.ratios.jivsToPgloader ?? 'n/a'}`,
+  );
+  if (jivs.error || !jivsCorrectness.correct) process.exitCode = 1;
+} finally {
+  await mariadb.end();
+  await postgres.end();
+}
