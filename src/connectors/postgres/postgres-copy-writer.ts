@@ -1,0 +1,69 @@
+/**
+ * Writes batches into a table with `COPY … FROM STDIN`: one pooled connection and one transaction per
+ * batch, the batch encoded into large chunks. Several writers (one per partition) may run at once.
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { RowBatch, TableSchema, TableWriter } from '../connector.ts';
+import { encodeCopyChunks } from './postgres-copy-encoder.ts';
+import { describePostgresError } from './postgres-connection.ts';
+import { ident, qualified } from './postgres-identifiers.ts';
+
+/**
+ * Streams a batch's chunks into a COPY, waiting for 'drain' when the socket is full, and resolves once
+ * the server has confirmed the COPY ('finish'). Plain writes measured ~10% faster than a pipeline
+ * from Readable.from(). `once` rejects when the stream reports an error while it waits.
+ */
+async function copyBatch(copy: Writable, batch: RowBatch, width: number): Promise<void> {
+  // Errors are delivered only while one of the awaits below listens; this keeps a late one from
+  // becoming an uncaught 'error' event.
+  copy.on('error', () => {});
+  try {
+    for (const chunk of encodeCopyChunks(batch, width)) {
+      if (!copy.write(chunk)) await once(copy, 'drain');
+    }
+  } catch (error) {
+    // Abort the COPY (CopyFail) so the connection returns to a usable state, then report.
+    copy.destroy(error as Error);
+    throw error;
+  }
+  copy.end();
+  await once(copy, 'finish');
+}
+
+/** A writer for one partition of `table` (already prepared) in `schema`. */
+export function openCopyWriter(pool: pg.Pool, schema: string, table: TableSchema): TableWriter {
+  const columns = table.columns.map((c) => ident(c.name)).join(', ');
+  const sql = `COPY ${qualified(schema, table.name)} (${columns}) FROM STDIN`;
+  const width = table.columns.length;
+
+  const write = async (batch: RowBatch): Promise<void> => {
+    if (batch.length === 0) return;
+    const client = await pool.connect();
+    // A connection whose state is unknown after a failure is discarded instead of reused.
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await copyBatch(client.query(copyFrom(sql)), batch, width);
+      await client.query('COMMIT');
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        broken = rollbackError as Error;
+      }
+      throw new Error(
+        `loading ${batch.length} rows into "${table.name}" failed: ${describePostgresError(error)}`,
+        {
+          cause: error,
+        },
+      );
+    } finally {
+      client.release(broken);
+    }
+  };
+
+  return { write, close: async () => {} };
+}

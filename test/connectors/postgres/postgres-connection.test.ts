@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { describe, it } from 'node:test';
+import { openPostgresSink, openPostgresSource } from '../../../src/connectors/postgres/index.ts';
+import { InputError } from '../../../src/errors.ts';
+import { postgresEndpoint, SERVER } from './postgres-test-schema.ts';
+
+const SECRET = 'not-the-real-pw-3141';
+
+/** A TCP port nothing listens on: bound once by us, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function assertConnectionError(
+  error: unknown,
+  role: 'source' | 'target',
+  name: string,
+  advice: RegExp,
+): true {
+  assert.ok(error instanceof InputError, `expected an InputError, got ${String(error)}`);
+  assert.equal(error.problems[0]?.path, role);
+  assert.ok(error.message.includes(`cannot connect to ${name}`), error.message);
+  assert.match(error.message, advice);
+  assert.ok(!error.message.includes(SECRET), 'the password must not appear');
+  assert.ok(!JSON.stringify(error.problems).includes(SECRET));
+  return true;
+}
+
+describe('PostgreSQL connection errors', () => {
+  it('names the connection and says nothing listens on a wrong port (source and target)', async () => {
+    const port = await closedPort();
+    const endpoint = postgresEndpoint('public', { port, password: SECRET });
+    const name = `postgres postgres@127.0.0.1:${port}/test`;
+    await assert.rejects(openPostgresSource(endpoint, name), (e) =>
+      assertConnectionError(e, 'source', name, /nothing is listening/),
+    );
+    await assert.rejects(openPostgresSink(endpoint, name), (e) =>
+      assertConnectionError(e, 'target', name, /nothing is listening/),
+    );
+  });
+
+  it('says a missing database does not exist', async () => {
+    const endpoint = postgresEndpoint('public', { database: 'jivs_no_such_database', password: SECRET });
+    const name = `postgres postgres@127.0.0.1:${SERVER.port}/jivs_no_such_database`;
+    await assert.rejects(openPostgresSink(endpoint, name), (e) =>
+      assertConnectionError(e, 'target', name, /database does not exist/),
+    );
+  });
+
+  it('says an unknown host does not resolve', async () => {
+    const endpoint = postgresEndpoint('public', { host: 'no-such-host.invalid', password: SECRET });
+    await assert.rejects(openPostgresSource(endpoint, 'pg-bad-host'), (e) =>
+      assertConnectionError(e, 'source', 'pg-bad-host', /does not resolve/),
+    );
+  });
+});
