@@ -7,16 +7,24 @@ import { connectionFailed } from '../connection-errors.ts';
  * Session settings every connection starts with, so values print in canonical form whatever the
  * server's configuration: ISO dates, UTC offsets, hex bytea, shortest exact floats.
  */
-const SESSION_OPTIONS = [
+const SESSION_SETTINGS = [
   'DateStyle=ISO,YMD',
   'TimeZone=UTC',
   'IntervalStyle=postgres',
   'bytea_output=hex',
   'extra_float_digits=1',
   'client_encoding=UTF8',
-]
-  .map((setting) => `-c ${setting}`)
-  .join(' ');
+];
+
+/**
+ * Loading sessions also commit asynchronously: a batch's COMMIT returns before its WAL reaches the
+ * disk. A server crash can lose the last fraction of a second of commits, but never half of one, so
+ * a batch and whatever commits with it (its checkpoint) stay consistent; the final DDL of Cleanup
+ * commits synchronously and so flushes everything before the run reports success.
+ */
+const TARGET_SETTINGS = [...SESSION_SETTINGS, 'synchronous_commit=off'];
+
+const options = (settings: string[]) => settings.map((setting) => `-c ${setting}`).join(' ');
 
 /** How long the first connection may take before the endpoint counts as unreachable. */
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -37,7 +45,7 @@ export async function openPostgresPool(
     password: endpoint.password,
     database: endpoint.database,
     ssl: endpoint.ssl ? true : undefined,
-    options: SESSION_OPTIONS,
+    options: options(role === 'target' ? TARGET_SETTINGS : SESSION_SETTINGS),
     application_name: `jivs-migrate ${role}`,
   };
   // The first connection is a separate client with a connect timeout: the pool's own timeout would

@@ -144,10 +144,25 @@ export async function finalizePostgresTable(
   schema: string,
   table: TableSchema,
 ): Promise<void> {
+  await addPrimaryKey(db, schema, table);
   await createIndexes(db, schema, table);
   for (const fk of table.foreignKeys) await addForeignKey(db, schema, table.name, fk);
   await resetIdentities(db, schema, table);
   await db.query(`ANALYZE ${qualified(schema, table.name)}`);
+}
+
+/** Adds the primary key the table was created without, unless it has one (kept by truncate or append). */
+async function addPrimaryKey(db: Queryable, schema: string, table: TableSchema): Promise<void> {
+  if (!table.primaryKey.length) return;
+  const { rows } = await db.query(
+    `SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'`,
+    [qualified(schema, table.name)],
+  );
+  if (rows.length) return;
+  const name = ident(derivedName(table.name, 'pkey'));
+  await db.query(
+    `ALTER TABLE ${qualified(schema, table.name)} ADD CONSTRAINT ${name} PRIMARY KEY (${table.primaryKey.map(ident).join(', ')})`,
+  );
 }
 
 /** Rows whose foreign key columns are all set and match no parent row; each row counted once. */

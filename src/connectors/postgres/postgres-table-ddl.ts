@@ -87,7 +87,7 @@ export function createTableStatements(
     parts.push(definition);
   }
   parts.push(...checks);
-  if (table.primaryKey.length) parts.push(`PRIMARY KEY (${table.primaryKey.map(ident).join(', ')})`);
+  // The primary key comes after the load (postgres-finalize.ts): COPY into a table without indexes is faster.
   statements.push(`CREATE TABLE ${target} (\n  ${parts.join(',\n  ')}\n)`);
   if (table.comment) statements.push(`COMMENT ON TABLE ${target} IS ${pg.escapeLiteral(table.comment)}`);
   for (const column of table.columns) {
