@@ -42,7 +42,7 @@ async function runJivs(source: string): Promise<{ wallMs: number; report: RunRep
       `source: { type: sqlite, path: ${JSON.stringify(source)} }`,
       `target: { type: sqlite, path: ${JSON.stringify(target)} }`,
       'naming: snake_case',
-      'batchSize: 5000',
+      'batchSize: 1000',
       'parallelism: 2',
       'partitionRows: 250000',
       '',

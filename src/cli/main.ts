@@ -70,9 +70,9 @@ function buildProgram(outcome: CliOutcome): Command {
     .command('schema')
     .description('print the JSON Schema of migration specs (for editors: jivs schema > jivs.schema.json)')
     .action(async () => {
-      const { migrationSpecJsonSchema } = await import('../spec/spec-schema.ts');
+      const { MIGRATION_SPEC_JSON_SCHEMA } = await import('../spec/published-schema.ts');
       const { printJson } = await import('./cli-context.ts');
-      printJson(migrationSpecJsonSchema());
+      printJson(MIGRATION_SPEC_JSON_SCHEMA);
     });
 
   program

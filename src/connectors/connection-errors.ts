@@ -18,7 +18,7 @@ const ADVICE: Record<string, string> = {
   ECONNRESET: 'the server closed the connection; check that it accepts this client (TLS, pg_hba.conf)',
   // PostgreSQL SQLSTATEs
   '28P01': 'the password was refused; check the environment variable the spec names',
-  '28000': 'the server refused this user; check user and the server\'s authentication rules',
+  '28000': "the server refused this user; check user and the server's authentication rules",
   '3D000': 'the database does not exist; create it or fix database',
   '42501': 'permission denied; grant the user access',
   // MySQL / MariaDB
@@ -31,5 +31,7 @@ const ADVICE: Record<string, string> = {
 export function connectionFailed(connection: string, role: 'source' | 'target', error: unknown): InputError {
   const driver = error as DriverError;
   const advice = (driver.code && ADVICE[driver.code]) || `${driver.message ?? String(error)}`;
-  return new InputError([{ path: role, message: `cannot connect to ${connection}: ${advice}.` }], { cause: error });
+  return new InputError([{ path: role, message: `cannot connect to ${connection}: ${advice}.` }], {
+    cause: error,
+  });
 }

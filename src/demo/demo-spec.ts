@@ -44,7 +44,7 @@ naming: snake_case          # target names from source names: OrderLines -> orde
                             # (keep | snake_case | lower)
 mode: create                # create: drop and recreate the target tables | truncate | append | fail-if-exists
 
-batchSize: 5000             # rows per batch: one write transaction each; memory grows with batchSize × parallelism
+batchSize: 1000             # rows per batch: one write transaction each; memory grows with batchSize × parallelism
 parallelism: 2              # partitions migrated at the same time
 partitionRows: 20000        # larger tables are split into key-range partitions (here: Orders, OrderLines)
 

@@ -123,6 +123,37 @@ function roundHalfUp(whole: string, fraction: string, scale: number): [string, s
   return [newWhole, digits.slice(digits.length - scale).replace(/0+$/, '')];
 }
 
+/** The value of the two ASCII digits at `at`, or -1 when they are not both digits. */
+function twoDigits(text: string, at: number): number {
+  const tens = text.charCodeAt(at) - 48;
+  const ones = text.charCodeAt(at + 1) - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}
+
+/**
+ * True for a valid `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS[.f…]` already in canonical form — what most
+ * sources deliver — checked with character codes, so the value is kept as it is without a regex or copy.
+ */
+function isCanonicalDateTime(text: string): boolean {
+  const century = twoDigits(text, 0);
+  const year = century * 100 + twoDigits(text, 2);
+  if (century < 0 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return false;
+  if (!validDate(year, twoDigits(text, 5), twoDigits(text, 8))) return false;
+  if (text.length === 10) return true;
+  if (text.charCodeAt(10) !== 32 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return false;
+  const hours = twoDigits(text, 11);
+  const minutes = twoDigits(text, 14);
+  const seconds = twoDigits(text, 17);
+  if (hours < 0 || minutes < 0 || seconds < 0 || !validTime(hours, minutes, seconds)) return false;
+  if (text.length === 19) return true;
+  if (text.charCodeAt(19) !== 46 || text.length > 29) return false;
+  for (let i = 20; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return false;
+  }
+  return text.length > 20;
+}
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** A real day of the proleptic Gregorian calendar (year 1 to 9999); plain arithmetic, no Date object. */
@@ -186,6 +217,7 @@ const COERCERS: Record<LogicalType['kind'], (type: LogicalType) => Coercer> = {
     fail(value, 'text');
   },
   date: () => (value) => {
+    if (typeof value === 'string' && value.length === 10 && isCanonicalDateTime(value)) return value;
     const text = asText(value);
     const match = DATE_TEXT.exec(text) ?? TIMESTAMP_TEXT.exec(text);
     if (!match) fail(value, 'a date in ISO form (YYYY-MM-DD)');
@@ -202,6 +234,7 @@ const COERCERS: Record<LogicalType['kind'], (type: LogicalType) => Coercer> = {
     return `${match[1]}:${match[2]}:${match[3] ?? '00'}${match[4] ?? ''}`;
   },
   timestamp: () => (value) => {
+    if (typeof value === 'string' && value.length >= 19 && isCanonicalDateTime(value)) return value;
     const match = parseTimestamp(value);
     if (match[8]) fail(value, 'a timestamp without time zone; override the type to timestamptz');
     return formatTimestamp(match);

@@ -215,7 +215,15 @@ export const MigrationSpecSchema = Type.Object(
       }),
     ),
     mode: Type.Optional(TableModeSchema),
-    batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 5000 })),
+    batchSize: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100000,
+        default: 1000,
+        description:
+          'Rows per batch: one write transaction each. Memory grows with batchSize × parallelism × row width.',
+      }),
+    ),
     parallelism: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, default: 2 })),
     partitionRows: Type.Optional(
       Type.Integer({ minimum: 1000, default: 250000, description: 'Tables larger than this are split.' }),
@@ -236,9 +244,6 @@ export type EndpointSpec = FileEndpoint | ServerEndpoint;
 export type TableEntry = Type.Static<typeof TableEntrySchema>;
 export type ColumnEntry = Type.Static<typeof ColumnEntrySchema>;
 export type RawMigrationSpec = Type.Static<typeof MigrationSpecSchema>;
-
-/** The endpoint types a spec may name, in the order the schema lists them. */
-export const ENDPOINT_TYPES = ['sqlite', 'csv', 'jsonl', 'postgres', 'mysql'] as const;
 
 /** A spec after validation, with every default filled in. */
 export interface MigrationSpec extends RawMigrationSpec {

@@ -5,21 +5,17 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { InputError, type InputProblem } from '../errors.ts';
 import { LOGICAL_TYPE_NAMES, parseLogicalType } from '../connectors/logical-type.ts';
-import {
-  ENDPOINT_TYPES,
-  migrationSpecJsonSchema,
-  type MigrationSpec,
-  type RawMigrationSpec,
-} from './spec-schema.ts';
+import { ENDPOINT_TYPES, MIGRATION_SPEC_JSON_SCHEMA } from './published-schema.ts';
+import type { MigrationSpec, RawMigrationSpec } from './spec-schema.ts';
 import { specPathFromPointer } from './spec-path.ts';
 import { didYouMean } from './suggest.ts';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false });
-const validateSchema = ajv.compile(migrationSpecJsonSchema());
+const validateSchema = ajv.compile(MIGRATION_SPEC_JSON_SCHEMA);
 
 /** Resolves a JSON Pointer within the schema-validated document to the sub-schema it names, if any. */
 function schemaAt(schemaPath: string): Record<string, unknown> | undefined {
-  let node: unknown = migrationSpecJsonSchema();
+  let node: unknown = MIGRATION_SPEC_JSON_SCHEMA;
   for (const part of schemaPath.replace(/^#/, '').split('/').filter(Boolean)) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[decodeURIComponent(part)];
@@ -112,7 +108,7 @@ function problemFromAjv(error: ErrorObject, document: unknown): InputProblem | n
     }
     case 'discriminator': {
       const tag = String(error.params.tag);
-      const types: readonly string[] = ENDPOINT_TYPES;
+      const types = ENDPOINT_TYPES;
       const value = (got as Record<string, unknown> | undefined)?.[tag];
       if (value === undefined) {
         return {
@@ -245,7 +241,7 @@ export function validateSpec(document: unknown): MigrationSpec {
     name: raw.name ?? 'migration',
     naming: raw.naming ?? 'keep',
     mode: raw.mode ?? 'create',
-    batchSize: raw.batchSize ?? 5000,
+    batchSize: raw.batchSize ?? 1000,
     parallelism: raw.parallelism ?? 2,
     partitionRows: raw.partitionRows ?? 250000,
     tables: raw.tables ?? [],

@@ -23,6 +23,7 @@ export class StateStore {
     const sqlite = new Database(path);
     try {
       sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('cache_size = -2000'); // small rows, few of them: 2 MB instead of the default 16 MB
       sqlite.pragma('busy_timeout = 5000');
       sqlite.pragma('foreign_keys = ON');
     } catch (error) {

@@ -101,3 +101,17 @@ describe('coerce', () => {
     );
   });
 });
+
+describe('coerce fast paths', () => {
+  it('keeps canonical dates and timestamps as they are, and still checks them', () => {
+    assert.equal(cast({ kind: 'date' }, '2024-02-29'), '2024-02-29');
+    assert.equal(cast({ kind: 'timestamp' }, '2024-02-29 23:59:59'), '2024-02-29 23:59:59');
+    assert.equal(cast({ kind: 'timestamp' }, '2024-02-29 23:59:59.123456'), '2024-02-29 23:59:59.123456');
+    rejects({ kind: 'date' }, '2023-02-29', /valid calendar date/);
+    rejects({ kind: 'timestamp' }, '2023-02-29 10:00:00', /valid calendar date/);
+    rejects({ kind: 'timestamp' }, '2024-02-28 24:00:00', /valid time of day/);
+    rejects({ kind: 'timestamp' }, '2024-02-28 10:00:00.', /ISO form/);
+    rejects({ kind: 'date' }, '2024-1-012', /ISO form/);
+    assert.equal(cast({ kind: 'timestamp' }, '2024-02-28T10:00:00'), '2024-02-28 10:00:00');
+  });
+});

@@ -105,7 +105,7 @@ describe('malformed spec corpus', () => {
 describe('valid spec corpus', () => {
   const fixtures = validFixtures();
   const DEFAULTS = {
-    batchSize: 5000,
+    batchSize: 1000,
     parallelism: 2,
     naming: 'keep',
     mode: 'create',

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { parseDocument } from 'yaml';
+import { ENDPOINT_TYPES, MIGRATION_SPEC_JSON_SCHEMA } from '../../src/spec/published-schema.ts';
 import { migrationSpecJsonSchema } from '../../src/spec/spec-schema.ts';
 import { invalidFixtures, validFixtures } from './spec-fixtures.ts';
 
@@ -63,4 +64,14 @@ describe('migrationSpecJsonSchema', () => {
       });
     }
   }
+});
+
+describe('published JSON Schema', () => {
+  it('is exactly what the TypeBox definition generates (run `npm run schema:generate` after changing it)', () => {
+    assert.deepEqual(MIGRATION_SPEC_JSON_SCHEMA, migrationSpecJsonSchema());
+  });
+
+  it('lists every endpoint type', () => {
+    assert.deepEqual(ENDPOINT_TYPES, ['sqlite', 'csv', 'jsonl', 'postgres', 'mysql']);
+  });
 });
