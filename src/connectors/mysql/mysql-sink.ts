@@ -3,7 +3,7 @@
  * written in one transaction as multi-row INSERTs on a pooled connection, secondary indexes and
  * foreign keys added after the load.
  */
-import { InputError } from '../../errors.ts';
+import { targetTableExists } from '../target-table-exists.ts';
 import type { MysqlEndpoint } from '../../spec/spec-schema.ts';
 import type {
   PreparedTable,
@@ -91,9 +91,7 @@ class MysqlSink implements Sink {
   async prepareTable(table: TableSchema, mode: TableMode): Promise<PreparedTable> {
     const exists = await this.tableExists(table.name);
     if (exists && mode === 'fail-if-exists') {
-      throw new InputError(
-        `target table "${table.name}" already exists; drop it or choose mode create, truncate or append.`,
-      );
+      throw targetTableExists(table.name);
     }
     // Sessions run without foreign key checks, so a parent table can be dropped or truncated too.
     if (exists && mode === 'truncate') {

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError } from '../../errors.ts';
+import { targetTableExists } from '../target-table-exists.ts';
 import type {
   ColumnSchema,
   PreparedTable,
@@ -69,9 +70,7 @@ class SqliteSink implements Sink {
   async prepareTable(table: TableSchema, mode: TableMode): Promise<PreparedTable> {
     const exists = await this.tableExists(table.name);
     if (exists && mode === 'fail-if-exists') {
-      throw new InputError(
-        `target table "${table.name}" already exists; drop it or choose mode create, truncate or append.`,
-      );
+      throw targetTableExists(table.name);
     }
     if (exists && mode === 'truncate') {
       this.db.prepare(`DELETE FROM ${q(table.name)}`).run();
