@@ -15,7 +15,39 @@ import { candidateDefaults, createTableStatements, type EnumStyle } from './post
 /** Opens a PostgreSQL database as a target; `name` describes it (without password) for messages. */
 export async function openPostgresSink(endpoint: PostgresEndpoint, name: string): Promise<Sink> {
   const pool = await openPostgresPool(endpoint, name, 'target');
-  return new PostgresSink(pool, endpoint.schema ?? 'public', endpoint.enums ?? 'check');
+  const schema = endpoint.schema ?? 'public';
+  try {
+    await checkCanCreateTables(pool, schema, name);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return new PostgresSink(pool, schema, endpoint.enums ?? 'check');
+}
+
+/**
+ * Refuses, before any data moves, a user who may not create the target tables: permission denied
+ * found mid-run would leave a half-made target.
+ */
+async function checkCanCreateTables(pool: pg.Pool, schema: string, name: string): Promise<void> {
+  const { rows } = await pool.query<{ user: string; exists: boolean; allowed: boolean }>(
+    `SELECT current_user AS user, n.oid IS NOT NULL AS exists,
+            CASE WHEN n.oid IS NOT NULL THEN has_schema_privilege(n.oid, 'CREATE')
+                 ELSE has_database_privilege(current_database(), 'CREATE') END AS allowed
+       FROM (SELECT 1) AS one LEFT JOIN pg_namespace n ON n.nspname = $1`,
+    [shortenIdentifier(schema)],
+  );
+  const { user, exists, allowed } = rows[0]!;
+  if (allowed) return;
+  const fix = exists
+    ? `grant it (GRANT CREATE ON SCHEMA "${schema}" TO "${user}") or choose another target schema`
+    : `create the schema first (CREATE SCHEMA "${schema}") and grant CREATE on it, or choose another target schema`;
+  throw new InputError([
+    {
+      path: 'target.schema',
+      message: `permission denied on ${name}: user "${user}" may not create tables in schema "${schema}"; ${fix}.`,
+    },
+  ]);
 }
 
 interface ForeignKeyRow {

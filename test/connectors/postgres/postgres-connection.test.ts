@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
+import pg from 'pg';
 import { openPostgresSink, openPostgresSource } from '../../../src/connectors/postgres/index.ts';
 import { InputError } from '../../../src/errors.ts';
 import { postgresEndpoint, SERVER } from './postgres-test-schema.ts';
@@ -57,5 +58,39 @@ describe('PostgreSQL connection errors', () => {
     await assert.rejects(openPostgresSource(endpoint, 'pg-bad-host'), (e) =>
       assertConnectionError(e, 'source', 'pg-bad-host', /does not resolve/),
     );
+  });
+});
+
+describe('PostgreSQL target permissions', () => {
+  it('refuses, before any data moves, a user who may not create tables in the target schema', async () => {
+    const role = `jivs_ro_${process.pid}`;
+    const schema = `jivs_locked_${process.pid}`;
+    const admin = new pg.Client(SERVER);
+    await admin.connect();
+    try {
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.query(`CREATE ROLE ${role} LOGIN`);
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      const name = `postgres ${role}@127.0.0.1:5432/test`;
+      for (const [target, advice] of [
+        [schema, /may not create tables in schema "jivs_locked_\d+"; grant it \(GRANT CREATE ON SCHEMA/],
+        [`${schema}_missing`, /create the schema first/],
+      ] as const) {
+        await assert.rejects(
+          openPostgresSink(postgresEndpoint(target, { user: role }), name),
+          (error: unknown) =>
+            error instanceof InputError &&
+            error.problems[0]?.path === 'target.schema' &&
+            error.message.includes(`permission denied on ${name}`) &&
+            advice.test(error.message),
+        );
+      }
+      const tables = await admin.query(`SELECT 1 FROM pg_tables WHERE schemaname = $1`, [schema]);
+      assert.equal(tables.rowCount, 0, 'nothing was written');
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.end();
+    }
   });
 });
