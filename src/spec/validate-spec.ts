@@ -139,6 +139,14 @@ function problemFromAjv(error: ErrorObject, document: unknown): InputProblem | n
     case 'minItems':
       return { path: where, message: `must list at least ${error.params.limit} item(s).` };
     case 'pattern':
+      if (path.endsWith('.password')) {
+        // Never echo what was written there: it may be the password itself.
+        return {
+          path: where,
+          message:
+            'must be an environment reference such as ${ENV:PGPASSWORD}, never the password itself; export the password in that variable.',
+        };
+      }
       return {
         path: where,
         message: `must start with a letter or digit and use only letters, digits, "_", "." and "-"; got ${describe(got)}.`,

@@ -163,3 +163,14 @@ describe('valid spec corpus', () => {
     assert.deepEqual(spec.errors, { maxRejects: 100, maxRejectRate: 0.01 });
   });
 });
+
+describe('secrets in specs', () => {
+  it('never repeats a password written in place of an environment reference', async () => {
+    const error = await loadSpec(join(INVALID_DIR, 'literal-password.yaml')).then(
+      () => assert.fail('a literal password must be refused'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof InputError);
+    assert.ok(!error.message.includes('hunter2-secret'), error.message);
+  });
+});
