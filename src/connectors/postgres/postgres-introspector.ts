@@ -13,7 +13,7 @@ import type {
   TableStatistics,
 } from '../connector.ts';
 import { qualified, quoteIdentifier } from './postgres-identifiers.ts';
-import { portableDefaultFromPostgres, postgresToLogical } from './postgres-types.ts';
+import { isUnmappedPostgresType, portableDefaultFromPostgres, postgresToLogical } from './postgres-types.ts';
 
 /** Above this many rows (as estimated by the last ANALYZE) the estimate is used instead of count(*). */
 const EXACT_COUNT_LIMIT = 1_000_000;
@@ -135,12 +135,13 @@ function groupBy<T extends { table_oid: number }>(rows: T[]): Map<number, T[]> {
 }
 
 function toColumn(row: ColumnRow): ColumnSchema {
-  const type = postgresToLogical({
+  const info = {
     typeName: row.type_name,
     typmod: row.typmod,
     isArray: row.is_array,
     enumValues: row.enum_values,
-  });
+  };
+  const type = postgresToLogical(info);
   const { defaultValue, autoIncrement } =
     row.generated === 's'
       ? { defaultValue: null, autoIncrement: false }
@@ -152,6 +153,7 @@ function toColumn(row: ColumnRow): ColumnSchema {
     nullable: !row.not_null,
     defaultValue,
   };
+  if (isUnmappedPostgresType(info)) column.typeFallback = true;
   if (autoIncrement || row.identity === 'a' || row.identity === 'd') column.autoIncrement = true;
   if (row.generated === 's') column.generated = true;
   if (row.comment !== null) column.comment = row.comment;

@@ -43,6 +43,15 @@ const SIMPLE_TYPES: Record<string, LogicalKind> = {
   uuid: 'uuid',
 };
 
+/** True when {@link postgresToLogical} only fell back to text because it has no mapping for the type. */
+export function isUnmappedPostgresType(info: PostgresTypeInfo): boolean {
+  return (
+    !info.enumValues &&
+    !(info.typeName in SIMPLE_TYPES) &&
+    !['varchar', 'bpchar', 'numeric'].includes(info.typeName)
+  );
+}
+
 /** Precision and scale of a `numeric` type modifier, or null for an unconstrained numeric. */
 export function numericTypmod(typmod: number): { precision: number; scale: number } | null {
   if (typmod < TYPMOD_OFFSET) return null;

@@ -6,6 +6,7 @@ import { mysqlDefaultClause, portableDefault } from '../../../src/connectors/mys
 import { columnTypes, createTableSql, mysqlIdentifier } from '../../../src/connectors/mysql/mysql-ddl.ts';
 import { insertStatements } from '../../../src/connectors/mysql/mysql-sink.ts';
 import {
+  isUnmappedMysqlType,
   logicalToMysql,
   mysqlToLogical,
   parseNativeType,
@@ -228,5 +229,24 @@ describe('defaults', () => {
       sql,
       "CREATE TABLE `order` (\n  `id` bigint NOT NULL AUTO_INCREMENT COMMENT 'the key',\n  `code` varchar(768),\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin COMMENT='it\\'s a table'",
     );
+  });
+});
+
+describe('isUnmappedMysqlType', () => {
+  it('flags only types that fall back to text for want of a mapping', () => {
+    for (const known of [
+      'int(11)',
+      'varchar(40)',
+      'longtext',
+      'blob',
+      'point',
+      "enum('a')",
+      'json',
+      'year(4)',
+    ]) {
+      assert.equal(isUnmappedMysqlType(known), false, known);
+    }
+    for (const unknown of ['vector(3)', 'inet6', 'xmltype'])
+      assert.equal(isUnmappedMysqlType(unknown), true, unknown);
   });
 });

@@ -139,6 +139,11 @@ describe('PostgresSource', () => {
         ['doubled', 'numeric', { kind: 'decimal' }, true, null],
       ]);
       assert.equal(byName.get('id')!.autoIncrement, true);
+      assert.deepEqual(
+        [...byName.values()].filter((c) => c.typeFallback).map((c) => c.name),
+        ['span', 'ip'],
+        'types without a mapping are flagged for jivs plan',
+      );
       assert.equal(byName.get('doubled')!.generated, true);
       assert.equal(byName.get('email')!.comment, 'Where invoices go');
       assert.equal(customers.comment, 'People who buy');
