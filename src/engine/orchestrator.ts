@@ -33,10 +33,10 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** A sortable, readable run id: `20261129-194700-3f9a`. */
+/** A sortable, readable run id: `20261129-194700-3f9a07c2` (32 random bits: runs started in the same second never collide in practice). */
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
+  return `${stamp}-${randomBytes(4).toString('hex')}`;
 }
 
 /** Identifies a spec's content, so runs of the same spec can be found again. */

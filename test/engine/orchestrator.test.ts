@@ -178,3 +178,14 @@ describe('orchestrator (SQLite → SQLite)', () => {
     assert.equal(loaded % 1000, 0, 'stopped at a batch boundary');
   });
 });
+
+describe('run ids', () => {
+  it('are sortable by start time and distinct within the same second', async () => {
+    const { newRunId } = await import('../../src/engine/orchestrator.ts');
+    const second = new Date('2026-11-29T19:47:00.123Z');
+    const ids = new Set(Array.from({ length: 5000 }, () => newRunId(second)));
+    assert.equal(ids.size, 5000);
+    assert.match([...ids][0]!, /^20261129-194700-[0-9a-f]{8}$/);
+    assert.ok(newRunId(new Date('2026-11-29T19:47:01Z')) > [...ids].sort().at(-1)!);
+  });
+});
