@@ -357,7 +357,8 @@ describe('MySQL source: partitions and backpressure', { timeout: 60_000 }, () =>
     await withSource({}, async (source, table) => {
       const big = await table('big');
       const stats = await source.introspector.statistics(big);
-      assert.equal(stats.rowCount, ROWS);
+      // Large tables are estimated by InnoDB while planning, not counted.
+      assert.ok(Math.abs(stats.rowCount - ROWS) <= ROWS * 0.25, `estimated ${stats.rowCount} rows`);
       const iterator = source.read(big, ['id', 'pad'], { kind: 'whole' }, 1000)[Symbol.asyncIterator]();
       const before = process.memoryUsage();
       const first = await iterator.next();
