@@ -1,8 +1,9 @@
 /**
  * Phase 4, Validation: checks transformed rows against the target's constraints (NOT NULL, length,
- * allowed values, no NUL in text) — everything a bulk load would otherwise fail a whole batch on —
- * rejects rows the source could only read approximately (see row-defect.ts), and splits each batch into rows to load and rows to reject, with every reason for each.
- * Compiled once per table; all checks of a row run in one pass.
+ * allowed values, no NUL in text): everything a bulk load would otherwise fail a whole batch on. Rows
+ * the source could only read approximately (see row-defect.ts) are rejected too. Each batch splits into
+ * rows to load and rows to reject, with every reason for each. Compiled once per table; all checks of a
+ * row run in one pass.
  */
 import type { Row, RowBatch } from '../connectors/connector.ts';
 import { rowDefect } from '../connectors/row-defect.ts';
