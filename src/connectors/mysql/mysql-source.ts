@@ -2,6 +2,7 @@
  * Streams rows out of MySQL/MariaDB. Metadata queries share a small pool; every partition being read
  * gets a connection of its own, because a streaming result occupies its connection until it ends.
  */
+import { keyRangeClause } from '../key-range-clause.ts';
 import type { Connection as CoreConnection } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
 import type { MysqlEndpoint } from '../../spec/spec-schema.ts';
@@ -20,16 +21,8 @@ export async function openMysqlSource(endpoint: MysqlEndpoint, name: string): Pr
 
 /** The SELECT for one partition: `[from, to)` of an integer key, open ends left out. */
 function partitionQuery(table: TableSchema, columns: ColumnSchema[], bounds: PartitionBounds): string {
-  let sql = `SELECT ${columns.map(selectExpression).join(', ')} FROM ${q(table.name)}`;
-  if (bounds.kind === 'key-range') {
-    const key = q(bounds.keyColumn);
-    const where: string[] = [];
-    if (bounds.from !== null) where.push(`${key} >= ${integerLiteral(bounds.from)}`);
-    if (bounds.to !== null) where.push(`${key} < ${integerLiteral(bounds.to)}`);
-    if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
-    sql += ` ORDER BY ${key}`;
-  }
-  return sql;
+  const range = keyRangeClause(bounds, q, integerLiteral);
+  return `SELECT ${columns.map(selectExpression).join(', ')} FROM ${q(table.name)}${range.sql}`;
 }
 
 function integerLiteral(value: number): string {

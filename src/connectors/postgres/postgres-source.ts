@@ -3,6 +3,7 @@
  * partition being read, `batchSize` rows per fetch, the next fetch running while the consumer works on
  * the current batch. Values arrive in canonical form through per-query type parsers.
  */
+import { keyRangeClause } from '../key-range-clause.ts';
 import type pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
 import Cursor from 'pg-cursor';
@@ -26,23 +27,12 @@ export function selectForPartition(
   columns: string[],
   bounds: PartitionBounds,
 ): { text: string; values: number[] } {
-  let text = `SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
-  const values: number[] = [];
-  if (bounds.kind === 'key-range') {
-    const key = quoteIdentifier(bounds.keyColumn);
-    const where: string[] = [];
-    if (bounds.from !== null) {
-      values.push(bounds.from);
-      where.push(`${key} >= $${values.length}::bigint`);
-    }
-    if (bounds.to !== null) {
-      values.push(bounds.to);
-      where.push(`${key} < $${values.length}::bigint`);
-    }
-    if (where.length) text += ` WHERE ${where.join(' AND ')}`;
-    text += ` ORDER BY ${key}`;
-  }
-  return { text, values };
+  const range = keyRangeClause(bounds, quoteIdentifier, (_value, position) => `$${position}::bigint`);
+  const from = `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+  return {
+    text: `SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${from}${range.sql}`,
+    values: range.params,
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Streams rows out of a SQLite database, one read-only connection per partition being read. */
+import { keyRangeClause } from '../key-range-clause.ts';
 import Database from 'better-sqlite3';
 import { access, constants } from 'node:fs/promises';
 import { InputError } from '../../errors.ts';
@@ -59,27 +60,14 @@ class SqliteSource implements Source {
     const db = openReadOnly(this.path);
     try {
       const select = columns.map(quoteSqliteIdentifier).join(', ');
-      let sql = `SELECT ${select} FROM ${quoteSqliteIdentifier(table.name)}`;
-      const params: number[] = [];
-      if (bounds.kind === 'key-range') {
-        const key = bounds.keyColumn === 'rowid' ? 'rowid' : quoteSqliteIdentifier(bounds.keyColumn);
-        const where: string[] = [];
-        if (bounds.from !== null) {
-          where.push(`${key} >= ?`);
-          params.push(bounds.from);
-        }
-        if (bounds.to !== null) {
-          where.push(`${key} < ?`);
-          params.push(bounds.to);
-        }
-        if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
-        sql += ` ORDER BY ${key}`;
-      }
+      const key = (name: string) => (name === 'rowid' ? 'rowid' : quoteSqliteIdentifier(name));
+      const range = keyRangeClause(bounds, key, () => '?');
+      const sql = `SELECT ${select} FROM ${quoteSqliteIdentifier(table.name)}${range.sql}`;
       // Integers are read as bigint so none loses precision (any column may hold one, whatever its
       // declared type), then those within 2^53 become numbers: the canonical form.
       const statement = db.prepare(sql).raw(true).safeIntegers(true);
       let batch: RowBatch = [];
-      for (const row of statement.iterate(...params) as IterableIterator<unknown[]>) {
+      for (const row of statement.iterate(...range.params) as IterableIterator<unknown[]>) {
         for (let i = 0; i < row.length; i++) {
           const value = row[i];
           if (typeof value === 'bigint' && value >= MIN_SAFE && value <= MAX_SAFE) row[i] = Number(value);
