@@ -280,7 +280,12 @@ describe('PostgresSink', () => {
       try {
         await locker.query('BEGIN');
         await locker.query('LOCK TABLE killed_writes IN ACCESS EXCLUSIVE MODE');
-        const write = writer.write([[1, 'a']]);
+        // The assertion is attached at once: the write may fail while the loop below still runs.
+        // Depending on timing the driver sees the server's message or the broken socket.
+        const failed = assert.rejects(
+          writer.write([[1, 'a']]),
+          /loading 1 rows into "killed_writes" failed: .*(terminat|EPIPE|ECONNRESET)/i,
+        );
         let terminated = false;
         while (!terminated) {
           const rows = await schema.sql<{ done: boolean }>(
@@ -289,11 +294,7 @@ describe('PostgresSink', () => {
           );
           terminated = rows.length > 0;
         }
-        // Depending on timing the driver sees the server's message or the broken socket.
-        await assert.rejects(
-          write,
-          /loading 1 rows into "killed_writes" failed: .*(terminat|EPIPE|ECONNRESET)/i,
-        );
+        await failed;
       } finally {
         await locker.query('ROLLBACK');
         locker.release();
