@@ -1,6 +1,7 @@
 /** The run report as people read it at the end of `jivs migrate` and in `jivs status <run>`. */
 import { describeCounts } from '../engine/accounting.ts';
 import type { RunReport } from '../engine/report.ts';
+import { SEVERITIES } from '../rules/quality.ts';
 import { formatDuration, formatTable } from './format-table.ts';
 
 export function formatReport(report: RunReport): string {
@@ -46,6 +47,7 @@ export function formatReport(report: RunReport): string {
   out.push(
     `Throughput: ${report.rowsPerSecond.toLocaleString('en-US')} rows/s; peak memory (RSS): ${report.peakRssMb} MiB`,
   );
+  out.push(...formatQuality(report));
   const reasons = report.tables.filter((t) => t.topRejectReasons.length);
   if (reasons.length) {
     out.push('');
@@ -53,7 +55,7 @@ export function formatReport(report: RunReport): string {
     for (const table of reasons) {
       for (const r of table.topRejectReasons) out.push(`  ${table.target}.${r.reason}  (${r.rows} rows)`);
     }
-    out.push(`  All rejected rows, with their values: jivs status ${report.runId} --rejects 50`);
+    out.push(`  All rejected rows, with their values and rules: jivs rejects ${report.runId}`);
   }
   const notes = report.tables.flatMap((t) => t.notes.map((n) => `${t.target}: ${n}`));
   if (report.warnings.length || notes.length) {
@@ -66,4 +68,34 @@ export function formatReport(report: RunReport): string {
     out.push(`Error: ${report.error}`);
   }
   return out.join('\n');
+}
+
+/** Per table: the quality score, failures by severity, the rules that failed, and incomplete columns. */
+function formatQuality(report: RunReport): string[] {
+  const tables = report.tables.filter((t) => t.quality !== null);
+  if (!tables.length) return [];
+  const out = ['', 'Data quality (score: pass rate weighted by severity, 100 = no rule failed)'];
+  out.push(
+    formatTable(
+      ['table', 'score', 'rows checked', 'critical', 'major', 'minor', 'warning'],
+      tables.map(({ target, quality }) => [
+        target,
+        quality!.score.toFixed(2),
+        quality!.rowsChecked,
+        ...SEVERITIES.map((s) => quality!.bySeverity[s].failed),
+      ]),
+    ),
+  );
+  for (const { target, quality } of tables) {
+    const failed = quality!.rules.filter((r) => r.failed > 0).sort((a, b) => b.failed - a.failed);
+    for (const rule of failed.slice(0, 8)) {
+      out.push(`  ${target}: ${rule.name} [${rule.severity}] failed ${rule.failed} of ${rule.checked}`);
+    }
+    const incomplete = quality!.completeness.filter((c) => c.share < 1);
+    if (incomplete.length) {
+      const shares = incomplete.map((c) => `${c.column} ${(c.share * 100).toFixed(1)}%`).join(', ');
+      out.push(`  ${target}: filled ${shares}`);
+    }
+  }
+  return out;
 }

@@ -3,6 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, formatProblem } from '../errors.ts';
 import type { GlobalOptions } from './cli-context.ts';
+import type { RejectsOptions } from './rejects-command.ts';
 import { EXIT_BAD_INPUT, EXIT_MIGRATION_FAILED, EXIT_SUCCESS } from './exit-codes.ts';
 
 function positiveInteger(value: string): number {
@@ -64,6 +65,42 @@ function buildProgram(outcome: CliOutcome): Command {
     .action(async (run: string | undefined, options: { json?: boolean; rejects?: number }) => {
       const { statusCommand } = await import('./status-command.ts');
       await statusCommand(run, { ...globals(), ...options });
+    });
+
+  program
+    .command('rejects')
+    .description("list a run's rejected rows with the rules they failed, or export them")
+    .argument('<run>', 'run id')
+    .option('--table <name>', 'only rows of this target table')
+    .option('--rule <name>', 'only rows that failed this rule (as the report names it)')
+    .option('--column <name>', 'only rows with a failure on this target column')
+    .addOption(
+      new Option('--severity <level>', 'only rows with a failure of this severity').choices([
+        'critical',
+        'major',
+        'minor',
+        'warning',
+      ]),
+    )
+    .option('--limit <n>', 'rows to print (default 50)', positiveInteger)
+    .addOption(new Option('--export <format>', 'write every matching row').choices(['csv', 'jsonl']))
+    .option('-o, --output <file>', 'file for --export (default: stdout)')
+    .option('--json', 'print as JSON')
+    .action(async (run: string, options: Omit<RejectsOptions, 'state'>) => {
+      const { rejectsCommand } = await import('./rejects-command.ts');
+      await rejectsCommand(run, { ...globals(), ...options });
+    });
+
+  program
+    .command('replay')
+    .description("re-run a run's rejected rows after fixing the spec; rows that pass are loaded")
+    .argument('<run>', 'run id')
+    .option('--spec <file>', "spec to replay with (default: the run's spec file)")
+    .option('--json', 'print the outcome as JSON')
+    .action(async (run: string, options: { spec?: string; json?: boolean }) => {
+      outcome.movesData = true;
+      const { replayCommand } = await import('./replay-command.ts');
+      setExitCode(await replayCommand(run, { ...globals(), ...options }));
     });
 
   program

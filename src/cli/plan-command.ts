@@ -3,7 +3,9 @@ import { formatLogicalType } from '../connectors/logical-type.ts';
 import { openSource } from '../connectors/open-connectors.ts';
 import { planMigration } from '../engine/plan.ts';
 import type { MigrationPlan } from '../engine/plan-types.ts';
+import { maskKind } from '../rules/compile-mask.ts';
 import { loadSpec } from '../spec/load-spec.ts';
+import type { TransformStepSpec } from '../spec/rules-schema.ts';
 import { printJson } from './cli-context.ts';
 import { formatTable } from './format-table.ts';
 
@@ -12,7 +14,7 @@ export async function planSpecFile(file: string): Promise<MigrationPlan> {
   const loaded = await loadSpec(file);
   const source = await openSource(loaded.spec.source, loaded.baseDir, 'source');
   try {
-    return await planMigration(loaded.spec, source);
+    return await planMigration(loaded.spec, source, loaded.baseDir);
   } finally {
     await source.close();
   }
@@ -39,16 +41,45 @@ export function formatPlan(plan: MigrationPlan): string {
     out.push(`${table.source.name} → ${table.target.name}`);
     out.push(
       formatTable(
-        ['source column', 'source type', 'target column', 'target type', 'null'],
-        table.columns.map((c) => [
-          c.source.name,
-          c.source.nativeType || '(none)',
-          c.target.name,
-          formatLogicalType(c.target.type),
-          c.target.nullable ? 'yes' : 'no',
-        ]),
+        ['source column', 'source type', 'target column', 'target type', 'null', 'steps', 'rules', 'mask'],
+        [
+          ...table.columns.map((c, i) => {
+            const quality = table.quality.columns[i]!;
+            return [
+              c.source.name,
+              c.source.nativeType || '(none)',
+              c.target.name,
+              formatLogicalType(c.target.type),
+              c.target.nullable ? 'yes' : 'no',
+              quality.steps.map(stepName).join(', '),
+              quality.rules.length || '',
+              quality.mask ? maskKind(quality.mask) : quality.personal ? 'personal' : '',
+            ];
+          }),
+          ...table.quality.computed.map((c) => [
+            '(computed)',
+            '',
+            c.target.name,
+            formatLogicalType(c.target.type),
+            'yes',
+            c.spec.expr !== undefined ? 'expr' : c.spec.concat ? 'concat' : 'value',
+            c.spec.rules?.length || '',
+            c.spec.mask ? maskKind(c.spec.mask) : '',
+          ]),
+        ],
       ),
     );
+    const personal = [
+      ...table.columns.filter((_c, i) => table.quality.columns[i]!.personal).map((c) => c.target.name),
+      ...table.quality.computed.filter((c) => c.spec.personal || c.spec.mask).map((c) => c.target.name),
+    ];
+    if (personal.length) out.push(`  personal data: ${personal.join(', ')}`);
+    if (table.quality.filter) out.push(`  filter: ${table.quality.filter}`);
+    for (const rule of table.quality.rules) {
+      out.push(
+        `  rule: ${rule.unique ? `unique (${rule.unique.join(', ')})` : `check ${rule.check}`} [${rule.severity ?? 'major'}]`,
+      );
+    }
     const key = table.target.primaryKey.length
       ? `primary key (${table.target.primaryKey.join(', ')})`
       : 'no primary key';
@@ -69,6 +100,10 @@ export function formatPlan(plan: MigrationPlan): string {
   }
   for (const warning of plan.warnings) out.push(`\nwarning: ${warning}`);
   return out.join('\n');
+}
+
+function stepName(step: TransformStepSpec): string {
+  return typeof step === 'string' ? step : Object.keys(step)[0]!;
 }
 
 export async function planCommand(file: string, options: { json?: boolean }): Promise<void> {

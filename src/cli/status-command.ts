@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { RunReport } from '../engine/report.ts';
 import { InputError } from '../errors.ts';
+import { describeReason } from '../state/run-types.ts';
 import { formatReport } from './format-report.ts';
 import { formatDuration, formatTable } from './format-table.ts';
 import { printJson, withStore, type GlobalOptions } from './cli-context.ts';
@@ -59,7 +60,7 @@ export async function statusCommand(runId: string | undefined, options: StatusOp
     );
     if (rejects.length) {
       out.push('', `Rejected rows (first ${rejects.length})`);
-      for (const r of rejects) out.push(`  ${r.table} ${r.key}: ${r.reasons.join('; ')}`);
+      for (const r of rejects) out.push(`  ${r.table} ${r.key}: ${r.reasons.map(describeReason).join('; ')}`);
     }
     process.stdout.write(`${out.join('\n')}\n`);
   });

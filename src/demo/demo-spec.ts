@@ -49,23 +49,107 @@ parallelism: 2              # partitions migrated at the same time
 partitionRows: 20000        # larger tables are split into key-range partitions (here: Orders, OrderLines)
 
 errors:
-  maxRejectRate: 0.05       # stop once more than 5 % of the rows read were rejected
+  maxRejectRate: 0.1        # stop once more than 10 % of the rows read were rejected
   # maxRejects: 1000        # ...or once more than this many rows were rejected
 
 # Per-table settings. Tables matched by include but not listed here migrate with the settings above.
+# Per column: transform steps (applied in order, before the cast to the target type), rules (checked on the
+# result; severity critical or major rejects the row into the quarantine, minor and warning only count in
+# the quality report), personal: true / mask for PII. Expressions (filter, check, expr) are CEL.
 tables:
   - name: Customers         # source table name, exactly as in the source
     target: customer        # target table name, used as written (the naming rule does not apply)
     # mode: append          # a table can override the mode too
     columns:                # keyed by source column name
+      CustName:
+        transform: [trim]
       EMail:
         rename: email_address   # target column name, used as written
+        personal: true          # listed as personal data by \`jivs plan\`
+        transform: [trim, lower, nullIfEmpty]
+        rules:
+          - format: email
+            severity: major
+            message: is not a valid e-mail address
+      Phone:
+        mask: { partial: { keepLast: 4 } }   # PII: only the last four digits reach the target
+        # skip: true            # ...or leave a column out of the target
+      Country:
+        transform: [trim, upper]
+        rules:
+          - pattern: "^[A-Z]{2}$"
+            severity: minor
+          - completeness: 0.95  # at least 95 % of the customers have a country
+            severity: warning
       CreditLimit:
         type: decimal(14,2)     # target type override, in portable names: text, varchar(n),
                                 # decimal(p,s), integer, bigint, float, boolean, date, timestamp, binary, json
+        # transform:
+        #   - replace: { pattern: ",", with: "." }   # decimal commas: uncomment, then \`jivs replay <run>\`
+        rules:
+          - min: 0
+      IsActive:
+        transform:
+          - map: { values: { "Y": true, "N": false } }
       Notes:
         type: text
-      # Phone:
-      #   skip: true            # leave a column out of the target
+
+  - name: Products
+    columns:
+      SKU:
+        rules:
+          - unique: true
+            severity: critical
+          - pattern: "^[A-Z]{2}-[0-9]{6}$"
+            severity: minor
+      UnitPrice:
+        rules:
+          - min: 0
+
+  - name: Orders
+    columns:
+      CustNo:
+        rules:
+          - references: { table: Customers, column: CustNo }   # the customer must have been loaded
+            message: refers to a customer that does not exist
+      OrderDate:
+        transform:
+          - parseDate: { formats: ["yyyy-MM-dd", "dd.MM.yyyy", "MM/dd/yyyy"] }
+      ShipDate:
+        transform:
+          - nullIfEmpty
+          - map: { values: { "N/A": null, "0000-00-00": null } }
+          - parseDate: { formats: ["yyyy-MM-dd", "dd.MM.yyyy", "MM/dd/yyyy"] }
+      Status:
+        rules:
+          - in: [OPEN, ON_HOLD, SHIPPED, INVOICED, CANCELLED]
+      # Total:
+      #   transform:
+      #     - replace: { pattern: ",", with: "." }   # decimal commas: uncomment, then \`jivs replay <run>\`
+    computed:               # target columns the source does not have
+      source_system: { type: varchar(20), value: legacy-erp }
+    rules:                  # rules over the whole row
+      - check: ShipDate == null || ShipDate >= OrderDate
+        name: shipped-after-ordered
+        severity: minor
+
+  - name: OrderLines
+    columns:
+      OrderNo:
+        rules:
+          - references: { table: Orders, column: OrderNo }
+            message: belongs to an order that was not loaded
+      ProdNo:
+        rules:
+          - references: { table: Products, column: ProdNo }
+            message: refers to a product that does not exist
+      Qty:
+        rules:
+          - min: 1
+            message: quantity must be at least 1
+    computed:
+      line_total:
+        type: decimal(14,2)
+        expr: "double(Qty) * UnitPrice * (1.0 - (Discount == null ? 0.0 : Discount))"
 `;
 }

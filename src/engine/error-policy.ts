@@ -12,18 +12,25 @@ export interface ErrorPolicy {
   maxRejectRate?: number;
 }
 
+const ADVICE =
+  'See the rejected rows with `jivs rejects <run>`, fix the data or the spec (then `jivs replay <run>`), or raise the limit.';
+
 /**
- * Throws when the run's totals break the policy. `final` enforces the rate whatever the row count,
- * as the run's last word.
+ * Throws when the totals (of the run, or of one table) break the policy. `final` enforces the rate
+ * whatever the row count, as the last word. `path` is where the policy is set: `errors` for the run,
+ * `tables[2].errors` for a table; `scope` names what the totals cover in the message.
  */
 export function enforceErrorPolicy(
   policy: ErrorPolicy,
   totals: { extracted: number; rejected: number },
   final = false,
+  path = 'errors',
+  scope = '',
 ): void {
+  const of = scope ? ` of ${scope}` : '';
   if (policy.maxRejects !== undefined && totals.rejected > policy.maxRejects) {
     throw new ErrorPolicyExceeded(
-      `stopped: ${totals.rejected} rows rejected, more than errors.maxRejects (${policy.maxRejects}). See the rejected rows with \`jivs status <run>\`, fix the data or the spec, or raise the limit.`,
+      `stopped: ${totals.rejected} rows${of} rejected, more than ${path}.maxRejects (${policy.maxRejects}). ${ADVICE}`,
     );
   }
   if (
@@ -34,7 +41,7 @@ export function enforceErrorPolicy(
     const rate = totals.rejected / totals.extracted;
     if (rate > policy.maxRejectRate) {
       throw new ErrorPolicyExceeded(
-        `stopped: ${(rate * 100).toFixed(2)}% of ${totals.extracted} rows rejected, more than errors.maxRejectRate (${(policy.maxRejectRate * 100).toFixed(2)}%). See the rejected rows with \`jivs status <run>\`, fix the data or the spec, or raise the limit.`,
+        `stopped: ${(rate * 100).toFixed(2)}% of ${totals.extracted} rows${of} rejected, more than ${path}.maxRejectRate (${(policy.maxRejectRate * 100).toFixed(2)}%). ${ADVICE}`,
       );
     }
   }

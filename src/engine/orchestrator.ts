@@ -4,10 +4,16 @@
  * Verification → Cleanup.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Sink, Source } from '../connectors/connector.ts';
 import { describeEndpoint, openSink, openSource } from '../connectors/open-connectors.ts';
 import { InputError, MigrationFailedError } from '../errors.ts';
+import { KeyIndex } from '../rules/key-index.ts';
+import { QualityTally } from '../rules/quality.ts';
+import { compileTableProgram, type TableProgram } from '../rules/table-program.ts';
+import { resolveEnvReferences } from '../spec/env-references.ts';
 import type { LoadedSpec } from '../spec/load-spec.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import type { StateStore } from '../state/state-store.ts';
@@ -16,6 +22,7 @@ import { addCounts, emptyCounts, isBalanced } from './accounting.ts';
 import { closeConnections, finalizeTargetTables } from './cleanup.ts';
 import { ErrorPolicyExceeded, enforceErrorPolicy } from './error-policy.ts';
 import { checkTargetTables, prepareTargetTables } from './load.ts';
+import { loadLookups } from './load-lookups.ts';
 import { runPartitionPipeline } from './partition-pipeline.ts';
 import { PhaseClock } from './phase-clock.ts';
 import { planMigration } from './plan.ts';
@@ -46,7 +53,6 @@ export function specHash(spec: unknown): string {
 
 /** Everything one run accumulates while it goes. */
 class RunState {
-  readonly clock = new PhaseClock();
   readonly totals = emptyCounts();
   readonly tableCounts = new Map<string, RowCounts>();
   readonly partitionsDone = new Map<string, number>();
@@ -54,9 +60,17 @@ class RunState {
   readonly rowsBefore = new Map<string, number>();
   readonly verifications = new Map<string, TableVerification>();
   readonly warnings: string[] = [];
+  readonly programs = new Map<string, TableProgram>();
+  readonly quality = new Map<string, QualityTally>();
+  /** Settles once every partition of the table has ended, however it ended. */
+  readonly tableSettled = new Map<string, Promise<void>>();
   plan: MigrationPlan | null = null;
 
-  constructor(readonly spec: MigrationSpec) {}
+  constructor(
+    readonly spec: MigrationSpec,
+    readonly keyIndex: KeyIndex,
+    readonly clock: PhaseClock,
+  ) {}
 
   countsOf(table: string): RowCounts {
     let counts = this.tableCounts.get(table);
@@ -78,7 +92,7 @@ class RunState {
 async function openAndPlan(loaded: LoadedSpec): Promise<{ source: Source; sink: Sink; plan: MigrationPlan }> {
   const source = await openSource(loaded.spec.source, loaded.baseDir, 'source');
   try {
-    const plan = await planMigration(loaded.spec, source);
+    const plan = await planMigration(loaded.spec, source, loaded.baseDir);
     const sink = await openSink(loaded.spec.target, loaded.baseDir, 'target');
     try {
       await checkTargetTables(sink, plan.tables);
@@ -101,12 +115,13 @@ export async function runMigration(loaded: LoadedSpec, options: RunOptions): Pro
   const { spec } = loaded;
   const { store, observer = {} } = options;
   const startedAt = new Date();
-  const state = new RunState(spec);
-
-  state.clock.start('planning');
+  const clock = new PhaseClock();
+  clock.start('planning');
   observer.phaseStarted?.('planning');
+  const salt = spec.masking ? resolveEnvReferences(spec.masking.salt, 'masking.salt') : null;
   const { source, sink, plan } = await openAndPlan(loaded);
   const runId = newRunId(startedAt);
+  const state = new RunState(spec, new KeyIndex(keyIndexPath(store, runId)), clock);
   await store.createRun({
     id: runId,
     specName: spec.name,
@@ -142,6 +157,7 @@ export async function runMigration(loaded: LoadedSpec, options: RunOptions): Pro
     plan.warnings.forEach((w) => observer.warning?.(w));
     observer.planned?.(plan);
 
+    await compilePrograms(plan, source, salt, state);
     await streamAllPartitions(runId, plan, source, sink, state, options);
 
     await phase('verification', async () => {
@@ -177,12 +193,35 @@ export async function runMigration(loaded: LoadedSpec, options: RunOptions): Pro
         error = new MigrationFailedError(`cleanup failed:\n${failures.join('\n')}`);
       }
     }
+    state.keyIndex.close();
     await closeConnections(source, sink);
   });
 
   const report = buildReport(runId, loaded, state, startedAt, status, error);
   await store.finishRun(runId, status, error ? (error as Error).message : null, report);
   return report;
+}
+
+/** Where a run keeps its key index (uniqueness and references): beside the store, for replays. */
+export function keyIndexPath(store: StateStore, runId: string): string {
+  const dir = store.path === ':memory:' ? join(tmpdir(), 'jivs-keys') : join(dirname(store.path), 'keys');
+  return join(dir, `${runId}.db`);
+}
+
+/** Loads the lookups and compiles every table's transforms and rules once for the run. */
+async function compilePrograms(
+  plan: MigrationPlan,
+  source: Source,
+  salt: string | null,
+  state: RunState,
+): Promise<void> {
+  const lookups = await loadLookups(plan.tables, source);
+  for (const table of plan.tables) {
+    const program = compileTableProgram(table, { keyIndex: state.keyIndex, lookups, salt });
+    state.programs.set(table.target.name, program);
+    const columns = table.target.columns.map((c) => c.name);
+    state.quality.set(table.target.name, new QualityTally(table.target.name, program.descriptors, columns));
+  }
 }
 
 /** Extraction → Transformation → Validation → Loading for every partition, `parallelism` at a time. */
@@ -217,19 +256,29 @@ async function streamAllPartitions(
       }
     }
     const limit = pLimit(state.spec.parallelism);
-    const jobs = plan.tables.flatMap((table) =>
-      table.partitions.map((partition) =>
+    const jobs = plan.tables.flatMap((table) => {
+      let remaining = table.partitions.length;
+      let settle!: () => void;
+      state.tableSettled.set(table.target.name, new Promise<void>((resolve) => (settle = resolve)));
+      if (remaining === 0) settle();
+      return table.partitions.map((partition) =>
         limit(async () => {
-          if (abort.signal.aborted) return;
           try {
+            // A table whose references rules read a parent's loaded keys waits for the parent. Tables are
+            // queued parents first, so the parent's partitions already hold their slots: no deadlock.
+            await Promise.all(table.quality.dependsOn.map((parent) => state.tableSettled.get(parent)));
+            if (abort.signal.aborted) return;
             await runOnePartition(runId, table, partition.index, source, sink, state, options, abort.signal);
+            if (remaining === 1) checkCompleteness(table, state, options.observer ?? {});
           } catch (error) {
             abort.abort(error);
             throw error;
+          } finally {
+            if (--remaining === 0) settle();
           }
         }),
-      ),
-    );
+      );
+    });
     const results = await Promise.allSettled(jobs);
     const firstFailure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (firstFailure) throw firstFailure.reason;
@@ -262,6 +311,7 @@ async function runOnePartition(
   const progress = { table: name, index, bounds: partition.bounds, ...emptyCounts() };
   const tableCounts = state.countsOf(name);
   const tally = state.tallyOf(name);
+  const tablePolicyPath = `${table.specPath ?? 'tables'}.errors`;
   const writer = await sink.openWriter(table.target);
   await store.savePartition(runId, { ...progress, status: 'running' });
   const report = () =>
@@ -280,6 +330,10 @@ async function runOnePartition(
       partition,
       batchSize: state.spec.batchSize,
       clock: state.clock,
+      program: state.programs.get(name)!,
+      keyIndex: state.keyIndex,
+      tally: state.quality.get(name)!,
+      strict: Boolean(table.quality.errors.strict ?? state.spec.errors.strict),
       signal,
       afterBatch: async (delta: RowCounts, rejected: RejectedRow[]) => {
         addCounts(progress, delta);
@@ -289,6 +343,7 @@ async function runOnePartition(
         await store.addRejects(runId, rejected);
         await store.savePartition(runId, { ...progress, status: 'running' });
         report();
+        enforceErrorPolicy(table.quality.errors, tableCounts, false, tablePolicyPath, `table ${name}`);
         enforceErrorPolicy(state.spec.errors, state.totals);
       },
     });
@@ -304,6 +359,28 @@ async function runOnePartition(
   await store.savePartition(runId, { ...progress, status: signal.aborted ? 'stopped' : 'done' });
   state.partitionsDone.set(name, (state.partitionsDone.get(name) ?? 0) + 1);
   report();
+}
+
+/**
+ * Completeness rules, once the table's last partition is done: below its threshold a rule fails in the
+ * quality report and warns; a critical one fails the run.
+ */
+function checkCompleteness(table: TablePlan, state: RunState, observer: RunObserver): void {
+  const name = table.target.name;
+  const program = state.programs.get(name)!;
+  const tally = state.quality.get(name)!;
+  const shares = tally.completeness();
+  for (const rule of program.completeness) {
+    tally.check(rule.rule);
+    const { share, column } = shares[rule.position]!;
+    if (share >= rule.threshold) continue;
+    tally.fail(rule.rule);
+    const message = `${name}.${column}: ${(share * 100).toFixed(2)}% of the values are filled, below the completeness rule's ${(rule.threshold * 100).toFixed(2)}%.`;
+    if (rule.severity === 'critical')
+      throw new ErrorPolicyExceeded(`stopped: ${message} Fix the data, lower the threshold or the severity.`);
+    state.warnings.push(message);
+    observer.warning?.(message);
+  }
 }
 
 function buildReport(
@@ -326,6 +403,7 @@ function buildReport(
       ...state.countsOf(name),
       verification: state.verifications.get(name) ?? null,
       topRejectReasons: state.tallies.get(name)?.top() ?? [],
+      quality: state.quality.get(name)?.report() ?? null,
       notes: table.notes,
     };
   });

@@ -4,11 +4,15 @@
  */
 import { setImmediate } from 'node:timers/promises';
 import type { RowBatch, Source, TableWriter } from '../connectors/connector.ts';
-import type { RejectedRow, RowCounts } from '../state/run-types.ts';
+import { describeReason, type RejectedRow, type RowCounts } from '../state/run-types.ts';
 import { emptyCounts } from './accounting.ts';
 import { extractPartition } from './extract.ts';
 import type { PhaseClock } from './phase-clock.ts';
 import type { PartitionPlan, TablePlan } from './plan-types.ts';
+import type { KeyIndex } from '../rules/key-index.ts';
+import type { QualityTally } from '../rules/quality.ts';
+import type { TableProgram } from '../rules/table-program.ts';
+import { ErrorPolicyExceeded } from './error-policy.ts';
 import { compileTransform } from './transform.ts';
 import { compileValidator, type Rejection } from './validate.ts';
 
@@ -19,6 +23,13 @@ export interface PartitionJob {
   partition: PartitionPlan;
   batchSize: number;
   clock: PhaseClock;
+  /** The table's compiled transforms and rules, shared by its partitions. */
+  program: TableProgram;
+  keyIndex: KeyIndex;
+  /** The table's quality counts, shared by its partitions. */
+  tally: QualityTally;
+  /** errors.strict: the first critical rule failure stops the run before its batch is loaded. */
+  strict: boolean;
   /** Stops the pipeline at the next batch boundary. */
   signal: AbortSignal;
   /**
@@ -42,10 +53,22 @@ function rejectedRows(job: PartitionJob, rejections: Rejection[], firstRow: numb
   });
 }
 
+/** errors.strict: a critical failure ends the run before the batch holding it is loaded. */
+function stopOnCritical(rejects: RejectedRow[]): void {
+  for (const row of rejects) {
+    const critical = row.reasons.find((r) => r.severity === 'critical');
+    if (critical) {
+      throw new ErrorPolicyExceeded(
+        `stopped (errors.strict): ${row.table} row ${row.key} failed the critical rule ${critical.rule}: ${describeReason(critical)}. Fix the data or the rule, or lower its severity.`,
+      );
+    }
+  }
+}
+
 /** Runs the partition to its end (or until aborted) and returns its row counts. */
 export async function runPartitionPipeline(job: PartitionJob): Promise<RowCounts> {
-  const transform = compileTransform(job.plan);
-  const validate = compileValidator(job.plan);
+  const transform = compileTransform(job.plan, job.program);
+  const validate = compileValidator(job.plan, job.program, job.keyIndex, job.tally);
   const counts = emptyCounts();
   /** Rows taken from the source so far, to number rows of tables without a key. */
   let extracted = 0;
@@ -62,6 +85,7 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<RowCounts
     counts.extracted += delta.extracted;
     counts.loaded += delta.loaded;
     counts.rejected += delta.rejected;
+    counts.filtered += delta.filtered;
     await job.afterBatch(delta, rejects);
   };
   try {
@@ -80,16 +104,17 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<RowCounts
       job.clock.addBusy('transformation', now - started);
 
       started = now;
-      const { accepted, rejected } = validate(batch, transformed);
+      const { accepted, rejected, filtered } = validate(batch, transformed);
       job.clock.addBusy('validation', performance.now() - started);
 
       const delta = {
         extracted: batch.length,
         loaded: accepted.length,
         rejected: rejected.length,
-        filtered: 0,
+        filtered,
       };
       const rejects = rejectedRows(job, rejected, extracted);
+      if (job.strict) stopOnCritical(rejects);
       extracted += batch.length;
       // Loads and their bookkeeping stay in order. A batch read after a stop was requested is dropped
       // unaccounted, so the counts still cover exactly what was loaded or rejected.

@@ -11,7 +11,14 @@ import type { MigrationSpec, TableEntry } from '../spec/spec-schema.ts';
 import { didYouMean } from '../spec/suggest.ts';
 import { applyNaming } from './naming.ts';
 import { splitIntoPartitions } from './partitions.ts';
-import type { ColumnMapping, MigrationPlan, TablePlan } from './plan-types.ts';
+import {
+  checkQuality,
+  columnQuality,
+  planComputedColumns,
+  qualityPlan,
+  referencedTables,
+} from './plan-quality.ts';
+import type { ColumnMapping, ColumnQuality, ComputedColumn, MigrationPlan, TablePlan } from './plan-types.ts';
 import { orderByDependencies } from './table-order.ts';
 
 interface SelectedTable {
@@ -74,7 +81,11 @@ function selectTables(spec: MigrationSpec, tables: TableSchema[], problems: Inpu
 }
 
 /** Maps the columns of one table, reporting unknown columns and name collisions. */
-function mapColumns(selected: SelectedTable, spec: MigrationSpec, problems: InputProblem[]): ColumnMapping[] {
+function mapColumns(
+  selected: SelectedTable,
+  spec: MigrationSpec,
+  problems: InputProblem[],
+): { mappings: ColumnMapping[]; qualities: ColumnQuality[] } {
   const { schema, entry, specPath } = selected;
   const settings = entry?.columns ?? {};
   const sourceNames = schema.columns.map((c) => c.name);
@@ -87,12 +98,15 @@ function mapColumns(selected: SelectedTable, spec: MigrationSpec, problems: Inpu
     }
   }
   const mappings: ColumnMapping[] = [];
+  const qualities: ColumnQuality[] = [];
   const targetNames = new Map<string, string>();
   for (const column of schema.columns) {
     const setting = settings[column.name];
     if (setting?.skip) continue;
     const name = setting?.rename ?? applyNaming(column.name, spec.naming);
-    const type = setting?.type === undefined ? column.type : (parseLogicalType(setting.type) ?? column.type);
+    // A masked value is text (a hash, stars) unless the spec says otherwise.
+    const unmasked = setting?.mask ? { kind: 'text' as const } : column.type;
+    const type = setting?.type === undefined ? unmasked : (parseLogicalType(setting.type) ?? column.type);
     const clash = targetNames.get(name.toLowerCase());
     if (clash !== undefined) {
       problems.push({
@@ -102,6 +116,7 @@ function mapColumns(selected: SelectedTable, spec: MigrationSpec, problems: Inpu
     }
     targetNames.set(name.toLowerCase(), column.name);
     mappings.push({ source: column, target: { ...column, name, type } });
+    qualities.push(columnQuality(setting, setting ? `${specPath}.columns.${column.name}` : null));
   }
   if (!mappings.length) {
     problems.push({
@@ -109,7 +124,7 @@ function mapColumns(selected: SelectedTable, spec: MigrationSpec, problems: Inpu
       message: `every column of "${schema.name}" is skipped; nothing to load.`,
     });
   }
-  return mappings;
+  return { mappings, qualities };
 }
 
 /** The target table: mapped names for columns, primary key, indexes and foreign keys. */
@@ -117,6 +132,7 @@ function targetSchema(
   selected: SelectedTable,
   targetName: string,
   columns: ColumnMapping[],
+  computed: ComputedColumn[],
   targetTableOf: Map<string, { name: string; columns: Map<string, string> }>,
   spec: MigrationSpec,
   notes: string[],
@@ -163,7 +179,7 @@ function targetSchema(
   }
   return {
     name: targetName,
-    columns: columns.map((c) => c.target),
+    columns: [...columns.map((c) => c.target), ...computed.map((c) => c.target)],
     primaryKey: primaryKey as string[],
     indexes,
     foreignKeys,
@@ -172,15 +188,29 @@ function targetSchema(
 }
 
 /** Plans the migration; throws an InputError listing every problem of the spec against the source. */
-export async function planMigration(spec: MigrationSpec, source: Source): Promise<MigrationPlan> {
+export async function planMigration(
+  spec: MigrationSpec,
+  source: Source,
+  baseDir = process.cwd(),
+): Promise<MigrationPlan> {
   const problems: InputProblem[] = [];
-  const selected = selectTables(spec, await source.introspector.listTables(), problems);
+  const sourceTables = await source.introspector.listTables();
+  const selected = selectTables(spec, sourceTables, problems);
 
   const targetTableOf = new Map<string, { name: string; columns: Map<string, string> }>();
-  const columnsOf = new Map<string, ColumnMapping[]>();
+  const columnsOf = new Map<
+    string,
+    { mappings: ColumnMapping[]; qualities: ColumnQuality[]; computed: ComputedColumn[] }
+  >();
   const tableClash = new Map<string, string>();
   for (const table of selected) {
-    const columns = mapColumns(table, spec, problems);
+    const { mappings: columns, qualities } = mapColumns(table, spec, problems);
+    const computed = planComputedColumns(
+      table.entry,
+      table.specPath,
+      new Set(columns.map((c) => c.target.name.toLowerCase())),
+      problems,
+    );
     const name = table.entry?.target ?? applyNaming(table.schema.name, spec.naming);
     const clash = tableClash.get(name.toLowerCase());
     if (clash !== undefined) {
@@ -190,7 +220,7 @@ export async function planMigration(spec: MigrationSpec, source: Source): Promis
       });
     }
     tableClash.set(name.toLowerCase(), table.schema.name);
-    columnsOf.set(table.schema.name, columns);
+    columnsOf.set(table.schema.name, { mappings: columns, qualities, computed });
     targetTableOf.set(table.schema.name, {
       name,
       columns: new Map(columns.map((c) => [c.source.name, c.target.name])),
@@ -200,8 +230,10 @@ export async function planMigration(spec: MigrationSpec, source: Source): Promis
 
   const { order, cycle } = orderByDependencies(
     selected.map((t) => t.schema.name),
-    (name) =>
-      selected.find((t) => t.schema.name === name)!.schema.foreignKeys.map((fk) => fk.referencedTable),
+    (name) => {
+      const table = selected.find((t) => t.schema.name === name)!;
+      return [...table.schema.foreignKeys.map((fk) => fk.referencedTable), ...referencedTables(table.entry)];
+    },
   );
   const warnings = cycle.length
     ? [
@@ -212,9 +244,17 @@ export async function planMigration(spec: MigrationSpec, source: Source): Promis
   const tables: TablePlan[] = [];
   for (const name of order) {
     const table = selected.find((t) => t.schema.name === name)!;
-    const columns = columnsOf.get(name)!;
+    const { mappings: columns, qualities, computed } = columnsOf.get(name)!;
     const notes = unknownTypeNotes(table, columns);
-    const target = targetSchema(table, targetTableOf.get(name)!.name, columns, targetTableOf, spec, notes);
+    const target = targetSchema(
+      table,
+      targetTableOf.get(name)!.name,
+      columns,
+      computed,
+      targetTableOf,
+      spec,
+      notes,
+    );
     const statistics = await source.introspector.statistics(table.schema);
     tables.push({
       specPath: table.specPath,
@@ -228,9 +268,12 @@ export async function planMigration(spec: MigrationSpec, source: Source): Promis
       keyPositions: table.schema.primaryKey
         .map((k) => columns.findIndex((c) => c.source.name === k))
         .filter((i) => i >= 0),
+      quality: qualityPlan(qualities, computed, table.entry),
       notes,
     });
   }
+  checkQuality(tables, sourceTables, baseDir, problems);
+  if (problems.length) throw new InputError(problems);
   return { tables, warnings };
 }
 

@@ -1,5 +1,12 @@
 /** The run report: what a run did, phase by phase and table by table. Stored with the run and as JSON. */
-import type { PhaseTiming, RowCounts, RunStatus } from '../state/run-types.ts';
+import type { TableQuality } from '../rules/quality.ts';
+import {
+  describeReason,
+  type PhaseTiming,
+  type RejectReason,
+  type RowCounts,
+  type RunStatus,
+} from '../state/run-types.ts';
 import type { TableVerification } from './verify.ts';
 
 export interface TableReport extends RowCounts {
@@ -10,6 +17,8 @@ export interface TableReport extends RowCounts {
   verification: TableVerification | null;
   /** The most frequent reject reasons, most frequent first. */
   topRejectReasons: { reason: string; rows: number }[];
+  /** Rules checked, passed and failed, completeness and score; null when the table never started. */
+  quality: TableQuality | null;
   notes: string[];
 }
 
@@ -39,10 +48,13 @@ export interface RunReport {
 export class RejectReasonTally {
   private readonly counts = new Map<string, number>();
 
-  add(reasons: readonly string[]): void {
+  add(reasons: readonly RejectReason[]): void {
     for (const reason of reasons) {
-      const shape = reason
-        .replace(/^([^:]+: )(?:"(?:[^"\\]|\\.)*"|<\d+ bytes>|\S+)(?= is not )/, '$1…')
+      const shape = describeReason(reason)
+        .replace(
+          /^([^:]+: )(?:"(?:[^"\\]|\\.)*"|<\d+ bytes>|\S+)(?= (?:is not|does not|is below|is above|has no|matches none) )/,
+          '$1…',
+        )
         .replace(/ is \d+ characters,/, ' is … characters,');
       this.counts.set(shape, (this.counts.get(shape) ?? 0) + 1);
     }

@@ -1,12 +1,17 @@
 /**
- * Phase 4, Validation: checks transformed rows against the target's constraints (NOT NULL, length,
- * allowed values, no NUL in text): everything a bulk load would otherwise fail a whole batch on. Rows
- * the source could only read approximately (see row-defect.ts) are rejected too. Each batch splits into
- * rows to load and rows to reject, with every reason for each. Compiled once per table; all checks of a
- * row run in one pass.
+ * Phase 4, Validation: every rule of a row in one pass over the batch. Per row: the spec's rules on the
+ * transformed values, then the PII masks, then the target's own constraints on what would be loaded
+ * (NOT NULL, length, allowed values, no NUL in text: everything a bulk load would otherwise fail a whole
+ * batch on), then uniqueness (only rows that are otherwise fine claim their values). A failure of
+ * severity critical or major rejects the row; minor and warning only count in the quality report. Rows
+ * the source could only read approximately (see row-defect.ts) are rejected too.
  */
 import type { Row, RowBatch } from '../connectors/connector.ts';
 import { rowDefect } from '../connectors/row-defect.ts';
+import { keyText, type KeyIndex } from '../rules/key-index.ts';
+import { rejects, type QualityTally } from '../rules/quality.ts';
+import { IMPLICIT_RULES, uniqueKey, type TableProgram } from '../rules/table-program.ts';
+import type { RejectReason } from '../state/run-types.ts';
 import type { TablePlan } from './plan-types.ts';
 import type { TransformedBatch } from './transform.ts';
 
@@ -15,67 +20,159 @@ export interface Rejection {
   index: number;
   /** The row as extracted, before transformation. */
   sourceRow: Row;
-  reasons: string[];
+  reasons: RejectReason[];
 }
 
 export interface ValidatedBatch {
   accepted: RowBatch;
   rejected: Rejection[];
+  filtered: number;
 }
 
 export type BatchValidator = (source: RowBatch, transformed: TransformedBatch) => ValidatedBatch;
 
 type Check = (value: unknown) => string | null;
 
-function checksFor(plan: TablePlan): Check[] {
-  return plan.columns.map(({ target }) => {
+function constraintChecks(plan: TablePlan): Check[] {
+  return plan.target.columns.map((target) => {
     const required = !target.nullable;
     const text = target.type.kind === 'text' && !target.type.array;
     const limit = text ? target.type.length : undefined;
     const allowed = target.type.enumValues && new Set(target.type.enumValues);
     return (value) => {
-      if (value === null)
-        return required ? `${target.name}: is NULL but the target column is NOT NULL` : null;
+      if (value === null) return required ? 'is NULL but the target column is NOT NULL' : null;
       if (text && typeof value === 'string' && value.includes('\0')) {
-        return `${target.name}: contains a NUL character, which text columns cannot hold`;
+        return 'contains a NUL character, which text columns cannot hold';
       }
       if (allowed && !allowed.has(value as string)) {
-        return `${target.name}: ${JSON.stringify(value)} is not one of the allowed values (${[...allowed].join(', ')})`;
+        return `${JSON.stringify(value)} is not one of the allowed values (${[...allowed].join(', ')})`;
       }
       if (limit !== undefined && typeof value === 'string' && value.length > limit) {
         const length = [...value].length; // characters, not UTF-16 units
-        if (length > limit) return `${target.name}: is ${length} characters, longer than varchar(${limit})`;
+        if (length > limit) return `is ${length} characters, longer than varchar(${limit})`;
       }
       return null;
     };
   });
 }
 
-/** Compiles the validation of one table. */
-export function compileValidator(plan: TablePlan): BatchValidator {
-  const checks = checksFor(plan);
-  const width = checks.length;
+const IMPLICIT_INDEX: Record<string, number> = {
+  filter: IMPLICIT_RULES.filter,
+  transform: IMPLICIT_RULES.transform,
+  cast: IMPLICIT_RULES.cast,
+};
+
+/** Compiles the validation of one table; `tally` counts every rule outcome for the quality report. */
+export function compileValidator(
+  plan: TablePlan,
+  program: TableProgram,
+  keyIndex: KeyIndex,
+  tally: QualityTally,
+): BatchValidator {
+  const constraints = constraintChecks(plan);
+  const names = plan.target.columns.map((c) => c.name);
+  const width = constraints.length;
+  const { checks, unique, masks, keySets, descriptors } = program;
+  const masked = masks.some((m) => m !== null);
   return (source, transformed) => {
     const accepted: RowBatch = [];
     const rejected: Rejection[] = [];
-    for (let r = 0; r < transformed.rows.length; r++) {
-      const row = transformed.rows[r]!;
-      let reasons = transformed.failures[r];
-      const defect = rowDefect(source[r]!);
-      if (defect !== undefined) (reasons ??= []).unshift(defect);
-      for (let c = 0; c < width; c++) {
-        const problem = checks[c]!(row[c]);
-        // A value that failed its cast is null now; don't also report it as a NOT NULL violation.
-        if (
-          problem !== null &&
-          !reasons?.some((reason) => reason.startsWith(`${plan.columns[c]!.target.name}:`))
-        ) {
-          (reasons ??= []).push(problem);
+    const checkedRows = transformed.rows.length - transformed.filtered;
+    tally.check(IMPLICIT_RULES.transform, checkedRows);
+    tally.check(IMPLICIT_RULES.cast, checkedRows);
+    tally.check(IMPLICIT_RULES.constraints, checkedRows);
+    if (program.filter) tally.check(IMPLICIT_RULES.filter, transformed.rows.length);
+    keyIndex.transaction(() => {
+      for (let r = 0; r < transformed.rows.length; r++) {
+        const row = transformed.rows[r];
+        if (!row) continue;
+        const failures = transformed.failures[r];
+        let reasons: RejectReason[] | undefined = failures && [...failures];
+        if (failures) {
+          const counted = new Set<number>();
+          for (const f of failures) counted.add(IMPLICIT_INDEX[f.rule]!);
+          for (const index of counted) tally.fail(index);
         }
+        const defect = rowDefect(source[r]!);
+        if (defect !== undefined) {
+          (reasons ??= []).unshift({ rule: 'source', column: null, severity: 'critical', message: defect });
+        }
+        tally.countValues(row);
+        const clean = failures === undefined;
+        for (const check of checks) {
+          if (check.needsCleanRow && !clean) continue;
+          tally.check(check.rule);
+          const problem = check.test(row);
+          if (problem === null) continue;
+          tally.fail(check.rule);
+          (reasons ??= []).push({
+            rule: descriptors[check.rule]!.name,
+            column: check.column,
+            severity: check.severity,
+            message: check.message ?? problem,
+          });
+        }
+        // Unique and parent keys are taken from the values before masking.
+        const uniqueKeys = unique.length ? unique.map((u) => uniqueKey(u, row)) : undefined;
+        const parentKeys = keySets.length ? keySets.map((k) => row[k.position]) : undefined;
+        if (masked) {
+          for (let c = 0; c < width; c++) {
+            const mask = masks[c];
+            if (mask) row[c] = mask(row[c]);
+          }
+        }
+        let constraintFailed = false;
+        for (let c = 0; c < width; c++) {
+          const problem = constraints[c]!(row[c]);
+          // A value that failed its transform or cast is null now; don't also report it as NOT NULL.
+          if (problem === null || failures?.some((f) => f.column === names[c])) continue;
+          constraintFailed = true;
+          (reasons ??= []).push({
+            rule: 'target constraints',
+            column: names[c]!,
+            severity: 'critical',
+            message: problem,
+          });
+        }
+        if (constraintFailed) tally.fail(IMPLICIT_RULES.constraints);
+        let rejecting = reasons?.some((reason) => rejects(reason.severity)) ?? false;
+        if (!rejecting && uniqueKeys) {
+          const claimed: number[] = [];
+          for (let u = 0; u < unique.length; u++) {
+            const key = uniqueKeys[u];
+            if (key === null || key === undefined) continue;
+            const check = unique[u]!;
+            tally.check(check.rule);
+            if (keyIndex.claim(check.set, key)) {
+              claimed.push(u);
+              continue;
+            }
+            tally.fail(check.rule);
+            (reasons ??= []).push({
+              rule: descriptors[check.rule]!.name,
+              column: check.column,
+              severity: check.severity,
+              message:
+                check.message ??
+                `${check.column === null ? `${check.label} ` : ''}duplicates the value of a row loaded before`,
+            });
+            if (rejects(check.severity)) rejecting = true;
+          }
+          if (rejecting) for (const u of claimed) keyIndex.release(unique[u]!.set, uniqueKeys[u]!);
+        }
+        if (rejecting) {
+          rejected.push({ index: r, sourceRow: source[r]!, reasons: reasons! });
+          continue;
+        }
+        if (parentKeys) {
+          for (let k = 0; k < keySets.length; k++) {
+            const value = parentKeys[k];
+            if (value !== null && value !== undefined) keyIndex.claim(keySets[k]!.set, keyText([value]));
+          }
+        }
+        accepted.push(row);
       }
-      if (reasons) rejected.push({ index: r, sourceRow: source[r]!, reasons });
-      else accepted.push(row);
-    }
-    return { accepted, rejected };
+    });
+    return { accepted, rejected, filtered: transformed.filtered };
   };
 }

@@ -3,6 +3,13 @@
  * runtime validation (Ajv, see validate-spec.ts) and the JSON Schema for editors (`jivs schema`).
  */
 import Type from 'typebox';
+import {
+  ColumnRuleSchema,
+  ComputedColumnSchema,
+  MaskSchema,
+  TableRuleSchema,
+  TransformStepSchema,
+} from './rules-schema.ts';
 
 const strict = { additionalProperties: false } as const;
 
@@ -153,6 +160,35 @@ export const ColumnEntrySchema = Type.Object(
       }),
     ),
     skip: Type.Optional(Type.Boolean({ description: 'Leave this column out of the target.' })),
+    transform: Type.Optional(
+      Type.Array(TransformStepSchema, {
+        description: 'Steps applied in order to the source value, before the cast to the target type.',
+      }),
+    ),
+    personal: Type.Optional(
+      Type.Boolean({ description: 'Personal data (listed by jivs plan); implied by mask.' }),
+    ),
+    mask: Type.Optional(MaskSchema),
+    rules: Type.Optional(Type.Array(ColumnRuleSchema, { description: 'Validation rules on the value.' })),
+  },
+  strict,
+);
+
+export const ErrorPolicySchema = Type.Object(
+  {
+    strict: Type.Optional(
+      Type.Boolean({ description: 'Fail the run on the first critical rule failure (default false).' }),
+    ),
+    maxRejects: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Fail the run once more rows than this were rejected.' }),
+    ),
+    maxRejectRate: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description: 'Fail the run once rejected/extracted exceeds this share (checked after 1,000 rows).',
+      }),
+    ),
   },
   strict,
 );
@@ -165,22 +201,21 @@ export const TableEntrySchema = Type.Object(
     ),
     mode: Type.Optional(TableModeSchema),
     columns: Type.Optional(Type.Record(Type.String(), ColumnEntrySchema)),
-  },
-  strict,
-);
-
-export const ErrorPolicySchema = Type.Object(
-  {
-    maxRejects: Type.Optional(
-      Type.Integer({ minimum: 0, description: 'Fail the run once more rows than this were rejected.' }),
-    ),
-    maxRejectRate: Type.Optional(
-      Type.Number({
-        minimum: 0,
-        maximum: 1,
-        description: 'Fail the run once rejected/extracted exceeds this share (checked after 1,000 rows).',
+    computed: Type.Optional(
+      Type.Record(Type.String({ minLength: 1 }), ComputedColumnSchema, {
+        description: 'New target columns, keyed by their name, appended after the source columns.',
       }),
     ),
+    filter: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 2000,
+        description:
+          'A CEL expression over the source row; rows where it is false are filtered out (counted).',
+      }),
+    ),
+    rules: Type.Optional(Type.Array(TableRuleSchema, { description: 'Rules over the whole row.' })),
+    errors: Type.Optional(ErrorPolicySchema),
   },
   strict,
 );
@@ -229,6 +264,18 @@ export const MigrationSpecSchema = Type.Object(
       Type.Integer({ minimum: 1000, default: 250000, description: 'Tables larger than this are split.' }),
     ),
     errors: Type.Optional(ErrorPolicySchema),
+    masking: Type.Optional(
+      Type.Object(
+        {
+          salt: Type.String({
+            pattern: '^\\$\\{ENV:[A-Za-z_][A-Za-z0-9_]*\\}$',
+            description:
+              'Secret key of the hash and tokenize masks, as an environment reference such as ${ENV:JIVS_MASK_SALT}.',
+          }),
+        },
+        { ...strict, description: 'Settings of the PII masks.' },
+      ),
+    ),
   },
   { ...strict, title: 'JiVS Migrate migration spec' },
 );
@@ -254,8 +301,10 @@ export interface MigrationSpec extends RawMigrationSpec {
   parallelism: number;
   partitionRows: number;
   tables: TableEntry[];
-  errors: { maxRejects?: number; maxRejectRate?: number };
+  errors: ErrorPolicySpec;
 }
+
+export type ErrorPolicySpec = Type.Static<typeof ErrorPolicySchema>;
 
 /**
  * The JSON Schema published for editors. Source and target carry a discriminator on `type` so that

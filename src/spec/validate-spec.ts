@@ -9,6 +9,7 @@ import { ENDPOINT_TYPES, MIGRATION_SPEC_JSON_SCHEMA } from './published-schema.t
 import type { MigrationSpec, RawMigrationSpec } from './spec-schema.ts';
 import { specPathFromPointer } from './spec-path.ts';
 import { didYouMean } from './suggest.ts';
+import { tableQualityProblems } from './validate-rules.ts';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false });
 const validateSchema = ajv.compile(MIGRATION_SPEC_JSON_SCHEMA);
@@ -139,7 +140,7 @@ function problemFromAjv(error: ErrorObject, document: unknown): InputProblem | n
     case 'minItems':
       return { path: where, message: `must list at least ${error.params.limit} item(s).` };
     case 'pattern':
-      if (path.endsWith('.password')) {
+      if (path.endsWith('.password') || path.endsWith('.salt')) {
         // Never echo what was written there: it may be the password itself.
         return {
           path: where,
@@ -147,6 +148,13 @@ function problemFromAjv(error: ErrorObject, document: unknown): InputProblem | n
             'must be an environment reference such as ${ENV:PGPASSWORD}, never the password itself; export the password in that variable.',
         };
       }
+      if (path.endsWith('.country'))
+        return {
+          path: where,
+          message: `must be a two-letter country code such as DE, got ${describe(got)}.`,
+        };
+      if (path.endsWith('.flags'))
+        return { path: where, message: `may only hold the regex flags i, m, s and u, got ${describe(got)}.` };
       return {
         path: where,
         message: `must start with a letter or digit and use only letters, digits, "_", "." and "-"; got ${describe(got)}.`,
@@ -191,6 +199,9 @@ function semanticProblems(spec: RawMigrationSpec): InputProblem[] {
         });
       }
     }
+    problems.push(
+      ...tableQualityProblems(table, index, spec, (column) => pathBelow(pointer, 'columns', column)),
+    );
   });
   if (!spec.include && spec.exclude && spec.tables?.length) {
     problems.push({
@@ -225,8 +236,29 @@ export function validateSpec(document: unknown): MigrationSpec {
     const anyOfPaths = pathsWith('anyOf');
     const constPaths = pathsWith('const');
     const discriminatorPaths = pathsWith('discriminator');
+    // A step or mask is a word or a mapping: for a mapping, report the mapping branch's own errors.
+    const objectBranch = (e: ErrorObject) => {
+      const value = valueAt(copy, e.instancePath);
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
+    };
+    const objectAnyOf = errors.filter((e) => e.keyword === 'anyOf' && objectBranch(e));
+    const keptBranchErrors = new Set(
+      objectAnyOf.flatMap((anyOf) =>
+        errors.filter(
+          (e) =>
+            e !== anyOf &&
+            e.instancePath.startsWith(anyOf.instancePath) &&
+            e.schemaPath.startsWith(`${anyOf.schemaPath}/1/`),
+        ),
+      ),
+    );
     const problems = errors
-      .filter((e) => !(e.schemaPath.includes('/anyOf/') && anyOfPaths.includes(e.instancePath)))
+      .filter((e) => !objectAnyOf.includes(e))
+      .filter(
+        (e) =>
+          keptBranchErrors.has(e) ||
+          !(e.schemaPath.includes('/anyOf/') && anyOfPaths.includes(e.instancePath)),
+      )
       .filter((e) => !(e.keyword === 'type' && constPaths.includes(e.instancePath)))
       .filter(
         (e) =>

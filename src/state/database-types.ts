@@ -45,9 +45,18 @@ export interface RejectsTable {
   reasons_json: string;
 }
 
+export interface RejectReasonsTable {
+  reject_id: number;
+  rule: string;
+  column_name: string | null;
+  severity: string;
+  message: string;
+}
+
 export interface StateDatabase {
   runs: RunsTable;
   phase_timings: PhaseTimingsTable;
   partitions: PartitionsTable;
   rejects: RejectsTable;
+  reject_reasons: RejectReasonsTable;
 }

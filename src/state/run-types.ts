@@ -1,5 +1,6 @@
 /** Domain types of the control plane: what the engine records about runs and what readers get back. */
 import type { PartitionBounds } from '../connectors/connector.ts';
+import type { Severity } from '../spec/rules-schema.ts';
 
 export const PHASES = [
   'planning',
@@ -67,5 +68,20 @@ export interface RejectedRow {
   key: string;
   /** The source row as extracted, column name → value. */
   values: Record<string, unknown>;
-  reasons: string[];
+  reasons: RejectReason[];
+}
+
+/** Why a row was rejected: which rule failed, on which column, how badly, and the message. */
+export interface RejectReason {
+  /** The rule's name (`email_address.format`, a spec `name`), or transform / cast / filter / target constraints. */
+  rule: string;
+  /** Target column, or null for a rule over the row. */
+  column: string | null;
+  severity: Severity;
+  message: string;
+}
+
+/** One line per reason, as reports and `jivs rejects` print it. */
+export function describeReason(reason: RejectReason): string {
+  return reason.column === null ? reason.message : `${reason.column}: ${reason.message}`;
 }

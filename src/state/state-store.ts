@@ -8,11 +8,37 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { StateDatabase } from './database-types.ts';
 import { STATE_MIGRATIONS } from './migrations/index.ts';
-import type { PartitionProgress, PhaseTiming, RejectedRow, RunRecord, RunStatus } from './run-types.ts';
+import type { Severity } from '../spec/rules-schema.ts';
+import type {
+  PartitionProgress,
+  PhaseTiming,
+  RejectedRow,
+  RejectReason,
+  RunRecord,
+  RunStatus,
+} from './run-types.ts';
 import { toJson } from './json-values.ts';
 
+/** Which rejected rows to read: all of a run, or those of one table, rule, column or severity. */
+export interface RejectFilter {
+  table?: string;
+  /** A rule name, as reports show it (`email_address.format`, `cast`, a spec rule `name`). */
+  rule?: string;
+  column?: string;
+  severity?: Severity;
+}
+
+/** A stored rejected row with its id (for paging and replay). */
+export interface StoredReject extends RejectedRow {
+  id: number;
+}
+
 export class StateStore {
-  private constructor(readonly db: Kysely<StateDatabase>) {}
+  private constructor(
+    readonly db: Kysely<StateDatabase>,
+    /** The store file, or `:memory:`. */
+    readonly path: string,
+  ) {}
 
   /**
    * Opens (creating if needed) the store at `path` and brings its schema up to date.
@@ -41,7 +67,7 @@ export class StateStore {
         `the state store ${path} cannot be used: ${(error as Error).message}. It may have been written by a newer JiVS Migrate; upgrade, or point --state at another file.`,
       );
     }
-    return new StateStore(db);
+    return new StateStore(db, path);
   }
 
   async createRun(run: RunRecord): Promise<void> {
@@ -107,18 +133,58 @@ export class StateStore {
 
   async addRejects(runId: string, rows: RejectedRow[]): Promise<void> {
     if (!rows.length) return;
+    await this.db.transaction().execute(async (tx) => {
+      const ids = await tx
+        .insertInto('rejects')
+        .values(
+          rows.map((r) => ({
+            run_id: runId,
+            table_name: r.table,
+            partition_index: r.partition,
+            row_key: r.key,
+            values_json: toJson(r.values),
+            reasons_json: JSON.stringify(r.reasons),
+          })),
+        )
+        .returning('id')
+        .execute();
+      await insertReasons(
+        tx,
+        ids.map((row, i) => ({ id: row.id, reasons: rows[i]!.reasons })),
+      );
+    });
+  }
+
+  /** Replay: rows that now loaded (or were filtered) leave the quarantine; the others get their new reasons. */
+  async settleRejects(
+    resolved: number[],
+    stillRejected: { id: number; reasons: RejectReason[] }[],
+  ): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      for (let i = 0; i < resolved.length; i += 500) {
+        await tx
+          .deleteFrom('rejects')
+          .where('id', 'in', resolved.slice(i, i + 500))
+          .execute();
+      }
+      for (const { id, reasons } of stillRejected) {
+        await tx
+          .updateTable('rejects')
+          .set({ reasons_json: JSON.stringify(reasons) })
+          .where('id', '=', id)
+          .execute();
+        await tx.deleteFrom('reject_reasons').where('reject_id', '=', id).execute();
+      }
+      await insertReasons(tx, stillRejected);
+    });
+  }
+
+  /** Replaces the stored report of a run (after a replay moved rows from rejected to loaded). */
+  async updateReport(id: string, report: unknown): Promise<void> {
     await this.db
-      .insertInto('rejects')
-      .values(
-        rows.map((r) => ({
-          run_id: runId,
-          table_name: r.table,
-          partition_index: r.partition,
-          row_key: r.key,
-          values_json: toJson(r.values),
-          reasons_json: JSON.stringify(r.reasons),
-        })),
-      )
+      .updateTable('runs')
+      .set({ report_json: toJson(report) })
+      .where('id', '=', id)
       .execute();
   }
 
@@ -171,25 +237,89 @@ export class StateStore {
     }));
   }
 
-  async rejects(runId: string, options: { table?: string; limit?: number } = {}): Promise<RejectedRow[]> {
-    let query = this.db.selectFrom('rejects').selectAll().where('run_id', '=', runId);
-    if (options.table !== undefined) query = query.where('table_name', '=', options.table);
+  /** Rejected rows in the order they were rejected; `afterId` pages through them. */
+  async rejects(
+    runId: string,
+    options: RejectFilter & { limit?: number; afterId?: number } = {},
+  ): Promise<StoredReject[]> {
+    let query = this.filteredRejects(runId, options).selectAll('rejects');
+    if (options.afterId !== undefined) query = query.where('rejects.id', '>', options.afterId);
     const rows = await query
-      .orderBy('id')
+      .orderBy('rejects.id')
       .limit(options.limit ?? 1000)
       .execute();
     return rows.map((r) => ({
+      id: r.id,
       table: r.table_name,
       partition: r.partition_index,
       key: r.row_key,
       values: JSON.parse(r.values_json),
-      reasons: JSON.parse(r.reasons_json),
+      reasons: (JSON.parse(r.reasons_json) as (RejectReason | string)[]).map(reasonFromJson),
     }));
+  }
+
+  async countRejects(runId: string, filter: RejectFilter = {}): Promise<number> {
+    const row = await this.filteredRejects(runId, filter)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private filteredRejects(runId: string, filter: RejectFilter) {
+    let query = this.db.selectFrom('rejects').where('rejects.run_id', '=', runId);
+    if (filter.table !== undefined) query = query.where('rejects.table_name', '=', filter.table);
+    if (filter.rule !== undefined || filter.column !== undefined || filter.severity !== undefined) {
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('reject_reasons')
+            .select('reject_reasons.reject_id')
+            .whereRef('reject_reasons.reject_id', '=', 'rejects.id')
+            .$if(filter.rule !== undefined, (q) => q.where('reject_reasons.rule', '=', filter.rule!))
+            .$if(filter.column !== undefined, (q) =>
+              q.where('reject_reasons.column_name', '=', filter.column!),
+            )
+            .$if(filter.severity !== undefined, (q) =>
+              q.where('reject_reasons.severity', '=', filter.severity!),
+            ),
+        ),
+      );
+    }
+    return query;
   }
 
   async close(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+async function insertReasons(
+  db: Kysely<StateDatabase>,
+  rows: { id: number; reasons: RejectReason[] }[],
+): Promise<void> {
+  const values = rows.flatMap(({ id, reasons }) =>
+    reasons.map((r) => ({
+      reject_id: id,
+      rule: r.rule,
+      column_name: r.column,
+      severity: r.severity,
+      message: r.message,
+    })),
+  );
+  // SQLite allows 32766 bound parameters per statement: 5 a reason.
+  for (let i = 0; i < values.length; i += 5000) {
+    await db
+      .insertInto('reject_reasons')
+      .values(values.slice(i, i + 5000))
+      .execute();
+  }
+}
+
+/** Stores written before rules had names kept plain strings. */
+function reasonFromJson(reason: RejectReason | string): RejectReason {
+  return typeof reason === 'string'
+    ? { rule: 'target constraints', column: null, severity: 'critical', message: reason }
+    : reason;
 }
 
 function runFromRow(row: StateDatabase['runs']): RunRecord {

@@ -62,7 +62,10 @@ describe('orchestrator (SQLite → SQLite)', () => {
     assert.deepEqual(keys, ['customers:[4]', 'orders:[11]', 'orders:[13]']);
     const bad = rejects.find((r) => r.key === '[4]')!;
     assert.equal(bad.values.Balance, '12,50');
-    assert.match(bad.reasons[0]!, /^balance: "12,50" is not a number/);
+    assert.deepEqual(
+      { ...bad.reasons[0]!, message: bad.reasons[0]!.message.slice(0, 25) },
+      { rule: 'cast', column: 'balance', severity: 'critical', message: '"12,50" is not a number (' },
+    );
     // The store has the run, all phase timings and every partition done.
     assert.equal((await store.getRun(report.runId))?.status, 'succeeded');
     assert.equal((await store.phases(report.runId)).length, 7);

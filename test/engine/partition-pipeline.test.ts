@@ -11,7 +11,7 @@ import type {
 import { runPartitionPipeline } from '../../src/engine/partition-pipeline.ts';
 import { PhaseClock } from '../../src/engine/phase-clock.ts';
 import type { RejectedRow, RowCounts } from '../../src/state/run-types.ts';
-import { tablePlan } from '../support/table-plan.ts';
+import { compiledTable, tablePlan } from '../support/table-plan.ts';
 
 /** A source of `batches` batches of `size` rows that records how far ahead of the consumer it was read. */
 function countingSource(batches: number, size: number) {
@@ -65,6 +65,8 @@ describe('partition pipeline', () => {
       partition: plan.partitions[0]!,
       batchSize: 100,
       clock,
+      ...compiledTable(plan),
+      strict: false,
       signal: new AbortController().signal,
       afterBatch: async (delta, rejected) => {
         deltas.push(delta);
@@ -94,6 +96,8 @@ describe('partition pipeline', () => {
       partition: plan.partitions[0]!,
       batchSize: 10,
       clock: new PhaseClock(),
+      ...compiledTable(plan),
+      strict: false,
       signal: abort.signal,
       afterBatch: async () => {
         if (++batches === 3) abort.abort();

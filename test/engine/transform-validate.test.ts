@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { markRowDefect } from '../../src/connectors/row-defect.ts';
-import { compileTransform } from '../../src/engine/transform.ts';
-import { compileValidator } from '../../src/engine/validate.ts';
-import { tablePlan } from '../support/table-plan.ts';
+import { describeReason } from '../../src/state/run-types.ts';
+import { compiledTable, tablePlan } from '../support/table-plan.ts';
 
 const plan = tablePlan('t', [
   'id integer not null',
@@ -11,8 +10,7 @@ const plan = tablePlan('t', [
   'price decimal(6,2)',
   'day date',
 ]);
-const transform = compileTransform(plan);
-const validate = compileValidator(plan);
+const { transform, validate } = compiledTable(plan);
 
 describe('transformation', () => {
   it('casts every value to its target type and keeps failures per row', () => {
@@ -23,7 +21,7 @@ describe('transformation', () => {
     ]);
     assert.deepEqual(result.rows[0], [1, 'Ann', '1.5', '2024-01-02']);
     assert.equal(result.failures[0], undefined);
-    assert.deepEqual(result.failures[1], [
+    assert.deepEqual(result.failures[1]!.map(describeReason), [
       'price: "abc" is not a number (digits with an optional "." decimal point)',
       'day: "2024-02-30" is not a valid calendar date (YYYY-MM-DD)',
     ]);
@@ -46,7 +44,7 @@ describe('validation', () => {
       [5, 'Ünal', null, null],
     ]);
     assert.deepEqual(
-      rejected.map((r) => [r.index, r.reasons]),
+      rejected.map((r) => [r.index, r.reasons.map(describeReason)]),
       [
         [1, ['price: "abc" is not a number (digits with an optional "." decimal point)']],
         [2, ['name: is NULL but the target column is NOT NULL']],
@@ -59,7 +57,7 @@ describe('validation', () => {
   it('does not report a failed cast twice as NOT NULL', () => {
     const source = [['x', 'Ann', null, null]];
     const { rejected } = validate(source, transform(source));
-    assert.deepEqual(rejected[0]!.reasons, ['id: "x" is not a whole number']);
+    assert.deepEqual(rejected[0]!.reasons.map(describeReason), ['id: "x" is not a whole number']);
   });
 
   it('rejects rows the source marked as read approximately', () => {
@@ -67,6 +65,6 @@ describe('validation', () => {
     markRowDefect(row, 'data.csv:3: 5 fields, expected 4');
     const { accepted, rejected } = validate([row], transform([row]));
     assert.equal(accepted.length, 0);
-    assert.deepEqual(rejected[0]!.reasons, ['data.csv:3: 5 fields, expected 4']);
+    assert.deepEqual(rejected[0]!.reasons.map(describeReason), ['data.csv:3: 5 fields, expected 4']);
   });
 });

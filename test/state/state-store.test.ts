@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import type { PartitionProgress, RejectedRow, RunRecord } from '../../src/state/run-types.ts';
-import { StateStore } from '../../src/state/state-store.ts';
+import { StateStore, type StoredReject } from '../../src/state/state-store.ts';
 
 /** A path for a store file in a not yet existing directory, removed after the test. */
 async function storePath(t: TestContext): Promise<string> {
@@ -53,7 +53,17 @@ function partition(
 }
 
 function reject(table: string, key: string, values: Record<string, unknown> = {}): RejectedRow {
-  return { table, partition: 0, key, values, reasons: [`${table} ${key} is bad`] };
+  return {
+    table,
+    partition: 0,
+    key,
+    values,
+    reasons: [{ rule: 'cast', column: 'id', severity: 'critical', message: `${table} ${key} is bad` }],
+  };
+}
+
+function withoutIds(rows: StoredReject[]): RejectedRow[] {
+  return rows.map(({ id: _id, ...row }) => row);
 }
 
 function tablesIn(path: string): string[] {
@@ -202,10 +212,13 @@ describe('StateStore', () => {
           none: null,
           flag: true,
         },
-        reasons: ['amount: "x" is not a number', 'name: too long'],
+        reasons: [
+          { rule: 'cast', column: 'amount', severity: 'critical', message: '"x" is not a number' },
+          { rule: 'name.length', column: 'name', severity: 'minor', message: 'too long' },
+        ],
       },
     ]);
-    assert.deepEqual(await store.rejects('r1'), [
+    assert.deepEqual(withoutIds(await store.rejects('r1')), [
       {
         table: 'orders',
         partition: 3,
@@ -218,7 +231,10 @@ describe('StateStore', () => {
           none: null,
           flag: true,
         },
-        reasons: ['amount: "x" is not a number', 'name: too long'],
+        reasons: [
+          { rule: 'cast', column: 'amount', severity: 'critical', message: '"x" is not a number' },
+          { rule: 'name.length', column: 'name', severity: 'minor', message: 'too long' },
+        ],
       },
     ]);
     assert.equal(Buffer.from('AAEC/f7/', 'base64').equals(Buffer.from([0, 1, 2, 253, 254, 255])), true);
@@ -284,7 +300,7 @@ describe('StateStore', () => {
     assert.deepEqual(await second.partitions('r1'), [
       partition('orders', 0, { status: 'done', extracted: 5, loaded: 5 }),
     ]);
-    assert.deepEqual(await second.rejects('r1'), [reject('orders', '7', { id: 7 })]);
+    assert.deepEqual(withoutIds(await second.rejects('r1')), [reject('orders', '7', { id: 7 })]);
     await second.createRun(run('r2', '2024-05-02T10:00:00.000Z'));
     assert.deepEqual(
       (await second.listRuns()).map((r) => r.id),
@@ -316,6 +332,7 @@ describe('StateStore', () => {
       assert.equal(check.prepare('SELECT COUNT(*) FROM runs').pluck().get(), 1);
       assert.deepEqual(check.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all(), [
         '0001-initial',
+        '0002-reject-reasons',
         '9999-future',
       ]);
     } finally {

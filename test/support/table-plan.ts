@@ -1,6 +1,31 @@
 import type { ColumnSchema } from '../../src/connectors/connector.ts';
 import { parseLogicalType } from '../../src/connectors/logical-type.ts';
-import type { TablePlan } from '../../src/engine/plan-types.ts';
+import type { TablePlan, TableQualityPlan } from '../../src/engine/plan-types.ts';
+import { compileTransform } from '../../src/engine/transform.ts';
+import { compileValidator } from '../../src/engine/validate.ts';
+import { KeyIndex } from '../../src/rules/key-index.ts';
+import { QualityTally } from '../../src/rules/quality.ts';
+import { compileTableProgram } from '../../src/rules/table-program.ts';
+
+/** Quality settings with nothing set, for `columns` read columns. */
+export function emptyQuality(columns: number): TableQualityPlan {
+  return {
+    columns: Array.from({ length: columns }, () => ({
+      specPath: null,
+      steps: [],
+      mask: null,
+      personal: false,
+      rules: [],
+    })),
+    computed: [],
+    filter: null,
+    rules: [],
+    errors: {},
+    lookups: [],
+    keySets: [],
+    dependsOn: [],
+  };
+}
 
 /** A one-partition plan for table `name` whose columns are `name type [not null]` strings. */
 export function tablePlan(name: string, columns: string[], primaryKey: string[] = []): TablePlan {
@@ -25,6 +50,28 @@ export function tablePlan(name: string, columns: string[], primaryKey: string[] 
     estimatedRows: 0,
     partitions: [{ index: 0, bounds: { kind: 'whole' } }],
     keyPositions: primaryKey.map((k) => columns.findIndex((c) => c.startsWith(`${k} `))),
+    quality: emptyQuality(schema.length),
     notes: [],
+  };
+}
+
+/** The compiled program of `plan` with an in-memory key index: what a run builds per table. */
+export function compiledTable(
+  plan: TablePlan,
+  lookups: ReadonlyMap<string, ReadonlyMap<string, unknown>> = new Map(),
+) {
+  const keyIndex = new KeyIndex(':memory:');
+  const program = compileTableProgram(plan, { keyIndex, lookups, salt: 'test-salt' });
+  const tally = new QualityTally(
+    plan.target.name,
+    program.descriptors,
+    plan.target.columns.map((c) => c.name),
+  );
+  return {
+    program,
+    keyIndex,
+    tally,
+    transform: compileTransform(plan, program),
+    validate: compileValidator(plan, program, keyIndex, tally),
   };
 }

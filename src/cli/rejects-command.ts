@@ -1,0 +1,125 @@
+/**
+ * `jivs rejects <run>`: the quarantine of a run — rejected rows with their key, values, the rules they
+ * failed and why — filtered by table, rule, column or severity, printed or exported as CSV or JSONL.
+ */
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
+import type { Severity } from '../spec/rules-schema.ts';
+import { describeReason } from '../state/run-types.ts';
+import type { RejectFilter, StateStore, StoredReject } from '../state/state-store.ts';
+import { toJson } from '../state/json-values.ts';
+import { printJson, type GlobalOptions } from './cli-context.ts';
+import { openExistingStore } from './open-existing-store.ts';
+
+export interface RejectsOptions extends GlobalOptions {
+  table?: string;
+  rule?: string;
+  column?: string;
+  severity?: Severity;
+  limit?: number;
+  export?: 'csv' | 'jsonl';
+  output?: string;
+  json?: boolean;
+}
+
+const PAGE = 1000;
+
+/** Every matching reject, page by page (bounded memory whatever the quarantine's size). */
+async function* allRejects(
+  store: StateStore,
+  runId: string,
+  filter: RejectFilter,
+): AsyncGenerator<StoredReject> {
+  let afterId: number | undefined;
+  for (;;) {
+    const page = await store.rejects(runId, { ...filter, limit: PAGE, afterId });
+    if (!page.length) return;
+    yield* page;
+    afterId = page.at(-1)!.id;
+  }
+}
+
+async function exportRejects(
+  rows: AsyncGenerator<StoredReject>,
+  format: 'csv' | 'jsonl',
+  output: NodeJS.WritableStream,
+): Promise<number> {
+  let count = 0;
+  if (format === 'jsonl') {
+    for await (const r of rows) {
+      const { id: _id, ...row } = r;
+      if (!output.write(`${toJson(row)}\n`)) await new Promise((resolve) => output.once('drain', resolve));
+      count++;
+    }
+    return count;
+  }
+  const csv = stringify({
+    header: true,
+    columns: ['table', 'partition', 'key', 'rules', 'severities', 'reasons', 'values'],
+  });
+  csv.pipe(output, { end: false });
+  for await (const r of rows) {
+    const record = {
+      table: r.table,
+      partition: r.partition,
+      key: r.key,
+      rules: r.reasons.map((x) => x.rule).join('; '),
+      severities: r.reasons.map((x) => x.severity).join('; '),
+      reasons: r.reasons.map(describeReason).join('; '),
+      values: toJson(r.values),
+    };
+    if (!csv.write(record)) await new Promise((resolve) => csv.once('drain', resolve));
+    count++;
+  }
+  csv.end();
+  await finished(csv);
+  return count;
+}
+
+export async function rejectsCommand(runId: string, options: RejectsOptions): Promise<void> {
+  await openExistingStore(options, runId, async (store) => {
+    const filter: RejectFilter = {
+      table: options.table,
+      rule: options.rule,
+      column: options.column,
+      severity: options.severity,
+    };
+    const total = await store.countRejects(runId, filter);
+    if (options.export) {
+      const file = options.output ? createWriteStream(options.output) : process.stdout;
+      const count = await exportRejects(allRejects(store, runId, filter), options.export, file);
+      if (options.output) {
+        (file as ReturnType<typeof createWriteStream>).end();
+        await finished(file as ReturnType<typeof createWriteStream>);
+        process.stderr.write(`wrote ${count} rejected row(s) to ${options.output}\n`);
+      }
+      return;
+    }
+    const limit = options.limit ?? 50;
+    const rows = await store.rejects(runId, { ...filter, limit });
+    if (options.json) return printJson({ total, rows: rows.map(({ id: _id, ...row }) => row) });
+    if (total === 0) {
+      process.stdout.write(`No rejected rows${filterText(filter)} in run ${runId}.\n`);
+      return;
+    }
+    const out = [
+      `${total} rejected row(s)${filterText(filter)} in run ${runId}${total > rows.length ? `, the first ${rows.length}` : ''}:`,
+    ];
+    for (const r of rows) {
+      out.push('', `${r.table} ${r.key} (partition ${r.partition + 1})`);
+      for (const reason of r.reasons)
+        out.push(`  ✗ [${reason.severity}] ${reason.rule}: ${describeReason(reason)}`);
+      out.push(`  values: ${toJson(r.values)}`);
+    }
+    if (total > rows.length) out.push('', `More: --limit ${total}, or --export csv|jsonl --output <file>.`);
+    process.stdout.write(`${out.join('\n')}\n`);
+  });
+}
+
+function filterText(filter: RejectFilter): string {
+  const parts = Object.entries(filter)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k} ${v}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}

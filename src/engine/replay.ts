@@ -1,0 +1,194 @@
+/**
+ * `jivs replay <run>`: re-runs only the rejected rows of a run, from the quarantine, through the
+ * transforms and rules of the spec as it is now (after the user fixed a rule or a transform), and loads
+ * those that pass into the run's target tables. Their accounting moves from rejected to loaded (or
+ * filtered) in the run's stored report and partitions; rows that still fail keep their new reasons.
+ * Uniqueness and references are checked against the run's key index, so a replayed row cannot
+ * duplicate a row loaded before.
+ */
+import { existsSync } from 'node:fs';
+import type { Row, Sink, Source } from '../connectors/connector.ts';
+import { openSink, openSource } from '../connectors/open-connectors.ts';
+import { InputError } from '../errors.ts';
+import { KeyIndex } from '../rules/key-index.ts';
+import { QualityTally } from '../rules/quality.ts';
+import { compileTableProgram } from '../rules/table-program.ts';
+import { resolveEnvReferences } from '../spec/env-references.ts';
+import type { LoadedSpec } from '../spec/load-spec.ts';
+import type { StateStore } from '../state/state-store.ts';
+import type { RejectReason } from '../state/run-types.ts';
+import { addCounts, isBalanced } from './accounting.ts';
+import { closeConnections } from './cleanup.ts';
+import { loadLookups } from './load-lookups.ts';
+import { keyIndexPath } from './orchestrator.ts';
+import { planMigration } from './plan.ts';
+import type { TablePlan } from './plan-types.ts';
+import { RejectReasonTally, type RunReport } from './report.ts';
+import { compileTransform } from './transform.ts';
+import { compileValidator } from './validate.ts';
+
+const PAGE = 1000;
+
+export interface TableReplay {
+  table: string;
+  replayed: number;
+  loaded: number;
+  filtered: number;
+  stillRejected: number;
+}
+
+export interface ReplayResult {
+  runId: string;
+  tables: TableReplay[];
+  report: RunReport;
+}
+
+/** Values as the quarantine stored them (toJson) back to a row in read order: Buffers come back. */
+function rowFrom(values: Record<string, unknown>, plan: TablePlan): Row {
+  return plan.columns.map((c) => {
+    const value = values[c.source.name];
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      typeof (value as { $base64?: unknown }).$base64 === 'string'
+    ) {
+      return Buffer.from((value as { $base64: string }).$base64, 'base64');
+    }
+    return value ?? null;
+  });
+}
+
+async function replayTable(
+  runId: string,
+  plan: TablePlan,
+  store: StateStore,
+  sink: Sink,
+  keyIndex: KeyIndex,
+  program: ReturnType<typeof compileTableProgram>,
+): Promise<{
+  result: TableReplay;
+  tally: RejectReasonTally;
+  byPartition: Map<number, { loaded: number; filtered: number }>;
+}> {
+  const name = plan.target.name;
+  const transform = compileTransform(plan, program);
+  const tally = new QualityTally(
+    name,
+    program.descriptors,
+    plan.target.columns.map((c) => c.name),
+  );
+  const validate = compileValidator(plan, program, keyIndex, tally);
+  const reasons = new RejectReasonTally();
+  const byPartition = new Map<number, { loaded: number; filtered: number }>();
+  const result: TableReplay = { table: name, replayed: 0, loaded: 0, filtered: 0, stillRejected: 0 };
+  const writer = await sink.openWriter(plan.target);
+  try {
+    let afterId: number | undefined;
+    for (;;) {
+      const page = await store.rejects(runId, { table: name, limit: PAGE, afterId });
+      if (!page.length) break;
+      afterId = page.at(-1)!.id;
+      const rows = page.map((r) => rowFrom(r.values, plan));
+      const transformed = transform(rows);
+      const { accepted, rejected } = validate(rows, transformed);
+      if (accepted.length) await writer.write(accepted);
+      const still = new Map<number, RejectReason[]>(rejected.map((r) => [r.index, r.reasons]));
+      const resolved: number[] = [];
+      const stillRejected: { id: number; reasons: RejectReason[] }[] = [];
+      page.forEach((reject, i) => {
+        const newReasons = still.get(i);
+        if (newReasons) {
+          stillRejected.push({ id: reject.id, reasons: newReasons });
+          reasons.add(newReasons);
+          return;
+        }
+        resolved.push(reject.id);
+        const counts = byPartition.get(reject.partition) ?? { loaded: 0, filtered: 0 };
+        if (transformed.rows[i] === null) counts.filtered++;
+        else counts.loaded++;
+        byPartition.set(reject.partition, counts);
+      });
+      await store.settleRejects(resolved, stillRejected);
+      result.replayed += page.length;
+      result.loaded += accepted.length;
+      result.filtered += transformed.filtered;
+      result.stillRejected += rejected.length;
+    }
+  } finally {
+    await writer.close();
+  }
+  return { result, tally: reasons, byPartition };
+}
+
+/** Replays the rejected rows of `runId` with `loaded` (the run's spec, as fixed by the user). */
+export async function replayRejects(
+  runId: string,
+  loaded: LoadedSpec,
+  store: StateStore,
+): Promise<ReplayResult> {
+  const run = await store.getRun(runId);
+  if (!run) throw new InputError(`no run "${runId}" in the state store; \`jivs status\` lists the runs.`);
+  const report = run.report as RunReport | null;
+  if (!report || run.status === 'running') {
+    throw new InputError(`run ${runId} has not finished; replay its rejected rows once it has.`);
+  }
+  const indexPath = keyIndexPath(store, runId);
+  if (!existsSync(indexPath)) {
+    throw new InputError(
+      `the key index of run ${runId} (${indexPath}) is gone, so uniqueness cannot be checked; run the migration again instead.`,
+    );
+  }
+  const { spec } = loaded;
+  const salt = spec.masking ? resolveEnvReferences(spec.masking.salt, 'masking.salt') : null;
+  let source: Source | undefined;
+  let sink: Sink | undefined;
+  const keyIndex = new KeyIndex(indexPath);
+  try {
+    source = await openSource(spec.source, loaded.baseDir, 'source');
+    const plan = await planMigration(spec, source, loaded.baseDir);
+    sink = await openSink(spec.target, loaded.baseDir, 'target');
+    const lookups = await loadLookups(plan.tables, source);
+    const partitions = await store.partitions(runId);
+    const tables: TableReplay[] = [];
+    for (const table of plan.tables) {
+      const tableReport = report.tables.find((t) => t.target === table.target.name);
+      if (!tableReport || tableReport.rejected === 0) continue;
+      const program = compileTableProgram(table, { keyIndex, lookups, salt });
+      const { result, tally, byPartition } = await replayTable(runId, table, store, sink, keyIndex, program);
+      tables.push(result);
+      const delta = {
+        extracted: 0,
+        loaded: result.loaded,
+        rejected: -(result.loaded + result.filtered),
+        filtered: result.filtered,
+      };
+      addCounts(tableReport, delta);
+      addCounts(report.totals, delta);
+      tableReport.topRejectReasons = tally.top();
+      if (tableReport.verification) {
+        const targetRows = await sink.countRows(table.target.name);
+        const expected = tableReport.verification.rowsBefore + tableReport.loaded;
+        tableReport.verification = {
+          ...tableReport.verification,
+          targetRows,
+          countsMatch: targetRows === expected,
+          accountingBalanced: isBalanced(tableReport),
+        };
+      }
+      for (const [index, counts] of byPartition) {
+        const partition = partitions.find((p) => p.table === table.target.name && p.index === index);
+        if (!partition) continue;
+        partition.loaded += counts.loaded;
+        partition.filtered += counts.filtered;
+        partition.rejected -= counts.loaded + counts.filtered;
+        await store.savePartition(runId, partition);
+      }
+    }
+    report.accountingBalanced = report.tables.every((t) => isBalanced(t));
+    await store.updateReport(runId, report);
+    return { runId, tables, report };
+  } finally {
+    keyIndex.close();
+    await closeConnections(source, sink);
+  }
+}

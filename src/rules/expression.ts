@@ -1,0 +1,194 @@
+/**
+ * Expressions in specs (filters, computed columns, `expr` steps, `check` rules) are CEL, the Common
+ * Expression Language, evaluated by @marcbachmann/cel-js: not Turing complete, no access to globals,
+ * prototypes, `process` or `require`, and type-checked against the table's columns when the spec is
+ * planned, so an unknown column or function is reported with its position before any data moves.
+ * Each expression is compiled once per spec into a function; size and nesting are capped.
+ *
+ * Values as an expression sees them: integer → int, decimal and float → double, boolean → bool,
+ * binary → bytes, text and the date/time types → string (ISO text, which compares in time order),
+ * arrays → list. A nullable column is `dyn`, so `Col == null` can be tested.
+ */
+import { Environment, EvaluationError, ParseError } from '@marcbachmann/cel-js';
+import type { LogicalType } from '../connectors/logical-type.ts';
+
+/** Caps that keep a hostile or accidental expression from costing more than a few microseconds a row. */
+const LIMITS = {
+  maxAstNodes: 1000,
+  maxDepth: 32,
+  maxListElements: 1000,
+  maxMapEntries: 100,
+  maxCallArguments: 16,
+};
+
+/** A variable an expression may use: a column, or `value` in a transform step. */
+export interface ExpressionVariable {
+  name: string;
+  /** The column's type; null when untyped (raw source values, which may be dirty). */
+  type: LogicalType | null;
+  nullable: boolean;
+}
+
+/** An expression that does not parse or type-check; the message points at the position. */
+export class ExpressionError extends Error {}
+
+/** A compiled expression: one call per row, with that row's values by variable name. */
+export interface CompiledExpression {
+  /** The names it may read, in the order of `variables` given to {@link compileExpression}. */
+  readonly variables: readonly ExpressionVariable[];
+  /** Evaluates against converted values (see {@link toExpressionValue}); throws ExpressionRuntimeError. */
+  evaluate(values: Record<string, unknown>): unknown;
+}
+
+/** An expression that failed on one row's values (e.g. `Total > 5` where Total is NULL). */
+export class ExpressionRuntimeError extends Error {}
+
+/** What the result of an expression must be. */
+export type ExpectedResult = 'bool' | 'any';
+
+const STRING_FUNCTIONS = {
+  'upper(string): string': (s: string) => s.toUpperCase(),
+  'lower(string): string': (s: string) => s.toLowerCase(),
+  'trim(string): string': (s: string) => s.trim(),
+  'left(string, int): string': (s: string, n: bigint) => [...s].slice(0, Number(n)).join(''),
+  'right(string, int): string': (s: string, n: bigint) => (n > 0n ? [...s].slice(-Number(n)).join('') : ''),
+} as const;
+
+function celType(variable: ExpressionVariable): string {
+  const { type } = variable;
+  if (type === null || variable.nullable) return 'dyn';
+  if (type.array) return 'list';
+  switch (type.kind) {
+    case 'integer':
+    case 'bigint':
+      return 'int';
+    case 'decimal':
+    case 'float':
+      return 'double';
+    case 'boolean':
+      return 'bool';
+    case 'binary':
+      return 'bytes';
+    default:
+      return 'string';
+  }
+}
+
+/** True when `name` can be used as a variable (CEL identifiers, not reserved words). */
+function usable(environment: Environment, variable: ExpressionVariable): boolean {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable.name)) return false;
+  try {
+    environment.registerVariable(variable.name, celType(variable));
+    return true;
+  } catch {
+    return false; // a reserved word such as `in`, `if` or `__proto__`
+  }
+}
+
+/** The first line of a cel-js message and the caret line under the source, for a one-line problem report. */
+function describeProblem(error: Error, text: string): string {
+  const [summary] = error.message.split('\n');
+  const range = (error as { range?: { start?: number } }).range;
+  const at = range?.start;
+  if (typeof at !== 'number') return summary!;
+  return `${summary} at position ${at + 1}: ${JSON.stringify(excerpt(text, at))}`;
+}
+
+function excerpt(text: string, at: number): string {
+  const from = Math.max(0, at - 20);
+  return `${from > 0 ? '…' : ''}${text.slice(from, at)}⟨here⟩${text.slice(at, at + 20)}${at + 20 < text.length ? '…' : ''}`;
+}
+
+/**
+ * Compiles `text` against `variables`.
+ * @throws ExpressionError naming the position of a syntax error, an unknown column or function, a type
+ * mismatch, or a result of the wrong type.
+ */
+export function compileExpression(
+  text: string,
+  variables: readonly ExpressionVariable[],
+  expect: ExpectedResult,
+): CompiledExpression {
+  const environment = new Environment({ limits: LIMITS, homogeneousAggregateLiterals: false });
+  for (const [signature, handler] of Object.entries(STRING_FUNCTIONS)) {
+    environment.registerFunction(signature, handler as (...args: never[]) => unknown);
+  }
+  const known = variables.filter((v) => usable(environment, v));
+  const unusable = variables.filter((v) => !known.includes(v)).map((v) => v.name);
+  let program: (values: Record<string, unknown>) => unknown;
+  try {
+    const checked = environment.check(text);
+    if (!checked.valid) throw checked.error;
+    if (expect === 'bool' && checked.type !== 'bool' && checked.type !== 'dyn') {
+      throw new ExpressionError(`must be true or false, but gives ${checked.type}`);
+    }
+    program = environment.parse(text) as unknown as (values: Record<string, unknown>) => unknown;
+  } catch (error) {
+    if (error instanceof ExpressionError) throw error;
+    let message = describeProblem(error as Error, text);
+    if (/Unknown variable/.test(message)) {
+      const names = known.map((v) => v.name).join(', ');
+      message += `. Known columns: ${names || '(none)'}${unusable.length ? `; not usable in expressions (not identifiers): ${unusable.join(', ')}` : ''}`;
+    } else if (/matching overload/.test(message)) {
+      message += `. Functions beyond CEL's own: ${Object.keys(STRING_FUNCTIONS).join(', ')}`;
+    }
+    throw new ExpressionError(message, { cause: error });
+  }
+  return {
+    variables: known,
+    evaluate(values) {
+      try {
+        return program(values);
+      } catch (error) {
+        if (error instanceof EvaluationError || error instanceof ParseError || error instanceof TypeError) {
+          throw new ExpressionRuntimeError(error.message.split('\n')[0]!, { cause: error });
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** Only the syntax, for spec validation before the source's columns are known. */
+export function checkExpressionSyntax(text: string): string | null {
+  const environment = new Environment({
+    limits: LIMITS,
+    unlistedVariablesAreDyn: true,
+    homogeneousAggregateLiterals: false,
+  });
+  try {
+    environment.parse(text);
+    return null;
+  } catch (error) {
+    return describeProblem(error as Error, text);
+  }
+}
+
+/** A canonical pipeline value as an expression sees it (see the module comment). */
+export function toExpressionValue(value: unknown, type: LogicalType | null): unknown {
+  if (value === null || value === undefined) return null;
+  if (type === null) {
+    if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+    return value;
+  }
+  switch (type.array ? 'array' : type.kind) {
+    case 'integer':
+    case 'bigint':
+      if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+      return value;
+    case 'decimal':
+      return typeof value === 'string' ? Number(value) : value;
+    default:
+      return value;
+  }
+}
+
+/** An expression's result back in pipeline form: safe integers as numbers, bytes as Buffer. */
+export function fromExpressionValue(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    const small = Number(value);
+    return Number.isSafeInteger(small) ? small : value;
+  }
+  if (value instanceof Uint8Array && !Buffer.isBuffer(value)) return Buffer.from(value);
+  return value;
+}

@@ -1,0 +1,82 @@
+/**
+ * The key sets behind uniqueness and referential rules, in an SQLite file of the run rather than in
+ * memory, so a 100-million-row table is checked in a few MB: each set holds the values loaded so far
+ * (a uniqueness rule's values, or a parent table's keys for the references rules that point at it).
+ * Values are stored as text (long ones as their SHA-256), one table with a composite primary key.
+ */
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Above this many characters a key is stored as its digest. */
+const MAX_PLAIN_KEY = 64;
+
+/** The text form of one value or a combination of values. */
+export function keyText(values: readonly unknown[]): string {
+  const text = values.length === 1 ? valueText(values[0]) : JSON.stringify(values.map((v) => valueText(v)));
+  return text.length > MAX_PLAIN_KEY ? `#${createHash('sha256').update(text).digest('base64')}` : text;
+}
+
+function valueText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
+  return String(value);
+}
+
+export class KeyIndex {
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement<[number, string]>;
+  private readonly remove: Database.Statement<[number, string]>;
+  private readonly lookup: Database.Statement<[number, string]>;
+  private readonly sets = new Map<string, number>();
+
+  /** Opens (creating) the index file at `path`; `:memory:` for tests. */
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    // An index of the run, rebuilt by a new run: durability is not worth an fsync per batch.
+    this.db.pragma('journal_mode = OFF');
+    this.db.pragma('synchronous = OFF');
+    this.db.pragma('cache_size = -4000');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS key_sets (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+      CREATE TABLE IF NOT EXISTS keys (set_id INTEGER NOT NULL, key TEXT NOT NULL, PRIMARY KEY (set_id, key)) WITHOUT ROWID;`);
+    this.insert = this.db.prepare('INSERT OR IGNORE INTO keys (set_id, key) VALUES (?, ?)');
+    this.remove = this.db.prepare('DELETE FROM keys WHERE set_id = ? AND key = ?');
+    this.lookup = this.db.prepare('SELECT 1 FROM keys WHERE set_id = ? AND key = ?').pluck();
+  }
+
+  /** The id of the set called `name`, created when new. */
+  set(name: string): number {
+    let id = this.sets.get(name);
+    if (id === undefined) {
+      this.db.prepare('INSERT OR IGNORE INTO key_sets (name) VALUES (?)').run(name);
+      id = this.db.prepare('SELECT id FROM key_sets WHERE name = ?').pluck().get(name) as number;
+      this.sets.set(name, id);
+    }
+    return id;
+  }
+
+  /** Adds `key`; false when the set already held it. */
+  claim(set: number, key: string): boolean {
+    return this.insert.run(set, key).changes === 1;
+  }
+
+  /** Takes back a claim (a row that claimed a value but was rejected by another rule). */
+  release(set: number, key: string): void {
+    this.remove.run(set, key);
+  }
+
+  has(set: number, key: string): boolean {
+    return this.lookup.get(set, key) !== undefined;
+  }
+
+  /** Runs `work` in one transaction: a batch's claims cost one commit. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
