@@ -49,7 +49,7 @@ parallelism: 2              # partitions migrated at the same time
 partitionRows: 20000        # larger tables are split into key-range partitions (here: Orders, OrderLines)
 
 errors:
-  maxRejectRate: 0.1        # stop once more than 10 % of the rows read were rejected
+  maxRejectRate: 0.15       # stop once more than 15 % of the rows read were rejected
   # maxRejects: 1000        # ...or once more than this many rows were rejected
 
 # Per-table settings. Tables matched by include but not listed here migrate with the settings above.
