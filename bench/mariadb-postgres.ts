@@ -19,7 +19,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import { createConnection as createStreamingConnection } from 'mysql2';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import pg from 'pg';
+import { parseDocument } from 'yaml';
 import type { RunReport } from '../src/engine/report.ts';
 import { loadSpec } from '../src/spec/load-spec.ts';
 import { lastLines, measureCommand } from './measure-command.ts';
@@ -201,13 +202,26 @@ async function runPipe(client: pg.Client) {
   return { ...run, error, fingerprint: error ? null : await checkedFingerprint(client, table) };
 }
 
-async function runJivs(client: pg.Client) {
+/** The benchmark spec with every transform, mask, rule, filter and computed column taken out. */
+async function writeSpecWithoutRules(dir: string): Promise<string> {
+  const document = parseDocument(await readFile(specFile, 'utf8'));
+  const tables = (document.toJS() as { tables?: { name: string }[] }).tables ?? [];
+  document.set(
+    'tables',
+    tables.map((t) => ({ name: t.name })),
+  );
+  const file = join(dir, 'orders-mariadb-to-postgres.no-rules.yaml');
+  await writeFile(file, document.toString());
+  return file;
+}
+
+async function runJivs(client: pg.Client, spec: string) {
   await resetSchema(client, target.schema);
   const stateDir = await mkdtemp(join(tmpdir(), 'jivs-bench-state-'));
   try {
     const run = await measureCommand(
       join(root, 'bin', 'jivs.js'),
-      ['migrate', specFile, '--json', '--state', join(stateDir, 'state.db')],
+      ['migrate', spec, '--json', '--state', join(stateDir, 'state.db')],
       { cwd: root, timeoutMs },
     );
     let report: RunReport | null = null;
@@ -362,8 +376,12 @@ try {
   const baseline = await runBaseline(postgres, copyFile);
   log('pipe: mariadb | psql \\copy…');
   const pipe = await runPipe(postgres);
-  log('JiVS: jivs migrate…');
-  const jivs = await runJivs(postgres);
+  const scratch = await mkdtemp(join(tmpdir(), 'jivs-bench-spec-'));
+  log('JiVS without rules: jivs migrate (transforms and rules stripped)…');
+  const jivsWithoutRules = await runJivs(postgres, await writeSpecWithoutRules(scratch));
+  await rm(scratch, { recursive: true, force: true });
+  log('JiVS: jivs migrate (with transforms and rules)…');
+  const jivs = await runJivs(postgres, specFile);
   log('pgloader…');
   const pgloader = await runPgloader(postgres);
 
@@ -401,7 +419,17 @@ try {
       accountingBalanced: report?.accountingBalanced ?? null,
       verified: report?.verified ?? null,
       warnings: report?.warnings ?? [],
+      quality: report?.tables[0]?.quality ?? null,
       ...jivsCorrectness,
+    },
+    jivsWithoutRules: {
+      what: 'the same spec with every transform and rule taken out',
+      error: jivsWithoutRules.error,
+      ...(jivsWithoutRules.error
+        ? { wallSeconds: seconds(jivsWithoutRules.wallMs) }
+        : throughput(jivsWithoutRules.wallMs, sourceBytes)),
+      peakRssMb: jivsWithoutRules.report?.peakRssMb ?? null,
+      ...correctness(expected, jivsWithoutRules.fingerprint),
     },
     baseline: {
       what: `psql \\copy of the exported COPY text into an empty table (${baselineSchema}.orders), no index`,
@@ -427,6 +455,8 @@ try {
       : { skipped: 'skipped' in pgloader ? pgloader.skipped : null },
     ratios: {
       jivsToBaseline: jivs.error ? null : ratio(jivs.wallMs, baseline.wallMs),
+      rulesToNoRules:
+        jivs.error || jivsWithoutRules.error ? null : ratio(jivs.wallMs, jivsWithoutRules.wallMs),
       jivsToPipe: !jivs.error && pipe && !pipe.error ? ratio(jivs.wallMs, pipe.wallMs) : null,
       jivsToPgloader:
         !jivs.error && pgloaderRun && !pgloaderRun.error ? ratio(jivs.wallMs, pgloaderRun.wallMs) : null,
@@ -434,6 +464,8 @@ try {
     targets: {
       jivsAtMost1_5xBaseline: !jivs.error && jivs.wallMs <= 1.5 * baseline.wallMs,
       jivsPeakRssAtMost256Mb: report ? report.peakRssMb <= 256 : null,
+      rulesCostAtMost20Percent:
+        jivs.error || jivsWithoutRules.error ? null : jivs.wallMs <= 1.2 * jivsWithoutRules.wallMs,
     },
   };
   await writeFile(join(results, `mariadb-postgres-${rows}.json`), `${JSON.stringify(summary, null, 2)}\n`);
@@ -441,6 +473,7 @@ try {
 
   log(`\nMariaDB → PostgreSQL, ${rows} rows × ${summary.source.bytesPerRow} bytes:`);
   log(toolLine('JiVS', summary.jivs));
+  log(toolLine('no rules', summary.jivsWithoutRules));
   log(
     `${toolLine('\\copy', summary.baseline)}, + ${summary.baseline.primaryKeySeconds} s primary key (not counted)`,
   );
@@ -451,7 +484,7 @@ try {
       : toolLine('pgloader', summary.pgloader),
   );
   log(
-    `JiVS / \\copy = ${summary.ratios.jivsToBaseline ?? 'n/a'} (target ≤ 1.5), JiVS / pipe = ${summary.ratios.jivsToPipe ?? 'n/a'}, JiVS / pgloader = ${summary.ratios.jivsToPgloader ?? 'n/a'}`,
+    `JiVS / \\copy = ${summary.ratios.jivsToBaseline ?? 'n/a'} (target ≤ 1.5), with / without rules = ${summary.ratios.rulesToNoRules ?? 'n/a'} (target ≤ 1.2), JiVS / pipe = ${summary.ratios.jivsToPipe ?? 'n/a'}, JiVS / pgloader = ${summary.ratios.jivsToPgloader ?? 'n/a'}`,
   );
   if (jivs.error || !jivsCorrectness.correct) process.exitCode = 1;
 } finally {

@@ -29,6 +29,18 @@ export interface ValidatedBatch {
   filtered: number;
 }
 
+/** A row that passed every per-row check, before uniqueness decides. */
+interface Candidate {
+  index: number;
+  row: Row;
+  reasons: RejectReason[] | undefined;
+  uniqueKeys: (string | null)[] | undefined;
+  parentKeys: unknown[] | undefined;
+  /** Indexes of the unique rules it claimed a value under. */
+  claimed?: number[];
+  rejected?: boolean;
+}
+
 export type BatchValidator = (source: RowBatch, transformed: TransformedBatch) => ValidatedBatch;
 
 type Check = (value: unknown) => string | null;
@@ -74,6 +86,45 @@ export function compileValidator(
   const width = constraints.length;
   const { checks, unique, masks, keySets, descriptors } = program;
   const masked = masks.some((m) => m !== null);
+
+  /**
+   * Uniqueness, once per batch and rule: the rows that passed everything else claim their values in one
+   * statement; a duplicate (of an earlier batch, or earlier in this one) fails the rule. A row rejected
+   * by one unique rule gives back what it claimed under the others. (With several unique rules, a row
+   * that lost a value to such a row within the same batch stays rejected: rare, and on the safe side.)
+   */
+  const claimUniqueValues = (candidates: Candidate[]) => {
+    for (const check of unique) {
+      const u = unique.indexOf(check);
+      const claiming = candidates.filter((c) => !c.rejected && c.uniqueKeys![u] !== null);
+      tally.check(check.rule, claiming.length);
+      const won = keyIndex.claimMany(
+        check.set,
+        claiming.map((c) => c.uniqueKeys![u]!),
+      );
+      claiming.forEach((candidate, i) => {
+        if (won[i]) {
+          (candidate.claimed ??= []).push(u);
+          return;
+        }
+        tally.fail(check.rule);
+        (candidate.reasons ??= []).push({
+          rule: descriptors[check.rule]!.name,
+          column: check.column,
+          severity: check.severity,
+          message:
+            check.message ??
+            `${check.column === null ? `${check.label} ` : ''}duplicates the value of a row loaded before`,
+        });
+        if (!rejects(check.severity)) return;
+        candidate.rejected = true;
+        for (const earlier of candidate.claimed ?? []) {
+          keyIndex.release(unique[earlier]!.set, candidate.uniqueKeys![earlier]!);
+        }
+      });
+    }
+  };
+
   return (source, transformed) => {
     const accepted: RowBatch = [];
     const rejected: Rejection[] = [];
@@ -82,6 +133,7 @@ export function compileValidator(
     tally.check(IMPLICIT_RULES.cast, checkedRows);
     tally.check(IMPLICIT_RULES.constraints, checkedRows);
     if (program.filter) tally.check(IMPLICIT_RULES.filter, transformed.rows.length);
+    const candidates: Candidate[] = [];
     keyIndex.transaction(() => {
       for (let r = 0; r < transformed.rows.length; r++) {
         const row = transformed.rows[r];
@@ -135,44 +187,34 @@ export function compileValidator(
           });
         }
         if (constraintFailed) tally.fail(IMPLICIT_RULES.constraints);
-        let rejecting = reasons?.some((reason) => rejects(reason.severity)) ?? false;
-        if (!rejecting && uniqueKeys) {
-          const claimed: number[] = [];
-          for (let u = 0; u < unique.length; u++) {
-            const key = uniqueKeys[u];
-            if (key === null || key === undefined) continue;
-            const check = unique[u]!;
-            tally.check(check.rule);
-            if (keyIndex.claim(check.set, key)) {
-              claimed.push(u);
-              continue;
-            }
-            tally.fail(check.rule);
-            (reasons ??= []).push({
-              rule: descriptors[check.rule]!.name,
-              column: check.column,
-              severity: check.severity,
-              message:
-                check.message ??
-                `${check.column === null ? `${check.label} ` : ''}duplicates the value of a row loaded before`,
-            });
-            if (rejects(check.severity)) rejecting = true;
-          }
-          if (rejecting) for (const u of claimed) keyIndex.release(unique[u]!.set, uniqueKeys[u]!);
-        }
-        if (rejecting) {
-          rejected.push({ index: r, sourceRow: source[r]!, reasons: reasons! });
+        if (reasons?.some((reason) => rejects(reason.severity))) {
+          rejected.push({ index: r, sourceRow: source[r]!, reasons });
           continue;
         }
-        if (parentKeys) {
-          for (let k = 0; k < keySets.length; k++) {
-            const value = parentKeys[k];
-            if (value !== null && value !== undefined) keyIndex.claim(keySets[k]!.set, keyText([value]));
-          }
+        candidates.push({ index: r, row, reasons, uniqueKeys, parentKeys });
+      }
+      claimUniqueValues(candidates);
+      for (const candidate of candidates) {
+        if (candidate.rejected) {
+          rejected.push({
+            index: candidate.index,
+            sourceRow: source[candidate.index]!,
+            reasons: candidate.reasons!,
+          });
+          continue;
         }
-        accepted.push(row);
+        accepted.push(candidate.row);
+      }
+      for (let k = 0; k < keySets.length; k++) {
+        const keys: string[] = [];
+        for (const { rejected: no, parentKeys } of candidates) {
+          const value = parentKeys![k];
+          if (!no && value !== null && value !== undefined) keys.push(keyText([value]));
+        }
+        keyIndex.claimMany(keySets[k]!.set, keys);
       }
     });
+    if (unique.length) rejected.sort((a, b) => a.index - b.index);
     return { accepted, rejected, filtered: transformed.filtered };
   };
 }

@@ -28,6 +28,14 @@ const DESCRIPTIONS: Record<FormatName, string> = {
   uuid: 'a UUID',
 };
 
+/**
+ * Addresses of the everyday shape (`name.part@sub.example.com`, at most 64 characters, so no length limit
+ * of isEmail can bite): every such address passes isEmail, which costs a few microseconds more per value.
+ * Anything else goes to isEmail.
+ */
+const PLAIN_EMAIL =
+  /^[a-z0-9]+(?:[._+-][a-z0-9]+)*@[a-z0-9]+(?:-+[a-z0-9]+)*(?:\.[a-z0-9]+(?:-+[a-z0-9]+)*)*\.[a-z]{2,63}$/i;
+
 const DATE_OPTIONS = { format: 'YYYY-MM-DD', strictMode: true, delimiters: ['-'] };
 const ISO_OPTIONS = { strict: true };
 
@@ -53,7 +61,7 @@ export function describeFormat(name: FormatName): string {
 export function formatCheck(name: FormatName, options?: FormatOptions): (value: string) => boolean {
   switch (name) {
     case 'email':
-      return (value) => isEmail(value);
+      return (value) => (value.length <= 64 && PLAIN_EMAIL.test(value)) || isEmail(value);
     case 'iban':
       return (value) => isIBAN(value) || isIBAN(value.replace(/\s+/g, ''));
     case 'phone': {

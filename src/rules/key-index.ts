@@ -29,6 +29,7 @@ export class KeyIndex {
   private readonly insert: Database.Statement<[number, string]>;
   private readonly remove: Database.Statement<[number, string]>;
   private readonly lookup: Database.Statement<[number, string]>;
+  private readonly insertMany: Database.Statement<[number, string]>;
   private readonly sets = new Map<string, number>();
 
   /** Opens (creating) the index file at `path`; `:memory:` for tests. */
@@ -44,6 +45,12 @@ export class KeyIndex {
     this.insert = this.db.prepare('INSERT OR IGNORE INTO keys (set_id, key) VALUES (?, ?)');
     this.remove = this.db.prepare('DELETE FROM keys WHERE set_id = ? AND key = ?');
     this.lookup = this.db.prepare('SELECT 1 FROM keys WHERE set_id = ? AND key = ?').pluck();
+    // One statement per batch: the keys travel as one JSON array, and RETURNING names the new ones.
+    this.insertMany = this.db
+      .prepare(
+        'INSERT INTO keys (set_id, key) SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING RETURNING key',
+      )
+      .pluck();
   }
 
   /** The id of the set called `name`, created when new. */
@@ -60,6 +67,16 @@ export class KeyIndex {
   /** Adds `key`; false when the set already held it. */
   claim(set: number, key: string): boolean {
     return this.insert.run(set, key).changes === 1;
+  }
+
+  /**
+   * Claims many keys at once, in order: `result[i]` is true when `keys[i]` was new, so of two equal keys
+   * in one call only the first one wins.
+   */
+  claimMany(set: number, keys: readonly string[]): boolean[] {
+    if (!keys.length) return [];
+    const added = new Set(this.insertMany.all(set, JSON.stringify(keys)) as string[]);
+    return keys.map((key) => added.delete(key));
   }
 
   /** Takes back a claim (a row that claimed a value but was rejected by another rule). */

@@ -28,37 +28,65 @@ describe('jivs rejects and jivs replay', () => {
     const listed = await runJivs(['rejects', runId, '--rule', 'email_address.format'], { cwd: dir });
     assert.equal(listed.code, 0, describeResult(listed));
     assert.match(listed.stdout, /^\d+ rejected row\(s\) \(rule email_address\.format\) in run /m);
-    assert.match(listed.stdout, /^ {2}✗ \[major\] email_address\.format: email_address: is not a valid e-mail address$/m);
+    assert.match(
+      listed.stdout,
+      /^ {2}✗ \[major\] email_address\.format: email_address: is not a valid e-mail address$/m,
+    );
     assert.doesNotMatch(listed.stdout, /credit_limit/, 'only rows failing that rule');
 
     // Every reject exported as CSV and JSONL, with the same rows.
     const total = byTable.customer!.rejected + byTable.orders!.rejected + byTable.order_lines!.rejected;
     const csvExport = await runJivs(['rejects', runId, '--export', 'csv', '-o', 'rejects.csv'], { cwd: dir });
     assert.equal(csvExport.code, 0, describeResult(csvExport));
-    const records = parseCsv(await readFile(join(dir, 'rejects.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    const records = parseCsv(await readFile(join(dir, 'rejects.csv'), 'utf8'), { columns: true }) as Record<
+      string,
+      string
+    >[];
     assert.equal(records.length, total);
-    assert.deepEqual(Object.keys(records[0]!), ['table', 'partition', 'key', 'rules', 'severities', 'reasons', 'values']);
+    assert.deepEqual(Object.keys(records[0]!), [
+      'table',
+      'partition',
+      'key',
+      'rules',
+      'severities',
+      'reasons',
+      'values',
+    ]);
     const jsonl = await runJivs(['rejects', runId, '--export', 'jsonl', '--table', 'orders'], { cwd: dir });
-    const lines = jsonl.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { table: string; values: Record<string, unknown> });
+    const lines = jsonl.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { table: string; values: Record<string, unknown> });
     assert.equal(lines.length, byTable.orders!.rejected);
     assert.ok(lines.every((l) => l.table === 'orders' && 'OrderDate' in l.values));
 
     // Fix the spec the way its comments say, then replay.
     const specFile = join(demo, 'demo.yaml');
     const fixed = (await readFile(specFile, 'utf8'))
-      .replace(/^( *)# transform:\n( *)# +- replace: \{ pattern: ",", with: "\." \}.*$/m, '$1transform:\n$1  - replace: { pattern: ",", with: "." }')
-      .replace(/^( *)# Total:\n *# +transform:\n *# +- replace: \{ pattern: ",", with: "\." \}.*$/m, '$1Total:\n$1  transform:\n$1    - replace: { pattern: ",", with: "." }');
+      .replace(
+        /^( *)# transform:\n( *)# +- replace: \{ pattern: ",", with: "\." \}.*$/m,
+        '$1transform:\n$1  - replace: { pattern: ",", with: "." }',
+      )
+      .replace(
+        /^( *)# Total:\n *# +transform:\n *# +- replace: \{ pattern: ",", with: "\." \}.*$/m,
+        '$1Total:\n$1  transform:\n$1    - replace: { pattern: ",", with: "." }',
+      );
     assert.notEqual(fixed, await readFile(specFile, 'utf8'));
     await writeFile(specFile, fixed);
-    const commaRows = records.filter((r) => /"\d+,\d+" is not a number/.test(r.reasons)).length;
+    const commaRows = records.filter((r) => /"\d+,\d+" is not a number/.test(r.reasons!)).length;
     assert.ok(commaRows > 0, 'some rows were rejected for a decimal comma');
 
     const replay = await runJivs(['replay', runId, '--json'], { cwd: dir });
     assert.equal(replay.code, 0, describeResult(replay));
-    const outcome = parseJson<{ tables: { table: string; replayed: number; loaded: number; stillRejected: number }[] }>(replay);
+    const outcome = parseJson<{
+      tables: { table: string; replayed: number; loaded: number; stillRejected: number }[];
+    }>(replay);
     const loadedNow = outcome.tables.reduce((n, t) => n + t.loaded, 0);
     assert.ok(loadedNow >= commaRows, `replay loaded ${loadedNow}, ${commaRows} had decimal commas`);
-    assert.equal(outcome.tables.reduce((n, t) => n + t.replayed, 0), total);
+    assert.equal(
+      outcome.tables.reduce((n, t) => n + t.replayed, 0),
+      total,
+    );
 
     // The run's accounting moved from rejected to loaded, and the target holds exactly that.
     const status = await runJivs(['status', runId, '--json'], { cwd: dir });

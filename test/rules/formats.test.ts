@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import validator from 'validator';
 import { describeFormat, FORMAT_NAMES, formatCheck, isFormatName } from '../../src/rules/formats.ts';
 
 function accepts(check: (value: string) => boolean, values: string[]): void {
@@ -39,6 +40,33 @@ describe('email', () => {
 
   it('rejects addresses without a domain or local part, and other text', () => {
     rejects(check, ['anna@', 'anna', '@example.com', 'anna@localhost', 'anna@@example.com', 'a b@x.de', '']);
+  });
+
+  it('decides exactly as validator.isEmail, fast path or not', () => {
+    const parts = ['a', 'a.b', 'a..b', '-a', 'a-', 'a_b', 'a+b', '1', 'x'.repeat(40), 'ü', '.a'];
+    const domains = [
+      'example.com',
+      'ex-ample.de',
+      '-ex.com',
+      'ex-.com',
+      'e.x.co',
+      'x.c',
+      'x.123',
+      '1.2.3.4',
+      'x'.repeat(30) + '.com',
+      'xn--bcher-kva.ch',
+      'ex_ample.com',
+      'a.b-c.d-e.org',
+    ];
+    let compared = 0;
+    for (const local of parts) {
+      for (const domain of domains) {
+        const address = `${local}@${domain}`;
+        assert.equal(check(address), validator.isEmail(address), address);
+        compared++;
+      }
+    }
+    assert.equal(compared, parts.length * domains.length);
   });
 });
 
