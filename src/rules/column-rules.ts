@@ -9,6 +9,7 @@ import { CoercionError, coercerFor } from '../engine/coerce.ts';
 import type { ColumnRuleSpec } from '../spec/rules-schema.ts';
 import { describeFormat, formatCheck } from './formats.ts';
 import { keyText, type KeyIndex } from './key-index.ts';
+import { compileRegex } from './safe-regex.ts';
 
 /** Checks one value; null = passes. */
 export type ValueCheck = (value: unknown) => string | null;
@@ -113,7 +114,7 @@ export function compileColumnRule(
     case 'length':
       return lengthCheck(rule.length!.min, rule.length!.max);
     case 'pattern': {
-      const pattern = new RegExp(rule.pattern!, 'u');
+      const pattern = compileRegex(rule.pattern!);
       return (value) =>
         pattern.test(textOf(value)) ? null : `${show(value)} does not match ${rule.pattern}`;
     }

@@ -9,8 +9,9 @@
  * binary → bytes, text and the date/time types → string (ISO text, which compares in time order),
  * arrays → list. A nullable column is `dyn`, so `Col == null` can be tested.
  */
-import { Environment, EvaluationError, ParseError } from '@marcbachmann/cel-js';
+import { Environment } from '@marcbachmann/cel-js';
 import type { LogicalType } from '../connectors/logical-type.ts';
+import { cachedRegex } from './safe-regex.ts';
 
 /** Caps that keep a hostile or accidental expression from costing more than a few microseconds a row. */
 const LIMITS = {
@@ -46,12 +47,61 @@ export class ExpressionRuntimeError extends Error {}
 /** What the result of an expression must be. */
 export type ExpectedResult = 'bool' | 'any';
 
+/**
+ * CEL features refused in migration expressions: comprehensions and `cel.bind` (no evaluation budget
+ * bounds them: a short expression can iterate billions of times or build huge lists), and `matches`
+ * (a backtracking JavaScript RegExp; `regex(text, pattern)` is the linear-time RE2 replacement).
+ */
+const REFUSED: Record<string, string> = {
+  map: 'comprehensions (map, filter, all, exists, exists_one) are not available: values are single column values',
+  filter:
+    'comprehensions (map, filter, all, exists, exists_one) are not available: values are single column values',
+  all: 'comprehensions (map, filter, all, exists, exists_one) are not available: values are single column values',
+  exists:
+    'comprehensions (map, filter, all, exists, exists_one) are not available: values are single column values',
+  exists_one:
+    'comprehensions (map, filter, all, exists, exists_one) are not available: values are single column values',
+  bind: 'cel.bind is not available; repeat the sub-expression instead',
+  matches: 'matches() is not available (backtracking regex); use regex(text, pattern), which runs on RE2',
+};
+
+/** Longest problem summary kept (a 1 MB identifier must not make a 1 MB message). */
+const MAX_SUMMARY = 200;
+
+interface AstNode {
+  op: string;
+  args: unknown;
+  pos?: number;
+}
+
+/** The first refused feature in the parsed expression, with its position. */
+function refusedFeature(node: unknown): { message: string; pos: number | undefined } | null {
+  const stack: unknown[] = [node];
+  while (stack.length) {
+    const current = stack.pop();
+    if (Array.isArray(current)) {
+      stack.push(...current);
+      continue;
+    }
+    if (current === null || typeof current !== 'object' || typeof (current as AstNode).op !== 'string')
+      continue;
+    const { op, args, pos } = current as AstNode;
+    if ((op === 'call' || op === 'rcall') && Array.isArray(args) && typeof args[0] === 'string') {
+      const message = Object.hasOwn(REFUSED, args[0]) ? REFUSED[args[0]] : undefined;
+      if (message) return { message, pos };
+    }
+    if (Array.isArray(args)) stack.push(...args);
+  }
+  return null;
+}
+
 const STRING_FUNCTIONS = {
   'upper(string): string': (s: string) => s.toUpperCase(),
   'lower(string): string': (s: string) => s.toLowerCase(),
   'trim(string): string': (s: string) => s.trim(),
   'left(string, int): string': (s: string, n: bigint) => [...s].slice(0, Number(n)).join(''),
   'right(string, int): string': (s: string, n: bigint) => (n > 0n ? [...s].slice(-Number(n)).join('') : ''),
+  'regex(string, string): bool': (s: string, pattern: string) => cachedRegex(pattern).test(s),
 } as const;
 
 function celType(variable: ExpressionVariable): string {
@@ -87,7 +137,9 @@ function usable(environment: Environment, variable: ExpressionVariable): boolean
 
 /** The first line of a cel-js message and the caret line under the source, for a one-line problem report. */
 function describeProblem(error: Error, text: string): string {
-  const [summary] = error.message.split('\n');
+  if (error instanceof RangeError) return `nests too deeply (at most ${LIMITS.maxDepth} levels)`;
+  const [line] = error.message.split('\n');
+  const summary = line!.length > MAX_SUMMARY ? `${line!.slice(0, MAX_SUMMARY)}…` : line;
   const range = (error as { range?: { start?: number } }).range;
   const at = range?.start;
   if (typeof at !== 'number') return summary!;
@@ -123,6 +175,14 @@ export function compileExpression(
       throw new ExpressionError(`must be true or false, but gives ${checked.type}`);
     }
     program = environment.parse(text) as unknown as (values: Record<string, unknown>) => unknown;
+    const refused = refusedFeature((program as unknown as { ast: unknown }).ast);
+    if (refused) {
+      const where =
+        refused.pos === undefined
+          ? ''
+          : ` at position ${refused.pos + 1}: ${JSON.stringify(excerpt(text, refused.pos))}`;
+      throw new ExpressionError(`${refused.message}${where}`);
+    }
   } catch (error) {
     if (error instanceof ExpressionError) throw error;
     let message = describeProblem(error as Error, text);
@@ -140,10 +200,10 @@ export function compileExpression(
       try {
         return program(values);
       } catch (error) {
-        if (error instanceof EvaluationError || error instanceof ParseError || error instanceof TypeError) {
-          throw new ExpressionRuntimeError(error.message.split('\n')[0]!, { cause: error });
-        }
-        throw error;
+        // Whatever a row makes an expression throw (cel-js's EvaluationError, a RangeError of a too
+        // long string, a SyntaxError of bytes.json()) is that row's problem, never the run's.
+        const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        throw new ExpressionRuntimeError(message.slice(0, MAX_SUMMARY), { cause: error });
       }
     },
   };

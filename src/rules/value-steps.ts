@@ -13,6 +13,7 @@ import {
   toExpressionValue,
   type ExpressionVariable,
 } from './expression.ts';
+import { compileRegex } from './safe-regex.ts';
 import { TransformError } from './transform-error.ts';
 
 /** `value` → new value; `raw` is the whole source row, for expression steps. */
@@ -104,9 +105,9 @@ function compileStep(
     return { fn: mapStep(entries, step.lookup.otherwise, false, from), nulls: false };
   }
   if (step.replace) {
-    const pattern = new RegExp(step.replace.pattern, `g${step.replace.flags ?? ''}`);
+    const pattern = compileRegex(step.replace.pattern, step.replace.flags);
     const replacement = step.replace.with;
-    return { fn: (v) => (typeof v === 'string' ? v.replace(pattern, replacement) : v), nulls: false };
+    return { fn: (v) => (typeof v === 'string' ? pattern.replaceAll(v, replacement) : v), nulls: false };
   }
   if (step.parseDate) {
     const parse = compileDateParser({ ...step.parseDate, output: dateOutput(context.targetType) });

@@ -9,17 +9,10 @@ import { columnRuleKinds } from '../rules/column-rules.ts';
 import { maskNeedsSalt } from '../rules/compile-mask.ts';
 import { checkExpressionSyntax } from '../rules/expression.ts';
 import { checkDateParseOptions } from '../rules/parse-date.ts';
+import { regexProblem } from '../rules/safe-regex.ts';
 import type { ColumnRuleSpec, MaskSpec, TableRuleSpec, TransformStepSpec } from './rules-schema.ts';
 import type { ColumnEntry, RawMigrationSpec, TableEntry } from './spec-schema.ts';
 
-function regexProblem(pattern: string): string | null {
-  try {
-    new RegExp(pattern, 'u');
-    return null;
-  } catch (error) {
-    return `is not a valid regular expression: ${(error as Error).message}`;
-  }
-}
 
 function exactlyOne(keys: string[], allowed: string, path: string, problems: InputProblem[]): boolean {
   if (keys.length === 1) return true;
@@ -50,7 +43,7 @@ function stepProblems(step: TransformStepSpec, path: string, problems: InputProb
   )
     return;
   if (step.replace) {
-    const problem = regexProblem(step.replace.pattern);
+    const problem = regexProblem(step.replace.pattern, step.replace.flags);
     if (problem) problems.push({ path: `${path}.replace.pattern`, message: problem });
   }
   if (step.lookup && (step.lookup.table === undefined) === (step.lookup.file === undefined)) {

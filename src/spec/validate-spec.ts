@@ -98,8 +98,12 @@ function problemFromAjv(error: ErrorObject, document: unknown): InputProblem | n
         message: `must be ${JSON.stringify(error.params.allowedValue)}, got ${describe(got)}.`,
       };
     case 'anyOf': {
-      const branches = schemaAt(error.schemaPath) as unknown as { const?: unknown }[] | undefined;
-      const options = branches?.map((o) => o.const).filter((c) => c !== undefined);
+      // A union of a word list and a mapping (a transform step, a mask): the words are one level down.
+      const branches = schemaAt(error.schemaPath) as unknown as
+        { const?: unknown; anyOf?: { const?: unknown }[] }[] | undefined;
+      const options = branches
+        ?.flatMap((o) => (o.anyOf ? o.anyOf.map((inner) => inner.const) : [o.const]))
+        .filter((c) => c !== undefined);
       if (!options?.length) return { path: where, message: `has an invalid value (${describe(got)}).` };
       const hint = typeof got === 'string' ? didYouMean(got, options.map(String)) : '';
       return {
@@ -241,7 +245,15 @@ export function validateSpec(document: unknown): MigrationSpec {
       const value = valueAt(copy, e.instancePath);
       return value !== null && typeof value === 'object' && !Array.isArray(value);
     };
-    const objectAnyOf = errors.filter((e) => e.keyword === 'anyOf' && objectBranch(e));
+    const hasObjectBranch = (e: ErrorObject) =>
+      (schemaAt(e.schemaPath) as unknown as { type?: string }[] | undefined)?.[1]?.type === 'object';
+    const objectAnyOf = errors.filter((e) => e.keyword === 'anyOf' && objectBranch(e) && hasObjectBranch(e));
+    // The word-list branch of such a union says nothing useful about a mapping.
+    const wordBranchErrors = new Set(
+      objectAnyOf.flatMap((anyOf) =>
+        errors.filter((e) => e !== anyOf && e.schemaPath.startsWith(`${anyOf.schemaPath}/0/`)),
+      ),
+    );
     const keptBranchErrors = new Set(
       objectAnyOf.flatMap((anyOf) =>
         errors.filter(
@@ -253,7 +265,7 @@ export function validateSpec(document: unknown): MigrationSpec {
       ),
     );
     const problems = errors
-      .filter((e) => !objectAnyOf.includes(e))
+      .filter((e) => !objectAnyOf.includes(e) && !wordBranchErrors.has(e))
       .filter(
         (e) =>
           keptBranchErrors.has(e) ||

@@ -1,0 +1,55 @@
+/**
+ * Regular expressions from specs (pattern rules, replace steps, `regex()` in expressions) run on RE2
+ * (re2js): matching takes time linear in the input, so no pattern — `^(a+)+$` included — can hang a run
+ * on a hostile value. RE2 has no back-references or look-arounds; everything else reads as in JavaScript.
+ */
+import { RE2JS } from 're2js';
+
+/** A compiled pattern. */
+export interface SafeRegex {
+  test(text: string): boolean;
+  /** Replaces every match; `$1` … in `replacement` refer to groups. */
+  replaceAll(text: string, replacement: string): string;
+}
+
+/** Flags as specs write them: i (ignore case), m (multi-line), s (dot matches newline); u is implied. */
+function flagBits(flags: string): number {
+  let bits = 0;
+  if (flags.includes('i')) bits |= RE2JS.CASE_INSENSITIVE;
+  if (flags.includes('m')) bits |= RE2JS.MULTILINE;
+  if (flags.includes('s')) bits |= RE2JS.DOTALL;
+  return bits;
+}
+
+/** @throws Error with RE2's reason when the pattern is not valid RE2 syntax. */
+export function compileRegex(pattern: string, flags = ''): SafeRegex {
+  const re = RE2JS.compile(pattern, flagBits(flags));
+  return {
+    test: (text) => re.matcher(text).find(),
+    replaceAll: (text, replacement) => re.matcher(text).replaceAll(replacement),
+  };
+}
+
+/** Null when `pattern` compiles; otherwise what is wrong, for a spec problem. */
+export function regexProblem(pattern: string, flags = ''): string | null {
+  try {
+    compileRegex(pattern, flags);
+    return null;
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^error parsing regexp: /, '');
+    return `is not a valid regular expression (${reason}); RE2 syntax, without back-references or look-arounds.`;
+  }
+}
+
+const cache = new Map<string, SafeRegex>();
+
+/** For patterns that arrive at run time (a column value): compiled once each, up to 256 kept. */
+export function cachedRegex(pattern: string): SafeRegex {
+  let re = cache.get(pattern);
+  if (!re) {
+    if (cache.size >= 256) cache.delete(cache.keys().next().value!);
+    re = compileRegex(pattern);
+    cache.set(pattern, re);
+  }
+  return re;
+}
