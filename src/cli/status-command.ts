@@ -1,11 +1,11 @@
 /** `jivs status [run]`: the recent runs, or one run with its phases, partitions and rejected rows. */
 import { existsSync } from 'node:fs';
 import type { RunReport } from '../engine/report.ts';
-import { InputError } from '../errors.ts';
 import { describeReason } from '../state/run-types.ts';
 import { formatReport } from './format-report.ts';
 import { formatDuration, formatTable } from './format-table.ts';
 import { printJson, withStore, type GlobalOptions } from './cli-context.ts';
+import { openExistingStore } from './open-existing-store.ts';
 import { stateStorePath } from './state-path.ts';
 
 const NO_RUNS = 'No runs yet. Start one with `jivs migrate <spec>` or `jivs demo`.\n';
@@ -16,34 +16,30 @@ export interface StatusOptions extends GlobalOptions {
 }
 
 export async function statusCommand(runId: string | undefined, options: StatusOptions): Promise<void> {
+  if (runId !== undefined) return showRun(runId, options);
   // Reading must not create a store: without one there are simply no runs.
   if (!existsSync(stateStorePath(options.state))) {
-    if (runId !== undefined)
-      throw new InputError(`no run "${runId}": there is no state store at ${stateStorePath(options.state)}.`);
     if (options.json) return printJson([]);
     return void process.stdout.write(NO_RUNS);
   }
   await withStore(options, async (store) => {
-    if (runId === undefined) {
-      const runs = await store.listRuns();
-      if (options.json) return printJson(runs);
-      if (!runs.length) return void process.stdout.write(NO_RUNS);
-      const rows = runs.map((r) => [
-        r.id,
-        r.specName,
-        r.status,
-        r.startedAt,
-        r.finishedAt ? formatDuration(Date.parse(r.finishedAt) - Date.parse(r.startedAt)) : '',
-      ]);
-      return void process.stdout.write(
-        `${formatTable(['run', 'spec', 'status', 'started', 'took'], rows)}\n`,
-      );
-    }
-    const run = await store.getRun(runId);
-    if (!run) {
-      const known = (await store.listRuns(5)).map((r) => r.id).join(', ');
-      throw new InputError(`no run "${runId}" in the state store.${known ? ` Recent runs: ${known}.` : ''}`);
-    }
+    const runs = await store.listRuns();
+    if (options.json) return printJson(runs);
+    if (!runs.length) return void process.stdout.write(NO_RUNS);
+    const rows = runs.map((r) => [
+      r.id,
+      r.specName,
+      r.status,
+      r.startedAt,
+      r.finishedAt ? formatDuration(Date.parse(r.finishedAt) - Date.parse(r.startedAt)) : '',
+    ]);
+    process.stdout.write(`${formatTable(['run', 'spec', 'status', 'started', 'took'], rows)}\n`);
+  });
+}
+
+async function showRun(runId: string, options: StatusOptions): Promise<void> {
+  await openExistingStore(options, runId, async (store) => {
+    const run = (await store.getRun(runId))!;
     const partitions = await store.partitions(runId);
     const rejects = options.rejects ? await store.rejects(runId, { limit: options.rejects }) : [];
     if (options.json) return printJson({ ...run, partitions, rejects });

@@ -157,13 +157,14 @@ function isCanonicalDateTime(text: string): boolean {
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** A real day of the proleptic Gregorian calendar (year 1 to 9999); plain arithmetic, no Date object. */
-function validDate(year: number, month: number, day: number): boolean {
+export function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1 || year < 1) return false;
   if (day <= DAYS_IN_MONTH[month - 1]!) return true;
   return month === 2 && day === 29 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
-function validTime(hours: number, minutes: number, seconds: number): boolean {
+/** A time of day with seconds below 60 (no leap seconds). */
+export function validTime(hours: number, minutes: number, seconds: number): boolean {
   return hours < 24 && minutes < 60 && seconds < 60;
 }
 

@@ -168,11 +168,16 @@ export async function replayRejects(
       if (tableReport.verification) {
         const targetRows = await sink.countRows(table.target.name);
         const expected = tableReport.verification.rowsBefore + tableReport.loaded;
+        const countsMatch = targetRows === expected;
+        const problems = tableReport.verification.problems.filter((p) => !p.startsWith('target holds '));
+        if (!countsMatch)
+          problems.push(`target holds ${targetRows} rows after the replay, expected ${expected}`);
         tableReport.verification = {
           ...tableReport.verification,
           targetRows,
-          countsMatch: targetRows === expected,
+          countsMatch,
           accountingBalanced: isBalanced(tableReport),
+          problems,
         };
       }
       for (const [index, counts] of byPartition) {
@@ -185,6 +190,7 @@ export async function replayRejects(
       }
     }
     report.accountingBalanced = report.tables.every((t) => isBalanced(t));
+    report.verified = report.tables.every((t) => t.verification !== null && !t.verification.problems.length);
     await store.updateReport(runId, report);
     return { runId, tables, report };
   } finally {

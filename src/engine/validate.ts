@@ -8,7 +8,7 @@
  */
 import type { Row, RowBatch } from '../connectors/connector.ts';
 import { rowDefect } from '../connectors/row-defect.ts';
-import { keyText, type KeyIndex } from '../rules/key-index.ts';
+import { keyText, type Key, type KeyIndex } from '../rules/key-index.ts';
 import { rejects, type QualityTally } from '../rules/quality.ts';
 import { IMPLICIT_RULES, uniqueKey, type TableProgram } from '../rules/table-program.ts';
 import type { RejectReason } from '../state/run-types.ts';
@@ -34,7 +34,7 @@ interface Candidate {
   index: number;
   row: Row;
   reasons: RejectReason[] | undefined;
-  uniqueKeys: (string | null)[] | undefined;
+  uniqueKeys: (Key | null)[] | undefined;
   parentKeys: unknown[] | undefined;
   /** Indexes of the unique rules it claimed a value under. */
   claimed?: number[];

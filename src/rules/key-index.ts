@@ -12,7 +12,16 @@ import { dirname } from 'node:path';
 /** Above this many characters a key is stored as its digest. */
 const MAX_PLAIN_KEY = 64;
 
-/** The text form of one value or a combination of values. */
+/** A key as stored: an integer stays an integer (ascending ids then append to the B-tree), all else is text. */
+export type Key = string | number;
+
+/** The stored form of a unique rule's values: a single safe integer as itself, anything else as text. */
+export function uniqueKeyOf(values: readonly unknown[]): Key {
+  const [first] = values;
+  return values.length === 1 && Number.isSafeInteger(first) ? (first as number) : keyText(values);
+}
+
+/** The text form of one value or a combination of values (references compare parent and child as text). */
 export function keyText(values: readonly unknown[]): string {
   const text = values.length === 1 ? valueText(values[0]) : JSON.stringify(values.map((v) => valueText(v)));
   return text.length > MAX_PLAIN_KEY ? `#${createHash('sha256').update(text).digest('base64')}` : text;
@@ -26,9 +35,9 @@ function valueText(value: unknown): string {
 
 export class KeyIndex {
   private readonly db: Database.Database;
-  private readonly insert: Database.Statement<[number, string]>;
-  private readonly remove: Database.Statement<[number, string]>;
-  private readonly lookup: Database.Statement<[number, string]>;
+  private readonly insert: Database.Statement<[number, Key]>;
+  private readonly remove: Database.Statement<[number, Key]>;
+  private readonly lookup: Database.Statement<[number, Key]>;
   private readonly insertMany: Database.Statement<[number, string]>;
   private readonly sets = new Map<string, number>();
 
@@ -41,7 +50,7 @@ export class KeyIndex {
     this.db.pragma('synchronous = OFF');
     this.db.pragma('cache_size = -4000');
     this.db.exec(`CREATE TABLE IF NOT EXISTS key_sets (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-      CREATE TABLE IF NOT EXISTS keys (set_id INTEGER NOT NULL, key TEXT NOT NULL, PRIMARY KEY (set_id, key)) WITHOUT ROWID;`);
+      CREATE TABLE IF NOT EXISTS keys (set_id INTEGER NOT NULL, key NOT NULL, PRIMARY KEY (set_id, key)) WITHOUT ROWID;`);
     this.insert = this.db.prepare('INSERT OR IGNORE INTO keys (set_id, key) VALUES (?, ?)');
     this.remove = this.db.prepare('DELETE FROM keys WHERE set_id = ? AND key = ?');
     this.lookup = this.db.prepare('SELECT 1 FROM keys WHERE set_id = ? AND key = ?').pluck();
@@ -65,7 +74,7 @@ export class KeyIndex {
   }
 
   /** Adds `key`; false when the set already held it. */
-  claim(set: number, key: string): boolean {
+  claim(set: number, key: Key): boolean {
     return this.insert.run(set, key).changes === 1;
   }
 
@@ -73,18 +82,18 @@ export class KeyIndex {
    * Claims many keys at once, in order: `result[i]` is true when `keys[i]` was new, so of two equal keys
    * in one call only the first one wins.
    */
-  claimMany(set: number, keys: readonly string[]): boolean[] {
+  claimMany(set: number, keys: readonly Key[]): boolean[] {
     if (!keys.length) return [];
-    const added = new Set(this.insertMany.all(set, JSON.stringify(keys)) as string[]);
+    const added = new Set(this.insertMany.all(set, JSON.stringify(keys)) as Key[]);
     return keys.map((key) => added.delete(key));
   }
 
   /** Takes back a claim (a row that claimed a value but was rejected by another rule). */
-  release(set: number, key: string): void {
+  release(set: number, key: Key): void {
     this.remove.run(set, key);
   }
 
-  has(set: number, key: string): boolean {
+  has(set: number, key: Key): boolean {
     return this.lookup.get(set, key) !== undefined;
   }
 

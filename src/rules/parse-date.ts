@@ -28,6 +28,7 @@ import {
   type TokenParser,
   type Zone,
 } from 'luxon';
+import { validDate, validTime } from '../engine/coerce.ts';
 import { didYouMean } from '../spec/suggest.ts';
 import { TransformError } from './transform-error.ts';
 
@@ -86,20 +87,9 @@ const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_TEXT = /^(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?$/;
 const TIMESTAMP_TEXT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?$/;
 const TIMESTAMPTZ_TEXT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?[+-](\d{2}):(\d{2})$/;
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function show(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}…` : text);
-}
-
-function validDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1 || year < 1) return false;
-  if (day <= DAYS_IN_MONTH[month - 1]!) return true;
-  return month === 2 && day === 29 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-}
-
-function validTime(hours: number, minutes: number, seconds: number): boolean {
-  return hours < 24 && minutes < 60 && seconds < 60;
 }
 
 /** Whether `text` already is the canonical form of `output` (a real date and time of day). */

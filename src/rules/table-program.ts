@@ -21,7 +21,7 @@ import {
   type CompiledExpression,
   type ExpressionVariable,
 } from './expression.ts';
-import { keyText, type KeyIndex } from './key-index.ts';
+import { uniqueKeyOf, type Key, type KeyIndex } from './key-index.ts';
 import type { RuleDescriptor } from './quality.ts';
 import { compileValueSteps, type ValueStep } from './value-steps.ts';
 
@@ -347,7 +347,7 @@ function valueRowCheck(
 }
 
 /** The key text of a unique check's values in `row`, or null when one of them is NULL (NULLs never clash). */
-export function uniqueKey(check: UniqueCheck, row: Row): string | null {
+export function uniqueKey(check: UniqueCheck, row: Row): Key | null {
   const values = check.positions.map((p) => row[p]);
-  return values.some((v) => v === null || v === undefined) ? null : keyText(values);
+  return values.some((v) => v === null || v === undefined) ? null : uniqueKeyOf(values);
 }

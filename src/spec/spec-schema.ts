@@ -69,8 +69,11 @@ export const JsonlEndpointSchema = Type.Object(
 );
 
 /** A password is only ever an environment reference, so a spec can be shared and printed safely. */
+/** A whole value that is one environment reference: how secrets are written in a spec. */
+const ENV_REFERENCE = '^\\$\\{ENV:[A-Za-z_][A-Za-z0-9_]*\\}$';
+
 const Password = Type.String({
-  pattern: '^\\$\\{ENV:[A-Za-z_][A-Za-z0-9_]*\\}$',
+  pattern: ENV_REFERENCE,
   description: 'An environment reference such as ${ENV:PGPASSWORD}; never the password itself.',
 });
 
@@ -268,7 +271,7 @@ export const MigrationSpecSchema = Type.Object(
       Type.Object(
         {
           salt: Type.String({
-            pattern: '^\\$\\{ENV:[A-Za-z_][A-Za-z0-9_]*\\}$',
+            pattern: ENV_REFERENCE,
             description:
               'Secret key of the hash and tokenize masks, as an environment reference such as ${ENV:JIVS_MASK_SALT}.',
           }),

@@ -13,7 +13,6 @@ import { regexProblem } from '../rules/safe-regex.ts';
 import type { ColumnRuleSpec, MaskSpec, TableRuleSpec, TransformStepSpec } from './rules-schema.ts';
 import type { ColumnEntry, RawMigrationSpec, TableEntry } from './spec-schema.ts';
 
-
 function exactlyOne(keys: string[], allowed: string, path: string, problems: InputProblem[]): boolean {
   if (keys.length === 1) return true;
   problems.push({
