@@ -48,6 +48,15 @@ describe('jivs plan', { concurrency: true }, () => {
     assert.match(result.stdout, /^CustNo\s+INTEGER\s+cust_no\s/m);
     assert.match(result.stdout, /^EMail\s+VARCHAR\(120\)\s+email_address\s/m);
     assert.match(result.stdout, /^CreditLimit\s+DECIMAL\(12,2\)\s+credit_limit\s+decimal\(14,2\)\s/m);
+    // Transforms, rules, masks and personal data are part of the plan.
+    assert.match(
+      result.stdout,
+      /^EMail\s+VARCHAR\(120\)\s+email_address\s+varchar\(120\)\s+yes\s+trim, lower, nullIfEmpty\s+1\s+personal$/m,
+    );
+    assert.match(result.stdout, /^Phone\s+VARCHAR\(30\)\s+phone\s+text\s+yes\s+partial$/m);
+    assert.match(result.stdout, /^ {2}personal data: email_address, phone$/m);
+    assert.match(result.stdout, /^\(computed\)\s+line_total\s+decimal\(14,2\)\s+yes\s+expr$/m);
+    assert.match(result.stdout, /^ {2}rule: check ShipDate == null \|\| ShipDate >= OrderDate \[minor\]$/m);
     assert.match(result.stdout, /^OrderLines → order_lines$/m);
     assert.match(result.stdout, /^ {2}foreign key \(order_no\) → orders \(order_no\)$/m);
     assert.match(result.stdout, /^ {2}partitioned by \S+ into 2 key ranges$/m);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { replayRejects } from '../../src/engine/replay.ts';
 import { InputError } from '../../src/errors.ts';
+import { hashValue, tokenize } from '../../src/rules/masking.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
 import { describeReason } from '../../src/state/run-types.ts';
 import type { StateStore } from '../../src/state/state-store.ts';
@@ -217,6 +218,45 @@ describe('rules in a migration', () => {
       report.error!,
       /Customers\.Country: 80\.00% of the values are filled, below the completeness rule's 99\.00%/,
     );
+  });
+});
+
+describe('masks in a migration', () => {
+  it('hashes and tokenizes with the salt from the environment, which no report or reject shows', async () => {
+    const salt = 'pepper-7f3a9c';
+    process.env.JIVS_TEST_SALT = salt;
+    try {
+      const { report, store } = await run(
+        {
+          masking: { salt: '${ENV:JIVS_TEST_SALT}' },
+          include: ['Customers'],
+          tables: [
+            {
+              name: 'Customers',
+              columns: {
+                EMail: { mask: 'hash' },
+                Name: { mask: 'tokenize' },
+                Limit_: { rules: [{ pattern: '^[0-9]+$' }] },
+              },
+            },
+          ],
+        },
+        'out-masks.db',
+      );
+      assert.equal(report.status, 'succeeded', report.error ?? '');
+      const rows = queryAll<{ CustNo: number; Name: string; EMail: string | null }>(
+        join(dir, 'out-masks.db'),
+        'SELECT CustNo, Name, EMail FROM Customers ORDER BY CustNo',
+      );
+      assert.equal(rows[0]!.EMail, hashValue('ANNA@example.com', salt));
+      assert.equal(rows[0]!.Name, tokenize(' Anna ', salt));
+      assert.match(rows[0]!.Name, /^ [A-Z][a-z]{3} $/, 'a token keeps the shape');
+      assert.equal(rows.find((r) => r.CustNo === 5)!.EMail, null, 'NULL stays NULL');
+      const stored = JSON.stringify([await store.getRun(report.runId), await store.rejects(report.runId)]);
+      assert.ok(!stored.includes(salt), 'the salt is never stored');
+    } finally {
+      delete process.env.JIVS_TEST_SALT;
+    }
   });
 });
 
