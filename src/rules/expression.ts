@@ -63,7 +63,16 @@ const REFUSED: Record<string, string> = {
     'comprehensions (map, filter, all, exists, exists_one) are not available: values are single column values',
   bind: 'cel.bind is not available; repeat the sub-expression instead',
   matches: 'matches() is not available (backtracking regex); use regex(text, pattern), which runs on RE2',
+  split: 'split() is not available in expressions (it builds lists); use the split transform step',
+  join: 'join() is not available in expressions (with split it builds strings quadratic in the input)',
+  json: 'json() is not available in expressions (cel-js parses bytes literals wrongly)',
 };
+
+/**
+ * Longest text or bytes value an expression reads: CEL has no budget at run time, so the size of what
+ * goes in bounds what a short expression can build from it (a + chain, a regex scan).
+ */
+export const MAX_VALUE_LENGTH = 65536;
 
 /** Longest problem summary kept (a 1 MB identifier must not make a 1 MB message). */
 const MAX_SUMMARY = 200;
@@ -90,7 +99,8 @@ function refusedFeature(node: unknown): { message: string; pos: number | undefin
       const message = Object.hasOwn(REFUSED, args[0]) ? REFUSED[args[0]] : undefined;
       if (message) return { message, pos };
     }
-    if (Array.isArray(args)) stack.push(...args);
+    // Most operators hold a list of operands; the unary ones (`!_`, `-_`) hold a single node.
+    stack.push(args);
   }
   return null;
 }
@@ -227,6 +237,11 @@ export function checkExpressionSyntax(text: string): string | null {
 /** A canonical pipeline value as an expression sees it (see the module comment). */
 export function toExpressionValue(value: unknown, type: LogicalType | null): unknown {
   if (value === null || value === undefined) return null;
+  if ((typeof value === 'string' || Buffer.isBuffer(value)) && value.length > MAX_VALUE_LENGTH) {
+    throw new ExpressionRuntimeError(
+      `a value of ${value.length} characters is more than the ${MAX_VALUE_LENGTH} an expression reads`,
+    );
+  }
   if (type === null) {
     if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
     return value;

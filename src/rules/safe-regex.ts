@@ -43,8 +43,16 @@ export function regexProblem(pattern: string, flags = ''): string | null {
 
 const cache = new Map<string, SafeRegex>();
 
+/** Longest pattern `regex()` compiles when it arrives at run time (RE2's cost grows with the pattern too). */
+const MAX_RUNTIME_PATTERN = 1000;
+
 /** For patterns that arrive at run time (a column value): compiled once each, up to 256 kept. */
 export function cachedRegex(pattern: string): SafeRegex {
+  if (pattern.length > MAX_RUNTIME_PATTERN) {
+    throw new Error(
+      `a pattern of ${pattern.length} characters is longer than the ${MAX_RUNTIME_PATTERN} regex() takes`,
+    );
+  }
   let re = cache.get(pattern);
   if (!re) {
     if (cache.size >= 256) cache.delete(cache.keys().next().value!);

@@ -407,6 +407,22 @@ describe('validation rules', () => {
     assert.equal(quality.rules.find((r) => r.name === 'small-amounts')!.checked, 2);
   });
 
+  it('an expression does not read a value longer than 64 KiB: the row is rejected, the run goes on', () => {
+    const plan = withQuality(base(), { rules: [{ check: 'name == null || size(name) < 100' }] });
+    const { loaded, rejected } = run(plan, [
+      [1, 'x'.repeat(70_000), null, null],
+      [2, 'short', null, null],
+    ]);
+    assert.deepEqual(
+      loaded.map((r) => r[0]),
+      [2],
+    );
+    assert.match(
+      (rejected[0]![1] as string[])[0]!,
+      /cannot be evaluated: a value of 70000 characters is more than the 65536 an expression reads$/,
+    );
+  });
+
   it('masks after the rules; uniqueness sees the real values', () => {
     const plan = withQuality(
       tablePlan('t', ['id integer not null', 'email varchar(40)', 'iban text'], ['id']),
