@@ -11,7 +11,7 @@
  */
 import { Environment } from '@marcbachmann/cel-js';
 import type { LogicalType } from '../connectors/logical-type.ts';
-import { cachedRegex } from './safe-regex.ts';
+import { cachedRegex, regexProblem } from './safe-regex.ts';
 
 /** Caps that keep a hostile or accidental expression from costing more than a few microseconds a row. */
 const LIMITS = {
@@ -83,6 +83,19 @@ interface AstNode {
   pos?: number;
 }
 
+/**
+ * regex()'s pattern must be a string literal, checked here like a pattern rule's: a pattern taken from
+ * the data could cost a compile per row.
+ */
+function regexArgumentProblem(callArgs: unknown): string | null {
+  const pattern = Array.isArray(callArgs) ? (callArgs[1] as AstNode | undefined) : undefined;
+  if (!pattern || pattern.op !== 'value' || typeof pattern.args !== 'string') {
+    return 'regex() takes its pattern as a string literal, e.g. regex(Code, "^[A-Z]{3}$")';
+  }
+  const problem = regexProblem(pattern.args);
+  return problem && `regex() pattern ${problem}`;
+}
+
 /** The first refused feature in the parsed expression, with its position. */
 function refusedFeature(node: unknown): { message: string; pos: number | undefined } | null {
   const stack: unknown[] = [node];
@@ -98,6 +111,10 @@ function refusedFeature(node: unknown): { message: string; pos: number | undefin
     if ((op === 'call' || op === 'rcall') && Array.isArray(args) && typeof args[0] === 'string') {
       const message = Object.hasOwn(REFUSED, args[0]) ? REFUSED[args[0]] : undefined;
       if (message) return { message, pos };
+      if (op === 'call' && args[0] === 'regex') {
+        const problem = regexArgumentProblem(args[1]);
+        if (problem) return { message: problem, pos };
+      }
     }
     // Most operators hold a list of operands; the unary ones (`!_`, `-_`) hold a single node.
     stack.push(args);
@@ -111,7 +128,11 @@ const STRING_FUNCTIONS = {
   'trim(string): string': (s: string) => s.trim(),
   'left(string, int): string': (s: string, n: bigint) => [...s].slice(0, Number(n)).join(''),
   'right(string, int): string': (s: string, n: bigint) => (n > 0n ? [...s].slice(-Number(n)).join('') : ''),
-  'regex(string, string): bool': (s: string, pattern: string) => cachedRegex(pattern).test(s),
+  'regex(string, string): bool': (s: string, pattern: string) => {
+    if (s.length > MAX_VALUE_LENGTH)
+      throw new Error(`regex() reads at most ${MAX_VALUE_LENGTH} characters, got ${s.length}`);
+    return cachedRegex(pattern).test(s);
+  },
 } as const;
 
 function celType(variable: ExpressionVariable): string {
@@ -234,12 +255,36 @@ export function checkExpressionSyntax(text: string): string | null {
   }
 }
 
+/**
+ * Characters (or bytes) of a text, binary, array or JSON value, counting everything inside it; walked
+ * without recursion, so a value nested 100,000 deep costs no stack. Stops counting past the limit.
+ */
+function valueLength(value: unknown): number {
+  if (typeof value === 'string' || Buffer.isBuffer(value)) return value.length;
+  if (value === null || typeof value !== 'object') return 0;
+  let length = 0;
+  const stack: unknown[] = [value];
+  while (stack.length && length <= MAX_VALUE_LENGTH) {
+    const current = stack.pop();
+    if (typeof current === 'string' || Buffer.isBuffer(current)) length += current.length;
+    else if (Array.isArray(current)) for (const item of current) stack.push(item);
+    else if (current !== null && typeof current === 'object') {
+      for (const key of Object.keys(current)) {
+        length += key.length;
+        stack.push((current as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return length;
+}
+
 /** A canonical pipeline value as an expression sees it (see the module comment). */
 export function toExpressionValue(value: unknown, type: LogicalType | null): unknown {
   if (value === null || value === undefined) return null;
-  if ((typeof value === 'string' || Buffer.isBuffer(value)) && value.length > MAX_VALUE_LENGTH) {
+  const length = valueLength(value);
+  if (length > MAX_VALUE_LENGTH) {
     throw new ExpressionRuntimeError(
-      `a value of ${value.length} characters is more than the ${MAX_VALUE_LENGTH} an expression reads`,
+      `a value of ${length} characters is more than the ${MAX_VALUE_LENGTH} an expression reads`,
     );
   }
   if (type === null) {

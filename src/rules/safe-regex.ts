@@ -21,9 +21,21 @@ function flagBits(flags: string): number {
   return bits;
 }
 
-/** @throws Error with RE2's reason when the pattern is not valid RE2 syntax. */
+/**
+ * Largest compiled pattern accepted, in RE2 instructions. RE2's time per character of text grows with
+ * the program (`[a-z]{1000}` is 1,000 instructions), so this bounds the cost of one match; everyday
+ * patterns are a few dozen.
+ */
+export const MAX_PROGRAM_SIZE = 500;
+
+/** @throws Error with RE2's reason when the pattern is not valid RE2 syntax or too large. */
 export function compileRegex(pattern: string, flags = ''): SafeRegex {
   const re = RE2JS.compile(pattern, flagBits(flags));
+  if (re.programSize() > MAX_PROGRAM_SIZE) {
+    throw new Error(
+      `error parsing regexp: the pattern compiles to ${re.programSize()} instructions, more than ${MAX_PROGRAM_SIZE}; use smaller counted repetitions ({n})`,
+    );
+  }
   return {
     test: (text) => re.matcher(text).find(),
     replaceAll: (text, replacement) => re.matcher(text).replaceAll(replacement),
@@ -41,9 +53,10 @@ export function regexProblem(pattern: string, flags = ''): string | null {
   }
 }
 
+/** Patterns kept compiled; each is at most MAX_PROGRAM_SIZE instructions, so the cache stays small. */
 const cache = new Map<string, SafeRegex>();
 
-/** Longest pattern `regex()` compiles when it arrives at run time (RE2's cost grows with the pattern too). */
+/** Longest pattern `regex()` compiles when it arrives at run time. */
 const MAX_RUNTIME_PATTERN = 1000;
 
 /** For patterns that arrive at run time (a column value): compiled once each, up to 256 kept. */
