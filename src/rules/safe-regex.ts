@@ -53,22 +53,13 @@ export function regexProblem(pattern: string, flags = ''): string | null {
   }
 }
 
-/** Patterns kept compiled; each is at most MAX_PROGRAM_SIZE instructions, so the cache stays small. */
+/** Patterns of `regex()` calls: literals, compiled once each (each at most MAX_PROGRAM_SIZE instructions). */
 const cache = new Map<string, SafeRegex>();
 
-/** Longest pattern `regex()` compiles when it arrives at run time. */
-const MAX_RUNTIME_PATTERN = 1000;
-
-/** For patterns that arrive at run time (a column value): compiled once each, up to 256 kept. */
+/** The compiled form of a `regex()` pattern (a literal of the spec, checked when it was planned). */
 export function cachedRegex(pattern: string): SafeRegex {
-  if (pattern.length > MAX_RUNTIME_PATTERN) {
-    throw new Error(
-      `a pattern of ${pattern.length} characters is longer than the ${MAX_RUNTIME_PATTERN} regex() takes`,
-    );
-  }
   let re = cache.get(pattern);
   if (!re) {
-    if (cache.size >= 256) cache.delete(cache.keys().next().value!);
     re = compileRegex(pattern);
     cache.set(pattern, re);
   }
