@@ -4,6 +4,7 @@
  * Verification → Cleanup.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
@@ -194,6 +195,8 @@ export async function runMigration(loaded: LoadedSpec, options: RunOptions): Pro
       }
     }
     state.keyIndex.close();
+    // Only a replay reads the key index again, and only rejected rows are replayed.
+    if (state.totals.rejected === 0) await rm(state.keyIndex.path, { force: true });
     await closeConnections(source, sink);
   });
 

@@ -7,6 +7,7 @@
  * duplicate a row loaded before.
  */
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { Row, Sink, Source } from '../connectors/connector.ts';
 import { openSink, openSource } from '../connectors/open-connectors.ts';
 import { InputError } from '../errors.ts';
@@ -143,6 +144,7 @@ export async function replayRejects(
   let source: Source | undefined;
   let sink: Sink | undefined;
   const keyIndex = new KeyIndex(indexPath);
+  let result: ReplayResult;
   try {
     source = await openSource(spec.source, loaded.baseDir, 'source');
     const plan = await planMigration(spec, source, loaded.baseDir);
@@ -192,9 +194,11 @@ export async function replayRejects(
     report.accountingBalanced = report.tables.every((t) => isBalanced(t));
     report.verified = report.tables.every((t) => t.verification !== null && !t.verification.problems.length);
     await store.updateReport(runId, report);
-    return { runId, tables, report };
+    result = { runId, tables, report };
   } finally {
     keyIndex.close();
     await closeConnections(source, sink);
   }
+  if (report.totals.rejected === 0) await rm(indexPath, { force: true });
+  return result;
 }

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { keyIndexPath } from '../../src/engine/orchestrator.ts';
 import { replayRejects } from '../../src/engine/replay.ts';
 import { InputError } from '../../src/errors.ts';
 import { hashValue, tokenize } from '../../src/rules/masking.ts';
@@ -118,6 +119,7 @@ describe('rules in a migration', () => {
       'Status: "TEST" has no entry in the lookup file status.csv',
     ]);
     assert.equal(await store.countRejects(report.runId, { rule: 'CustNo.references' }), 2);
+    assert.ok(existsSync(keyIndexPath(store, report.runId)), 'kept for a replay of the rejected rows');
     assert.equal(await store.countRejects(report.runId, { column: 'EMail', severity: 'major' }), 2);
     // Quality: 3 of the 5 customers checked have a country after the lookup: below 90 %, only a warning.
     const quality = byTable.Customers!.quality!;
@@ -236,7 +238,6 @@ describe('masks in a migration', () => {
               columns: {
                 EMail: { mask: 'hash' },
                 Name: { mask: 'tokenize' },
-                Limit_: { rules: [{ pattern: '^[0-9]+$' }] },
               },
             },
           ],
@@ -254,6 +255,8 @@ describe('masks in a migration', () => {
       assert.equal(rows.find((r) => r.CustNo === 5)!.EMail, null, 'NULL stays NULL');
       const stored = JSON.stringify([await store.getRun(report.runId), await store.rejects(report.runId)]);
       assert.ok(!stored.includes(salt), 'the salt is never stored');
+      assert.equal(report.totals.rejected, 0);
+      assert.ok(!existsSync(keyIndexPath(store, report.runId)), 'no rejected rows: no key index left behind');
     } finally {
       delete process.env.JIVS_TEST_SALT;
     }
