@@ -313,7 +313,7 @@ export function compileTableProgram(
   const masks: (Masker | null)[] = [
     ...quality.columns.map((c) => c.mask),
     ...quality.computed.map((c) => c.spec.mask ?? null),
-  ].map((mask) => (mask === null ? null : compileMask(mask, resources.salt ?? '')));
+  ].map((mask) => (mask === null ? null : compileMask(mask, resources.salt)));
 
   const keySets = quality.keySets.map(({ name, position }) => ({
     set: resources.keyIndex.set(name),
