@@ -86,6 +86,10 @@ export function compileValidator(
   const width = constraints.length;
   const { checks, unique, masks, keySets, descriptors } = program;
   const masked = masks.some((m) => m !== null);
+  /** Uniqueness or parent keys: rows pass through the key index before they are accepted. */
+  const keyed = unique.length > 0 || keySets.length > 0;
+  /** One key-index transaction a batch, only where the batch writes keys. */
+  const inKeyTransaction = (work: () => void) => (keyed ? keyIndex.transaction(work) : work());
 
   /**
    * Uniqueness, once per batch and rule: the rows that passed everything else claim their values in one
@@ -134,7 +138,7 @@ export function compileValidator(
     tally.check(IMPLICIT_RULES.constraints, checkedRows);
     if (program.filter) tally.check(IMPLICIT_RULES.filter, transformed.rows.length);
     const candidates: Candidate[] = [];
-    keyIndex.transaction(() => {
+    inKeyTransaction(() => {
       for (let r = 0; r < transformed.rows.length; r++) {
         const row = transformed.rows[r];
         if (!row) continue;
@@ -191,7 +195,8 @@ export function compileValidator(
           rejected.push({ index: r, sourceRow: source[r]!, reasons });
           continue;
         }
-        candidates.push({ index: r, row, reasons, uniqueKeys, parentKeys });
+        if (keyed) candidates.push({ index: r, row, reasons, uniqueKeys, parentKeys });
+        else accepted.push(row);
       }
       claimUniqueValues(candidates);
       for (const candidate of candidates) {
