@@ -35,7 +35,7 @@ export class ExpressionError extends Error {}
 
 /** A compiled expression: one call per row, with that row's values by variable name. */
 export interface CompiledExpression {
-  /** The names it may read, in the order of `variables` given to {@link compileExpression}. */
+  /** The variables it reads, in the order of `variables` given to {@link compileExpression}. */
   readonly variables: readonly ExpressionVariable[];
   /** Evaluates against converted values (see {@link toExpressionValue}); throws ExpressionRuntimeError. */
   evaluate(values: Record<string, unknown>): unknown;
@@ -94,6 +94,24 @@ function regexArgumentProblem(callArgs: unknown): string | null {
   }
   const problem = regexProblem(pattern.args);
   return problem && `regex() pattern ${problem}`;
+}
+
+/** The identifiers an expression reads, so a row converts only those values. */
+function identifiers(node: unknown): Set<string> {
+  const names = new Set<string>();
+  const stack: unknown[] = [node];
+  while (stack.length) {
+    const current = stack.pop();
+    if (Array.isArray(current)) {
+      for (const item of current) stack.push(item);
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    const { op, args } = current as AstNode;
+    if (op === 'id' && typeof args === 'string') names.add(args);
+    else stack.push(args);
+  }
+  return names;
 }
 
 /** The first refused feature in the parsed expression, with its position. */
@@ -225,8 +243,9 @@ export function compileExpression(
     }
     throw new ExpressionError(message, { cause: error });
   }
+  const used = identifiers((program as unknown as { ast: unknown }).ast);
   return {
-    variables: known,
+    variables: known.filter((v) => used.has(v.name)),
     evaluate(values) {
       try {
         return program(values);

@@ -820,12 +820,19 @@ describe('hostile column names', () => {
     return row;
   };
 
-  it('leaves out the names cel-js refuses and keeps the others', () => {
-    const { compiled } = compile('Qty > 0', columns);
+  it('leaves out the names cel-js refuses and keeps the others, listing the ones read', () => {
+    const text =
+      'Qty > 0 && Name != "" && Doc != null && constructor + toString + hasOwnProperty + valueOf + isPrototypeOf != ""';
+    const { compiled } = compile(text, columns);
     assert.ok(compiled);
     assert.deepEqual(
       compiled.variables.map((v) => v.name),
       ['Qty', 'Name', 'Doc', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'],
+    );
+    assert.deepEqual(
+      compile('Qty > 0', columns).compiled!.variables.map((v) => v.name),
+      ['Qty'],
+      'only what the expression reads is converted per row',
     );
   });
 
