@@ -2,8 +2,9 @@
  * Well-known formats for `format` validation rules, checked with `validator` and `libphonenumber-js`
  * (no hand-written patterns). A check is built once per rule and then called per value.
  */
-import { isSupportedCountry, isValidPhoneNumber } from 'libphonenumber-js';
-import validator from 'validator';
+import type * as PhoneNumbers from 'libphonenumber-js';
+import type Validator from 'validator';
+import { loadLibrary } from './load-library.ts';
 
 export const FORMAT_NAMES = ['email', 'iban', 'phone', 'isoDate', 'uuid'] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];
@@ -14,9 +15,10 @@ export interface FormatOptions {
   country?: string;
 }
 
-// validator's per-function modules (`validator/lib/isEmail.js`) are typed as CommonJS with a `default`
-// export, which TypeScript's NodeNext resolution does not accept as callable; the package import is.
-const { isDate, isEmail, isIBAN, isISO8601, isUUID } = validator;
+let validatorLibrary: typeof Validator | undefined;
+let phoneLibrary: typeof PhoneNumbers | undefined;
+const validator = () => (validatorLibrary ??= loadLibrary('validator') as typeof Validator);
+const phoneNumbers = () => (phoneLibrary ??= loadLibrary('libphonenumber-js') as typeof PhoneNumbers);
 
 const FORMAT_SET: ReadonlySet<string> = new Set(FORMAT_NAMES);
 
@@ -60,11 +62,16 @@ export function describeFormat(name: FormatName): string {
  */
 export function formatCheck(name: FormatName, options?: FormatOptions): (value: string) => boolean {
   switch (name) {
-    case 'email':
+    case 'email': {
+      const { isEmail } = validator();
       return (value) => (value.length <= 64 && PLAIN_EMAIL.test(value)) || isEmail(value);
-    case 'iban':
+    }
+    case 'iban': {
+      const { isIBAN } = validator();
       return (value) => isIBAN(value) || isIBAN(value.replace(/\s+/g, ''));
+    }
     case 'phone': {
+      const { isSupportedCountry, isValidPhoneNumber } = phoneNumbers();
       const country = options?.country;
       if (country === undefined) return (value) => isValidPhoneNumber(value);
       if (!isSupportedCountry(country)) {
@@ -72,9 +79,13 @@ export function formatCheck(name: FormatName, options?: FormatOptions): (value: 
       }
       return (value) => isValidPhoneNumber(value, country);
     }
-    case 'isoDate':
+    case 'isoDate': {
+      const { isDate, isISO8601 } = validator();
       return (value) => isDate(value, DATE_OPTIONS) && isISO8601(value, ISO_OPTIONS);
-    case 'uuid':
+    }
+    case 'uuid': {
+      const { isUUID } = validator();
       return (value) => isUUID(value, 'all');
+    }
   }
 }

@@ -3,7 +3,11 @@
  * (re2js): matching takes time linear in the input, so no pattern — `^(a+)+$` included — can hang a run
  * on a hostile value. RE2 has no back-references or look-arounds; everything else reads as in JavaScript.
  */
-import { RE2JS } from 're2js';
+import type * as Re2 from 're2js';
+import { loadLibrary } from './load-library.ts';
+
+let re2Library: typeof Re2 | undefined;
+const re2 = () => (re2Library ??= loadLibrary('re2js') as typeof Re2).RE2JS;
 
 /** A compiled pattern. */
 export interface SafeRegex {
@@ -14,6 +18,7 @@ export interface SafeRegex {
 
 /** Flags as specs write them: i (ignore case), m (multi-line), s (dot matches newline); u is implied. */
 function flagBits(flags: string): number {
+  const RE2JS = re2();
   let bits = 0;
   if (flags.includes('i')) bits |= RE2JS.CASE_INSENSITIVE;
   if (flags.includes('m')) bits |= RE2JS.MULTILINE;
@@ -30,7 +35,7 @@ export const MAX_PROGRAM_SIZE = 500;
 
 /** @throws Error with RE2's reason when the pattern is not valid RE2 syntax or too large. */
 export function compileRegex(pattern: string, flags = ''): SafeRegex {
-  const re = RE2JS.compile(pattern, flagBits(flags));
+  const re = re2().compile(pattern, flagBits(flags));
   if (re.programSize() > MAX_PROGRAM_SIZE) {
     throw new Error(
       `error parsing regexp: the pattern compiles to ${re.programSize()} instructions, more than ${MAX_PROGRAM_SIZE}; use smaller counted repetitions ({n})`,
