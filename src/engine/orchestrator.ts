@@ -12,23 +12,20 @@ import type { Sink, Source } from '../connectors/connector.ts';
 import { describeEndpoint, openSink, openSource } from '../connectors/open-connectors.ts';
 import { InputError, MigrationFailedError } from '../errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
-import { QualityTally } from '../rules/quality.ts';
-import { compileTableProgram, type TableProgram } from '../rules/table-program.ts';
-import { resolveEnvReferences } from '../spec/env-references.ts';
 import type { LoadedSpec } from '../spec/load-spec.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { PhaseName, RejectedRow, RowCounts, RunStatus } from '../state/run-types.ts';
 import { addCounts, emptyCounts, isBalanced } from './accounting.ts';
 import { closeConnections, finalizeTargetTables } from './cleanup.ts';
+import { compileTablePrograms, maskingSalt, type CompiledTable } from './compile-programs.ts';
 import { ErrorPolicyExceeded, enforceErrorPolicy } from './error-policy.ts';
 import { checkTargetTables, prepareTargetTables } from './load.ts';
-import { loadLookups } from './load-lookups.ts';
 import { runPartitionPipeline } from './partition-pipeline.ts';
 import { PhaseClock } from './phase-clock.ts';
 import { planMigration } from './plan.ts';
 import type { MigrationPlan, TablePlan } from './plan-types.ts';
-import { RejectReasonTally, type RunReport, type TableReport } from './report.ts';
+import { allVerified, RejectReasonTally, type RunReport, type TableReport } from './report.ts';
 import type { RunObserver } from './run-observer.ts';
 import { verifyTable, type TableVerification } from './verify.ts';
 
@@ -61,8 +58,8 @@ class RunState {
   readonly rowsBefore = new Map<string, number>();
   readonly verifications = new Map<string, TableVerification>();
   readonly warnings: string[] = [];
-  readonly programs = new Map<string, TableProgram>();
-  readonly quality = new Map<string, QualityTally>();
+  /** Per target table, once Planning is done. */
+  compiled = new Map<string, CompiledTable>();
   /** Settles once every partition of the table has ended, however it ended. */
   readonly tableSettled = new Map<string, Promise<void>>();
   plan: MigrationPlan | null = null;
@@ -119,7 +116,7 @@ export async function runMigration(loaded: LoadedSpec, options: RunOptions): Pro
   const clock = new PhaseClock();
   clock.start('planning');
   observer.phaseStarted?.('planning');
-  const salt = spec.masking ? resolveEnvReferences(spec.masking.salt, 'masking.salt') : null;
+  const salt = maskingSalt(spec);
   const { source, sink, plan } = await openAndPlan(loaded);
   const runId = newRunId(startedAt);
   const state = new RunState(spec, new KeyIndex(keyIndexPath(store, runId)), clock);
@@ -158,7 +155,7 @@ export async function runMigration(loaded: LoadedSpec, options: RunOptions): Pro
     plan.warnings.forEach((w) => observer.warning?.(w));
     observer.planned?.(plan);
 
-    await compilePrograms(plan, source, salt, state);
+    state.compiled = await compileTablePrograms(plan.tables, source, state.keyIndex, salt);
     await streamAllPartitions(runId, plan, source, sink, state, options);
 
     await phase('verification', async () => {
@@ -209,22 +206,6 @@ export async function runMigration(loaded: LoadedSpec, options: RunOptions): Pro
 export function keyIndexPath(store: StateStore, runId: string): string {
   const dir = store.path === ':memory:' ? join(tmpdir(), 'jivs-keys') : join(dirname(store.path), 'keys');
   return join(dir, `${runId}.db`);
-}
-
-/** Loads the lookups and compiles every table's transforms and rules once for the run. */
-async function compilePrograms(
-  plan: MigrationPlan,
-  source: Source,
-  salt: string | null,
-  state: RunState,
-): Promise<void> {
-  const lookups = await loadLookups(plan.tables, source);
-  for (const table of plan.tables) {
-    const program = compileTableProgram(table, { keyIndex: state.keyIndex, lookups, salt });
-    state.programs.set(table.target.name, program);
-    const columns = table.target.columns.map((c) => c.name);
-    state.quality.set(table.target.name, new QualityTally(table.target.name, program.descriptors, columns));
-  }
 }
 
 /** Extraction → Transformation → Validation → Loading for every partition, `parallelism` at a time. */
@@ -333,9 +314,8 @@ async function runOnePartition(
       partition,
       batchSize: state.spec.batchSize,
       clock: state.clock,
-      program: state.programs.get(name)!,
+      ...state.compiled.get(name)!,
       keyIndex: state.keyIndex,
-      tally: state.quality.get(name)!,
       strict: Boolean(table.quality.errors.strict ?? state.spec.errors.strict),
       signal,
       afterBatch: async (delta: RowCounts, rejected: RejectedRow[]) => {
@@ -370,8 +350,7 @@ async function runOnePartition(
  */
 function checkCompleteness(table: TablePlan, state: RunState, observer: RunObserver): void {
   const name = table.target.name;
-  const program = state.programs.get(name)!;
-  const tally = state.quality.get(name)!;
+  const { program, tally } = state.compiled.get(name)!;
   const shares = tally.completeness();
   for (const rule of program.completeness) {
     tally.check(rule.rule);
@@ -406,12 +385,11 @@ function buildReport(
       ...state.countsOf(name),
       verification: state.verifications.get(name) ?? null,
       topRejectReasons: state.tallies.get(name)?.top() ?? [],
-      quality: state.quality.get(name)?.report() ?? null,
+      quality: state.compiled.get(name)?.tally.report() ?? null,
       notes: table.notes,
     };
   });
-  const verified =
-    tables.length > 0 && tables.every((t) => t.verification !== null && t.verification.problems.length === 0);
+  const verified = allVerified(tables);
   return {
     runId,
     spec: { name: loaded.spec.name, file: loaded.file },

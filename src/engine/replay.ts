@@ -12,19 +12,17 @@ import type { Row, Sink, Source } from '../connectors/connector.ts';
 import { openSink, openSource } from '../connectors/open-connectors.ts';
 import { InputError } from '../errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
-import { QualityTally } from '../rules/quality.ts';
-import { compileTableProgram } from '../rules/table-program.ts';
-import { resolveEnvReferences } from '../spec/env-references.ts';
 import type { LoadedSpec } from '../spec/load-spec.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { RejectReason } from '../state/run-types.ts';
 import { addCounts, isBalanced } from './accounting.ts';
 import { closeConnections } from './cleanup.ts';
-import { loadLookups } from './load-lookups.ts';
+import { compileTablePrograms, maskingSalt, type CompiledTable } from './compile-programs.ts';
 import { keyIndexPath } from './orchestrator.ts';
 import { planMigration } from './plan.ts';
 import type { TablePlan } from './plan-types.ts';
-import { RejectReasonTally, type RunReport } from './report.ts';
+import { allVerified, RejectReasonTally, type RunReport } from './report.ts';
+import { verifyTable } from './verify.ts';
 import { compileTransform } from './transform.ts';
 import { compileValidator } from './validate.ts';
 
@@ -65,19 +63,14 @@ async function replayTable(
   store: StateStore,
   sink: Sink,
   keyIndex: KeyIndex,
-  program: ReturnType<typeof compileTableProgram>,
+  { program, tally }: CompiledTable,
 ): Promise<{
   result: TableReplay;
-  tally: RejectReasonTally;
+  reasons: RejectReasonTally;
   byPartition: Map<number, { loaded: number; filtered: number }>;
 }> {
   const name = plan.target.name;
   const transform = compileTransform(plan, program);
-  const tally = new QualityTally(
-    name,
-    program.descriptors,
-    plan.target.columns.map((c) => c.name),
-  );
   const validate = compileValidator(plan, program, keyIndex, tally);
   const reasons = new RejectReasonTally();
   const byPartition = new Map<number, { loaded: number; filtered: number }>();
@@ -118,7 +111,7 @@ async function replayTable(
   } finally {
     await writer.close();
   }
-  return { result, tally: reasons, byPartition };
+  return { result, reasons, byPartition };
 }
 
 /** Replays the rejected rows of `runId` with `loaded` (the run's spec, as fixed by the user). */
@@ -140,7 +133,7 @@ export async function replayRejects(
     );
   }
   const { spec } = loaded;
-  const salt = spec.masking ? resolveEnvReferences(spec.masking.salt, 'masking.salt') : null;
+  const salt = maskingSalt(spec);
   let source: Source | undefined;
   let sink: Sink | undefined;
   const keyIndex = new KeyIndex(indexPath);
@@ -149,14 +142,20 @@ export async function replayRejects(
     source = await openSource(spec.source, loaded.baseDir, 'source');
     const plan = await planMigration(spec, source, loaded.baseDir);
     sink = await openSink(spec.target, loaded.baseDir, 'target');
-    const lookups = await loadLookups(plan.tables, source);
+    const compiled = await compileTablePrograms(plan.tables, source, keyIndex, salt);
     const partitions = await store.partitions(runId);
     const tables: TableReplay[] = [];
     for (const table of plan.tables) {
       const tableReport = report.tables.find((t) => t.target === table.target.name);
       if (!tableReport || tableReport.rejected === 0) continue;
-      const program = compileTableProgram(table, { keyIndex, lookups, salt });
-      const { result, tally, byPartition } = await replayTable(runId, table, store, sink, keyIndex, program);
+      const { result, reasons, byPartition } = await replayTable(
+        runId,
+        table,
+        store,
+        sink,
+        keyIndex,
+        compiled.get(table.target.name)!,
+      );
       tables.push(result);
       const delta = {
         extracted: 0,
@@ -166,21 +165,10 @@ export async function replayRejects(
       };
       addCounts(tableReport, delta);
       addCounts(report.totals, delta);
-      tableReport.topRejectReasons = tally.top();
+      tableReport.topRejectReasons = reasons.top();
       if (tableReport.verification) {
-        const targetRows = await sink.countRows(table.target.name);
-        const expected = tableReport.verification.rowsBefore + tableReport.loaded;
-        const countsMatch = targetRows === expected;
-        const problems = tableReport.verification.problems.filter((p) => !p.startsWith('target holds '));
-        if (!countsMatch)
-          problems.push(`target holds ${targetRows} rows after the replay, expected ${expected}`);
-        tableReport.verification = {
-          ...tableReport.verification,
-          targetRows,
-          countsMatch,
-          accountingBalanced: isBalanced(tableReport),
-          problems,
-        };
+        const { rowsBefore } = tableReport.verification;
+        tableReport.verification = await verifyTable(sink, table, tableReport, rowsBefore);
       }
       for (const [index, counts] of byPartition) {
         const partition = partitions.find((p) => p.table === table.target.name && p.index === index);
@@ -192,7 +180,7 @@ export async function replayRejects(
       }
     }
     report.accountingBalanced = report.tables.every((t) => isBalanced(t));
-    report.verified = report.tables.every((t) => t.verification !== null && !t.verification.problems.length);
+    report.verified = allVerified(report.tables);
     await store.updateReport(runId, report);
     result = { runId, tables, report };
   } finally {

@@ -44,6 +44,13 @@ export interface RunReport {
   warnings: string[];
 }
 
+/** True when there are tables and every one of them verified without a problem. */
+export function allVerified(tables: readonly TableReport[]): boolean {
+  return (
+    tables.length > 0 && tables.every((t) => t.verification !== null && t.verification.problems.length === 0)
+  );
+}
+
 /** Counts reasons by column and message with the offending value left out, keeping the `limit` most frequent. */
 export class RejectReasonTally {
   private readonly counts = new Map<string, number>();

@@ -98,8 +98,8 @@ export function compileValidator(
    * that lost a value to such a row within the same batch stays rejected: rare, and on the safe side.)
    */
   const claimUniqueValues = (candidates: Candidate[]) => {
-    for (const check of unique) {
-      const u = unique.indexOf(check);
+    for (let u = 0; u < unique.length; u++) {
+      const check = unique[u]!;
       const claiming = candidates.filter((c) => !c.rejected && c.uniqueKeys![u] !== null);
       tally.check(check.rule, claiming.length);
       const won = keyIndex.claimMany(

@@ -108,7 +108,10 @@ function rowVariables(plan: TablePlan, upTo: number): ExpressionVariable[] {
   return [...read, ...computed];
 }
 
-/** Binds an expression over the transformed row to the row's positions, reusing one context object. */
+/**
+ * Binds an expression to the positions of a row (read columns by source name, then computed columns),
+ * reusing one context object; values are converted by the variables' types.
+ */
 function bindToRow(expression: CompiledExpression, plan: TablePlan): (row: Row) => unknown {
   const positions = expression.variables.map((v) => {
     const read = plan.columns.findIndex((c) => c.source.name === v.name);
@@ -157,16 +160,10 @@ export function compileTableProgram(
   if (quality.filter !== null) {
     const text = quality.filter;
     filter = attempt(problems, `${base}.filter`, () => {
+      // Raw source values, untyped: legacy data may be dirty.
       const variables = sourceNames.map((name) => ({ name, type: null, nullable: true }));
-      const expression = compileExpression(text, variables, 'bool');
-      const positions = expression.variables.map((v) => sourceNames.indexOf(v.name));
-      const values: Record<string, unknown> = Object.create(null);
-      return (raw: Row) => {
-        for (let i = 0; i < positions.length; i++) {
-          values[expression.variables[i]!.name] = toExpressionValue(raw[positions[i]!], null);
-        }
-        return expression.evaluate(values) === true;
-      };
+      const evaluate = bindToRow(compileExpression(text, variables, 'bool'), plan);
+      return (raw: Row) => evaluate(raw) === true;
     });
   }
 

@@ -1,0 +1,43 @@
+/**
+ * The run-time setup of the rules, shared by a migration and a replay: the secret of the masks, the
+ * lookups loaded from the source or files, and one compiled program and quality tally per table.
+ */
+import type { Source } from '../connectors/connector.ts';
+import type { KeyIndex } from '../rules/key-index.ts';
+import { QualityTally } from '../rules/quality.ts';
+import { compileTableProgram, type TableProgram } from '../rules/table-program.ts';
+import { resolveEnvReferences } from '../spec/env-references.ts';
+import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { loadLookups } from './load-lookups.ts';
+import type { TablePlan } from './plan-types.ts';
+
+/** A table's compiled transforms and rules, and the counts its partitions add to. */
+export interface CompiledTable {
+  program: TableProgram;
+  tally: QualityTally;
+}
+
+/** The resolved `masking.salt` (never printed), or null when the spec sets none. */
+export function maskingSalt(spec: MigrationSpec): string | null {
+  return spec.masking ? resolveEnvReferences(spec.masking.salt, 'masking.salt') : null;
+}
+
+/** Loads the lookups and compiles every table once, by target table name. */
+export async function compileTablePrograms(
+  tables: readonly TablePlan[],
+  source: Source,
+  keyIndex: KeyIndex,
+  salt: string | null,
+): Promise<Map<string, CompiledTable>> {
+  const lookups = await loadLookups(tables, source);
+  const compiled = new Map<string, CompiledTable>();
+  for (const table of tables) {
+    const program = compileTableProgram(table, { keyIndex, lookups, salt });
+    const columns = table.target.columns.map((c) => c.name);
+    compiled.set(table.target.name, {
+      program,
+      tally: new QualityTally(table.target.name, program.descriptors, columns),
+    });
+  }
+  return compiled;
+}
