@@ -23,21 +23,13 @@ export interface RejectsOptions extends GlobalOptions {
   json?: boolean;
 }
 
-const PAGE = 1000;
-
-/** Every matching reject, page by page (bounded memory whatever the quarantine's size). */
+/** Every matching reject, one at a time. */
 async function* allRejects(
   store: StateStore,
   runId: string,
   filter: RejectFilter,
 ): AsyncGenerator<StoredReject> {
-  let afterId: number | undefined;
-  for (;;) {
-    const page = await store.rejects(runId, { ...filter, limit: PAGE, afterId });
-    if (!page.length) return;
-    yield* page;
-    afterId = page.at(-1)!.id;
-  }
+  for await (const page of store.rejectPages(runId, filter)) yield* page;
 }
 
 async function exportRejects(

@@ -26,8 +26,6 @@ import { verifyTable } from './verify.ts';
 import { compileTransform } from './transform.ts';
 import { compileValidator } from './validate.ts';
 
-const PAGE = 1000;
-
 export interface TableReplay {
   table: string;
   replayed: number;
@@ -77,11 +75,7 @@ async function replayTable(
   const result: TableReplay = { table: name, replayed: 0, loaded: 0, filtered: 0, stillRejected: 0 };
   const writer = await sink.openWriter(plan.target);
   try {
-    let afterId: number | undefined;
-    for (;;) {
-      const page = await store.rejects(runId, { table: name, limit: PAGE, afterId });
-      if (!page.length) break;
-      afterId = page.at(-1)!.id;
+    for await (const page of store.rejectPages(runId, { table: name })) {
       const rows = page.map((r) => rowFrom(r.values, plan));
       const transformed = transform(rows);
       const { accepted, rejected } = validate(rows, transformed);

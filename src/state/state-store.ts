@@ -237,6 +237,24 @@ export class StateStore {
     }));
   }
 
+  /**
+   * Every matching rejected row, a page at a time (bounded memory whatever the quarantine's size). The
+   * cursor is the row id, so rows settled while paging do not disturb it.
+   */
+  async *rejectPages(
+    runId: string,
+    filter: RejectFilter = {},
+    pageSize = 1000,
+  ): AsyncGenerator<StoredReject[]> {
+    let afterId: number | undefined;
+    for (;;) {
+      const page = await this.rejects(runId, { ...filter, limit: pageSize, afterId });
+      if (!page.length) return;
+      yield page;
+      afterId = page.at(-1)!.id;
+    }
+  }
+
   /** Rejected rows in the order they were rejected; `afterId` pages through them. */
   async rejects(
     runId: string,
