@@ -7,7 +7,7 @@ import { formatDuration, formatTable } from './format-table.ts';
 export function formatReport(report: RunReport): string {
   const out: string[] = [];
   out.push(
-    `Run ${report.runId} (${report.spec.name}): ${report.status.toUpperCase()} in ${formatDuration(report.durationMs)}`,
+    `Run ${report.runId} (${report.spec.name}): ${report.status.toUpperCase()} in ${formatDuration(report.durationMs)}${report.attempt > 1 ? ` (attempt ${report.attempt})` : ''}`,
   );
   out.push(`  ${report.source}  →  ${report.target}`);
   out.push('');
@@ -47,6 +47,7 @@ export function formatReport(report: RunReport): string {
   out.push(
     `Throughput: ${report.rowsPerSecond.toLocaleString('en-US')} rows/s; peak memory (RSS): ${report.peakRssMb} MiB`,
   );
+  out.push(...formatVerification(report));
   out.push(...formatQuality(report));
   const reasons = report.tables.filter((t) => t.topRejectReasons.length);
   if (reasons.length) {
@@ -68,6 +69,26 @@ export function formatReport(report: RunReport): string {
     out.push(`Error: ${report.error}`);
   }
   return out.join('\n');
+}
+
+/** Per table: the content comparison and the source recount, with the keys that differ. */
+function formatVerification(report: RunReport): string[] {
+  const out: string[] = [];
+  for (const table of report.tables) {
+    const v = table.verification;
+    if (!v || (v.content == null && v.sourceRows == null)) continue;
+    const parts: string[] = [];
+    const content = v.content;
+    if (content?.skipped) parts.push(`content not compared (${content.skipped})`);
+    else if (content) {
+      const found = content.differencesTotal ? `${content.differencesTotal} DIFFER` : 'identical';
+      parts.push(`${content.meantRows} rows in ${content.ranges} key range(s) hashed: ${found}`);
+    }
+    if (v.sourceRows != null) parts.push(`source recount ${v.sourceRows}`);
+    out.push(`  ${table.target}: ${parts.join('; ')}`);
+    for (const d of content?.differences.slice(0, 10) ?? []) out.push(`    ${d.kind} ${d.key}`);
+  }
+  return out.length ? ['', 'Verification', ...out] : [];
 }
 
 /** Per table: the quality score, failures by severity, the rules that failed, and incomplete columns. */

@@ -39,11 +39,38 @@ function buildProgram(outcome: CliOutcome): Command {
     .argument('<spec>', 'migration spec (YAML or JSON)')
     .option('--json', 'print the run report as JSON on stdout, no progress')
     .option('-q, --quiet', 'no progress output')
-    .action(async (spec: string, options: { json?: boolean; quiet?: boolean }) => {
+    .option('--resume', 'continue the newest unfinished run of this spec instead of starting a new one')
+    .action(async (spec: string, options: { json?: boolean; quiet?: boolean; resume?: boolean }) => {
       outcome.movesData = true;
       const { migrateSpecFile } = await import('./migrate-command.ts');
       const { code } = await migrateSpecFile(spec, { ...globals(), ...options });
       setExitCode(code);
+    });
+
+  program
+    .command('resume')
+    .description('continue a crashed, paused or failed run from its checkpoints')
+    .argument('<run>', 'run id')
+    .option('--spec <file>', "spec file to use (default: the run's spec file; its content must be unchanged)")
+    .option('--force', "resume although the run's process seems to be alive")
+    .option('--json', 'print the run report as JSON on stdout, no progress')
+    .option('-q, --quiet', 'no progress output')
+    .action(
+      async (run: string, options: { spec?: string; force?: boolean; json?: boolean; quiet?: boolean }) => {
+        outcome.movesData = true;
+        const { resumeRun } = await import('./migrate-command.ts');
+        setExitCode(await resumeRun(run, { ...globals(), ...options }));
+      },
+    );
+
+  program
+    .command('pause')
+    .description('stop a running run at its next batch boundary; `jivs resume` continues it')
+    .argument('<run>', 'run id')
+    .option('--wait <seconds>', 'how long to wait for the run to stop (0: do not wait)', positiveInteger, 60)
+    .action(async (run: string, options: { wait: number }) => {
+      const { pauseCommand } = await import('./pause-command.ts');
+      setExitCode(await pauseCommand(run, { ...globals(), ...options }));
     });
 
   program
@@ -101,6 +128,20 @@ function buildProgram(outcome: CliOutcome): Command {
       outcome.movesData = true;
       const { replayCommand } = await import('./replay-command.ts');
       setExitCode(await replayCommand(run, { ...globals(), ...options }));
+    });
+
+  program
+    .command('verify')
+    .description(
+      "compare the target's content with what the spec loads from its source; lists the differing keys",
+    )
+    .argument('<spec>', 'migration spec (YAML or JSON)')
+    .option('--run <id>', 'leave out the rows this run rejected (they are not meant to be in the target)')
+    .option('--tables <names>', 'only these tables (comma-separated)')
+    .option('--json', 'print the comparison as JSON')
+    .action(async (spec: string, options: { run?: string; tables?: string; json?: boolean }) => {
+      const { verifyCommand } = await import('./verify-command.ts');
+      setExitCode(await verifyCommand(spec, { ...globals(), ...options }));
     });
 
   program

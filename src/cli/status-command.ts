@@ -1,7 +1,8 @@
 /** `jivs status [run]`: the recent runs, or one run with its phases, partitions and rejected rows. */
 import { existsSync } from 'node:fs';
 import type { RunReport } from '../engine/report.ts';
-import { describeReason } from '../state/run-types.ts';
+import { ownerMayBeAlive } from '../engine/run-owner.ts';
+import { describeReason, type RunRecord } from '../state/run-types.ts';
 import { formatReport } from './format-report.ts';
 import { formatDuration, formatTable } from './format-table.ts';
 import { printJson, withStore, type GlobalOptions } from './cli-context.ts';
@@ -29,12 +30,18 @@ export async function statusCommand(runId: string | undefined, options: StatusOp
     const rows = runs.map((r) => [
       r.id,
       r.specName,
-      r.status,
+      shownStatus(r),
       r.startedAt,
       r.finishedAt ? formatDuration(Date.parse(r.finishedAt) - Date.parse(r.startedAt)) : '',
     ]);
     process.stdout.write(`${formatTable(['run', 'spec', 'status', 'started', 'took'], rows)}\n`);
   });
+}
+
+/** A run stored as running whose process is gone crashed or was killed: it shows as interrupted. */
+function shownStatus(run: RunRecord): string {
+  const status = run.status === 'running' && !ownerMayBeAlive(run.owner) ? 'interrupted' : run.status;
+  return run.attempt > 1 ? `${status} (attempt ${run.attempt})` : status;
 }
 
 async function showRun(runId: string, options: StatusOptions): Promise<void> {
@@ -46,12 +53,31 @@ async function showRun(runId: string, options: StatusOptions): Promise<void> {
     const report = run.report as RunReport | null;
     const out: string[] = [];
     if (report) out.push(formatReport(report));
-    else out.push(`Run ${run.id} (${run.specName}): ${run.status.toUpperCase()}, started ${run.startedAt}`);
+    else
+      out.push(
+        `Run ${run.id} (${run.specName}): ${shownStatus(run).toUpperCase()}, started ${run.startedAt}`,
+      );
+    if (
+      run.status !== 'succeeded' &&
+      !report?.rolledBack &&
+      !(run.status === 'running' && ownerMayBeAlive(run.owner))
+    ) {
+      out.push('', `Resumable: \`jivs resume ${run.id}\` continues it from its checkpoints.`);
+    }
     out.push('', 'Partitions');
     out.push(
       formatTable(
-        ['table', '#', 'status', 'extracted', 'loaded', 'rejected'],
-        partitions.map((p) => [p.table, p.index, p.status, p.extracted, p.loaded, p.rejected]),
+        ['table', '#', 'status', 'extracted', 'loaded', 'rejected', 'attempt', 'owner'],
+        partitions.map((p) => [
+          p.table,
+          p.index,
+          p.status,
+          p.extracted,
+          p.loaded,
+          p.rejected,
+          p.attempt ?? '',
+          p.owner ?? '',
+        ]),
       ),
     );
     if (rejects.length) {

@@ -110,6 +110,11 @@ export interface Source {
     bounds: PartitionBounds,
     batchSize: number,
   ): AsyncIterable<RowBatch>;
+  /**
+   * Counts the rows of one partition (what {@link read} with the same bounds would yield), e.g. to
+   * check after a run that extracted = loaded + rejected + filtered still holds for the source.
+   */
+  countRows(table: TableSchema, bounds: PartitionBounds): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -122,10 +127,43 @@ export interface PreparedTable {
   rowsBefore: number;
 }
 
+/**
+ * A partition's checkpoint as a target keeps it: the engine's state of the partition (JSON text, opaque
+ * to the sink) under the run, table and partition it belongs to.
+ */
+export interface CheckpointRecord {
+  runId: string;
+  /** Target table name. */
+  table: string;
+  partition: number;
+  state: string;
+}
+
+/** The name of the table a database target keeps its checkpoints in, beside the migrated tables. */
+export const CHECKPOINT_TABLE = '_jivs_checkpoints';
+
+/**
+ * The checkpoints a target keeps in its own database, so that a batch and the checkpoint covering it
+ * commit together (see {@link TableWriter.write}).
+ */
+export interface CheckpointTable {
+  /** Creates the checkpoint table if missing. */
+  ensure(): Promise<void>;
+  /** Every checkpoint of a run (none when the table does not exist). */
+  read(runId: string): Promise<CheckpointRecord[]>;
+  /** Removes a run's checkpoints, and the table once no run has any left. */
+  clear(runId: string): Promise<void>;
+}
+
 /** Writes the rows of one partition. */
 export interface TableWriter {
-  /** Writes one batch durably (e.g. in one transaction) before resolving. */
-  write(batch: RowBatch): Promise<void>;
+  /**
+   * Writes one batch durably (one transaction) before resolving. With a checkpoint, the checkpoint is
+   * stored (replacing the partition's previous one) in the same transaction, so either both are in the
+   * target or neither is; an empty batch with a checkpoint stores only the checkpoint. Sinks without
+   * {@link Sink.checkpoints} ignore it.
+   */
+  write(batch: RowBatch, checkpoint?: CheckpointRecord): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -149,5 +187,12 @@ export interface Sink {
   foreignKeyViolations?(table: TableSchema): Promise<number>;
   /** Rows the table holds now, for verification. */
   countRows(table: string): Promise<number>;
+  /**
+   * Where the target keeps checkpoints; absent for targets that cannot commit one with a batch (files),
+   * whose runs resume by loading their tables again from the start.
+   */
+  readonly checkpoints?: CheckpointTable;
+  /** Drops a table this run created (rollback). */
+  dropTable(table: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -20,6 +20,31 @@ export async function finalizeTargetTables(sink: Sink, tables: readonly TablePla
   return failures;
 }
 
+/**
+ * `rollback: true` after a failed run: drops the tables the run created, empties those it truncated.
+ * Appended rows cannot be told apart from those there before and stay; the returned notes say so.
+ */
+export async function rollbackTargetTables(sink: Sink, tables: readonly TablePlan[]): Promise<string[]> {
+  const notes: string[] = [];
+  for (const table of [...tables].reverse()) {
+    const name = table.target.name;
+    try {
+      if (table.mode === 'append') {
+        notes.push(`rollback: ${name} was appended to; the rows this run added stay.`);
+      } else if (table.mode === 'truncate') {
+        await sink.prepareTable(table.target, 'truncate');
+        notes.push(`rollback: emptied ${name}.`);
+      } else {
+        await sink.dropTable(name);
+        notes.push(`rollback: dropped ${name}.`);
+      }
+    } catch (error) {
+      notes.push(`rollback: ${name} could not be rolled back: ${(error as Error).message}`);
+    }
+  }
+  return notes;
+}
+
 /** Closes source and sink, whatever state they are in; never throws. */
 export async function closeConnections(
   ...connections: ({ close(): Promise<void> } | undefined)[]

@@ -1,7 +1,8 @@
 /**
  * Runs a migration through its seven phases, recording everything in the control-plane store:
  * Planning → (Extraction → Transformation → Validation → Loading, streamed per partition) →
- * Verification → Cleanup.
+ * Verification → Cleanup. A run that crashed, was stopped or failed continues with
+ * {@link resumeMigration} from the checkpoints its partitions committed in the target.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -12,30 +13,42 @@ import type { Sink, Source } from '../connectors/connector.ts';
 import { describeEndpoint, openSink, openSource } from '../connectors/open-connectors.ts';
 import { InputError, MigrationFailedError } from '../errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
-import type { LoadedSpec } from '../spec/load-spec.ts';
-import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { loadSpec, type LoadedSpec } from '../spec/load-spec.ts';
 import type { StateStore } from '../state/state-store.ts';
-import type { PhaseName, RejectedRow, RowCounts, RunStatus } from '../state/run-types.ts';
-import { addCounts, emptyCounts, isBalanced } from './accounting.ts';
-import { closeConnections, finalizeTargetTables } from './cleanup.ts';
-import { compileTablePrograms, maskingSalt, type CompiledTable } from './compile-programs.ts';
+import type { PhaseName, RunStatus } from '../state/run-types.ts';
+import { emptyCounts, isBalanced } from './accounting.ts';
+import { partitionName, readCheckpoints, type PartitionCheckpoint } from './checkpoints.ts';
+import { closeConnections, finalizeTargetTables, rollbackTargetTables } from './cleanup.ts';
+import { compileTablePrograms, maskingSalt } from './compile-programs.ts';
 import { ErrorPolicyExceeded, enforceErrorPolicy } from './error-policy.ts';
 import { checkTargetTables, prepareTargetTables } from './load.ts';
-import { runPartitionPipeline } from './partition-pipeline.ts';
 import { PhaseClock } from './phase-clock.ts';
 import { planMigration } from './plan.ts';
 import type { MigrationPlan, TablePlan } from './plan-types.ts';
-import { allVerified, RejectReasonTally, type RunReport, type TableReport } from './report.ts';
+import { allVerified, topRejectReasons, type RunReport, type TableReport } from './report.ts';
+import { currentOwner, ownerMayBeAlive } from './run-owner.ts';
 import type { RunObserver } from './run-observer.ts';
-import { verifyTable, type TableVerification } from './verify.ts';
+import { runPartition } from './run-partition.ts';
+import { RunState } from './run-state.ts';
+import { verifyTables } from './verify.ts';
 
 const STREAMING_PHASES: PhaseName[] = ['extraction', 'transformation', 'validation', 'loading'];
+
+/** How often a run looks for a control request (`jivs pause`) from another process. */
+const CONTROL_POLL_MS = 500;
 
 export interface RunOptions {
   store: StateStore;
   observer?: RunObserver;
-  /** Aborting stops every partition at its next batch boundary; the run ends as failed. */
+  /** Aborting stops every partition at its next batch boundary; the run ends paused (resumable). */
   signal?: AbortSignal;
+}
+
+export interface ResumeOptions extends RunOptions {
+  /** The spec to resume with (default: the run's spec file); it must be the spec the run started with. */
+  spec?: LoadedSpec;
+  /** Resume although the run's owner process seems alive (a reused process id). */
+  force?: boolean;
 }
 
 /** A sortable, readable run id: `20261129-194700-3f9a07c2` (32 random bits: runs started in the same second never collide in practice). */
@@ -49,51 +62,40 @@ export function specHash(spec: unknown): string {
   return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
 }
 
-/** Everything one run accumulates while it goes. */
-class RunState {
-  readonly totals = emptyCounts();
-  readonly tableCounts = new Map<string, RowCounts>();
-  readonly partitionsDone = new Map<string, number>();
-  readonly tallies = new Map<string, RejectReasonTally>();
-  readonly rowsBefore = new Map<string, number>();
-  readonly verifications = new Map<string, TableVerification>();
-  readonly warnings: string[] = [];
-  /** Per target table, once Planning is done. */
-  compiled = new Map<string, CompiledTable>();
-  /** Settles once every partition of the table has ended, however it ended. */
-  readonly tableSettled = new Map<string, Promise<void>>();
-  plan: MigrationPlan | null = null;
+/** The run stopped on request (Ctrl-C, SIGTERM, `jivs pause`) at a batch boundary. */
+class RunPaused extends MigrationFailedError {}
 
-  constructor(
-    readonly spec: MigrationSpec,
-    readonly keyIndex: KeyIndex,
-    readonly clock: PhaseClock,
-  ) {}
-
-  countsOf(table: string): RowCounts {
-    let counts = this.tableCounts.get(table);
-    if (!counts) this.tableCounts.set(table, (counts = emptyCounts()));
-    return counts;
-  }
-
-  tallyOf(table: string): RejectReasonTally {
-    let tally = this.tallies.get(table);
-    if (!tally) this.tallies.set(table, (tally = new RejectReasonTally()));
-    return tally;
-  }
+/** What one execution of a run works with. */
+interface Execution {
+  runId: string;
+  loaded: LoadedSpec;
+  source: Source;
+  sink: Sink;
+  plan: MigrationPlan;
+  /** When the run first started (earlier than this execution for a resume). */
+  startedAt: Date;
+  /** When this execution started. */
+  executionStartedAt: Date;
+  attempt: number;
+  clock: PhaseClock;
+  /** For a resume: what the target holds, by partitionName, and the prepared tables' rows before. */
+  resume: { checkpoints: Map<string, PartitionCheckpoint>; rowsBefore: Map<string, number> | null } | null;
 }
 
 /**
- * Opens the source, plans, then opens the target and checks it. Bad input stops here, before a run is
- * recorded or the target is touched; whatever was opened is closed again.
+ * Opens the source, plans, then opens the target and (for a new run) checks it. Bad input stops here,
+ * before a run is recorded or the target is touched; whatever was opened is closed again.
  */
-async function openAndPlan(loaded: LoadedSpec): Promise<{ source: Source; sink: Sink; plan: MigrationPlan }> {
+async function openAndPlan(
+  loaded: LoadedSpec,
+  checkTargets: boolean,
+): Promise<{ source: Source; sink: Sink; plan: MigrationPlan }> {
   const source = await openSource(loaded.spec.source, loaded.baseDir, 'source');
   try {
     const plan = await planMigration(loaded.spec, source, loaded.baseDir);
     const sink = await openSink(loaded.spec.target, loaded.baseDir, 'target');
     try {
-      await checkTargetTables(sink, plan.tables);
+      if (checkTargets) await checkTargetTables(sink, plan.tables);
     } catch (error) {
       await sink.close();
       throw error;
@@ -110,26 +112,129 @@ async function openAndPlan(loaded: LoadedSpec): Promise<{ source: Source; sink: 
  * (an InputError from Planning) is thrown before any run is recorded.
  */
 export async function runMigration(loaded: LoadedSpec, options: RunOptions): Promise<RunReport> {
-  const { spec } = loaded;
-  const { store, observer = {} } = options;
   const startedAt = new Date();
   const clock = new PhaseClock();
   clock.start('planning');
-  observer.phaseStarted?.('planning');
-  const salt = maskingSalt(spec);
-  const { source, sink, plan } = await openAndPlan(loaded);
+  options.observer?.phaseStarted?.('planning');
+  const { source, sink, plan } = await openAndPlan(loaded, true);
   const runId = newRunId(startedAt);
-  const state = new RunState(spec, new KeyIndex(keyIndexPath(store, runId)), clock);
-  await store.createRun({
+  await options.store.createRun({
     id: runId,
-    specName: spec.name,
+    specName: loaded.spec.name,
     specFile: loaded.file,
-    specHash: specHash(spec),
+    specHash: specHash(loaded.spec),
     status: 'running',
     startedAt: startedAt.toISOString(),
     finishedAt: null,
     error: null,
+    owner: currentOwner(),
+    attempt: 1,
   });
+  return execute(
+    {
+      runId,
+      loaded,
+      source,
+      sink,
+      plan,
+      startedAt,
+      executionStartedAt: startedAt,
+      attempt: 1,
+      clock,
+      resume: null,
+    },
+    options,
+  );
+}
+
+/**
+ * Continues a run that crashed, was paused or failed: partitions that are done stay done, the others
+ * continue after their last checkpoint, and the report covers the whole run. Refuses (InputError) a
+ * run that succeeded, is still running, or whose spec changed.
+ */
+export async function resumeMigration(runId: string, options: ResumeOptions): Promise<RunReport> {
+  const { store } = options;
+  const run = await store.getRun(runId);
+  if (!run) throw new InputError(`no run "${runId}" in the state store; \`jivs status\` lists the runs.`);
+  if (run.status === 'succeeded') throw new InputError(`run ${runId} succeeded; there is nothing to resume.`);
+  if ((run.report as RunReport | null)?.rolledBack) {
+    throw new InputError(
+      `run ${runId} failed and was rolled back, so it cannot be resumed; start a new run.`,
+    );
+  }
+  if (run.status === 'running' && ownerMayBeAlive(run.owner) && !options.force) {
+    throw new InputError(
+      `run ${runId} is still running in process ${run.owner}; stop it first (\`jivs pause ${runId}\`), or pass --force if that process is not running it.`,
+    );
+  }
+  const loaded = options.spec ?? (await loadSpec(run.specFile));
+  if (specHash(loaded.spec) !== run.specHash) {
+    throw new InputError([
+      {
+        path: loaded.file,
+        message: `the spec changed since run ${runId} started, and a resume must load the rest with the same spec; undo the change, or start a new run with \`jivs migrate\`.`,
+      },
+    ]);
+  }
+  const executionStartedAt = new Date();
+  const clock = new PhaseClock();
+  clock.start('planning');
+  options.observer?.phaseStarted?.('planning');
+  const { source, sink, plan } = await openAndPlan(loaded, false);
+  // The partitions as the run planned them: the source may have grown since.
+  const stored = await store.partitions(runId);
+  for (const table of plan.tables) {
+    const mine = stored.filter((p) => p.table === table.target.name);
+    if (mine.length) table.partitions = mine.map((p) => ({ index: p.index, bounds: p.bounds }));
+  }
+  const attempt = await store.claimRun(runId, currentOwner());
+  const rowsBefore = await store.preparedTables(runId);
+  const checkpoints =
+    rowsBefore && loaded.spec.checkpoints
+      ? await readCheckpoints(sink, runId)
+      : new Map<string, PartitionCheckpoint>();
+  return execute(
+    {
+      runId,
+      loaded,
+      source,
+      sink,
+      plan,
+      startedAt: new Date(run.startedAt),
+      executionStartedAt,
+      attempt,
+      clock,
+      resume: { checkpoints, rowsBefore },
+    },
+    options,
+  );
+}
+
+/** Where a run keeps its key index (uniqueness and references): beside the store, for replays and resumes. */
+export function keyIndexPath(store: StateStore, runId: string): string {
+  const dir = store.path === ':memory:' ? join(tmpdir(), 'jivs-keys') : join(dirname(store.path), 'keys');
+  return join(dir, `${runId}.db`);
+}
+
+/** Polls the store for a `jivs pause` of the run and aborts `controller` when one comes. */
+function watchControl(store: StateStore, runId: string, controller: AbortController): () => void {
+  const timer = setInterval(() => {
+    store
+      .controlOf(runId)
+      .then((request) => {
+        if (request === 'pause') controller.abort(new RunPaused('paused on request (jivs pause).'));
+      })
+      .catch(() => {});
+  }, CONTROL_POLL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+async function execute(run: Execution, options: RunOptions): Promise<RunReport> {
+  const { runId, loaded, source, sink, plan } = run;
+  const { spec } = loaded;
+  const { store, observer = {} } = options;
+  const state = new RunState(spec, new KeyIndex(keyIndexPath(store, runId)), run.clock);
   observer.runStarted?.(runId);
   const planning = state.clock.finish('planning');
   await store.recordPhase(runId, planning);
@@ -147,42 +252,44 @@ export async function runMigration(loaded: LoadedSpec, options: RunOptions): Pro
     }
   };
 
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort(new RunPaused('stopped on request (interrupted).'));
+  if (options.signal?.aborted) onOuterAbort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const unwatch = watchControl(store, runId, stop);
+
   let status: RunStatus = 'succeeded';
   let error: Error | null = null;
   try {
     state.plan = plan;
-    state.warnings.push(...plan.warnings);
-    plan.warnings.forEach((w) => observer.warning?.(w));
+    plan.warnings.forEach((w) => state.warn(w, observer));
     observer.planned?.(plan);
-
-    state.compiled = await compileTablePrograms(plan.tables, source, state.keyIndex, salt);
-    await streamAllPartitions(runId, plan, source, sink, state, options);
-
+    state.compiled = await compileTablePrograms(plan.tables, source, state.keyIndex, maskingSalt(spec));
+    await streamAllPartitions(run, state, options, stop.signal);
     await phase('verification', async () => {
-      for (const table of plan.tables) {
-        const verification = await verifyTable(
-          sink,
-          table,
-          state.countsOf(table.target.name),
-          state.rowsBefore.get(table.target.name) ?? 0,
-        );
-        state.verifications.set(table.target.name, verification);
-        if (verification.foreignKeyViolations) {
-          const message = `${table.target.name}: ${verification.foreignKeyViolations} row(s) reference a missing parent row (foreign key check).`;
-          state.warnings.push(message);
-          observer.warning?.(message);
-        }
-      }
-      const failed = [...state.verifications.values()].flatMap((v) =>
-        v.problems.map((p) => `${v.table}: ${p}`),
-      );
+      const verifications = await verifyTables({
+        runId,
+        loaded,
+        plan,
+        source,
+        sink,
+        store,
+        state,
+        onWarning: (message) => state.warn(message, observer),
+      });
+      verifications.forEach((v) => state.verifications.set(v.table, v));
+      const failed = verifications.flatMap((v) => v.problems.map((p) => `${v.table}: ${p}`));
       if (failed.length) throw new MigrationFailedError(`verification failed:\n${failed.join('\n')}`);
     });
   } catch (caught) {
-    status = 'failed';
     error = caught instanceof Error ? caught : new Error(String(caught));
+    status = error instanceof RunPaused ? 'paused' : 'failed';
+  } finally {
+    unwatch();
+    options.signal?.removeEventListener('abort', onOuterAbort);
   }
 
+  let rolledBack = false;
   await phase('cleanup', async () => {
     if (status === 'succeeded') {
       const failures = await finalizeTargetTables(sink, plan.tables);
@@ -191,71 +298,148 @@ export async function runMigration(loaded: LoadedSpec, options: RunOptions): Pro
         error = new MigrationFailedError(`cleanup failed:\n${failures.join('\n')}`);
       }
     }
-    state.keyIndex.close();
-    // Only a replay reads the key index again, and only rejected rows are replayed.
-    if (state.totals.rejected === 0) await rm(state.keyIndex.path, { force: true });
-    await closeConnections(source, sink);
+    if (status === 'failed' && spec.rollback) {
+      // Forget what was loaded first: a crash during the rollback then resumes as a fresh load.
+      await sink.checkpoints?.clear(runId);
+      await store.setPrepared(runId, null);
+      (await rollbackTargetTables(sink, plan.tables)).forEach((n) => state.warn(n, observer));
+      rolledBack = true;
+    }
   });
+  state.keyIndex.close();
 
-  const report = buildReport(runId, loaded, state, startedAt, status, error);
-  await store.finishRun(runId, status, error ? (error as Error).message : null, report);
-  return report;
+  if (status === 'paused') {
+    state.warn(`run ${runId} is paused; continue it with \`jivs resume ${runId}\`.`, observer);
+  } else if (status === 'failed' && !rolledBack) {
+    observer.warning?.(
+      `once the cause is fixed, \`jivs resume ${runId}\` continues the run from its checkpoints.`,
+    );
+  }
+  try {
+    const report = await buildReport(run, state, store, status, error, rolledBack);
+    await store.finishRun(runId, status, error ? (error as Error).message : null, report);
+    // Checkpoints and the key index are what a resume needs. Only once the store says the run is over
+    // may they go: a crash before that point resumes from them.
+    if (status === 'succeeded' || rolledBack) {
+      await sink.checkpoints?.clear(runId).catch(() => {});
+      // Only a replay reads the key index of a finished run again, and only rejected rows are replayed.
+      if (report.totals.rejected === 0) await rm(state.keyIndex.path, { force: true });
+    }
+    return report;
+  } finally {
+    await closeConnections(source, sink);
+  }
 }
 
-/** Where a run keeps its key index (uniqueness and references): beside the store, for replays. */
-export function keyIndexPath(store: StateStore, runId: string): string {
-  const dir = store.path === ':memory:' ? join(tmpdir(), 'jivs-keys') : join(dirname(store.path), 'keys');
-  return join(dir, `${runId}.db`);
-}
-
-/** Extraction → Transformation → Validation → Loading for every partition, `parallelism` at a time. */
+/**
+ * Prepares the target tables (a new run, or a resume of a run that never got that far), then runs
+ * every partition's Extraction → Transformation → Validation → Loading, `parallelism` at a time.
+ */
 async function streamAllPartitions(
-  runId: string,
-  plan: MigrationPlan,
-  source: Source,
-  sink: Sink,
+  run: Execution,
   state: RunState,
   options: RunOptions,
+  signal: AbortSignal,
 ): Promise<void> {
   const { store, observer = {} } = options;
+  const { runId, plan, sink } = run;
+  const { spec } = state;
   for (const phase of STREAMING_PHASES) {
     state.clock.start(phase);
     observer.phaseStarted?.(phase);
   }
-  const abort = new AbortController();
-  const onOuterAbort = () => abort.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const failFast = new AbortController();
+  const onStop = () => failFast.abort(signal.reason);
+  signal.addEventListener('abort', onStop, { once: true });
+  const checkpoints = spec.checkpoints && sink.checkpoints !== undefined;
   try {
-    const rowsBefore = await prepareTargetTables(sink, plan.tables);
-    rowsBefore.forEach((rows, table) => state.rowsBefore.set(table, rows));
-    for (const table of plan.tables) {
-      for (const partition of table.partitions) {
-        await store.savePartition(runId, {
-          table: table.target.name,
-          index: partition.index,
-          bounds: partition.bounds,
-          status: 'pending',
-          ...emptyCounts(),
-        });
+    let found = run.resume?.checkpoints ?? new Map<string, PartitionCheckpoint>();
+    let rowsBefore = run.resume?.rowsBefore ?? null;
+    if (rowsBefore === null || !checkpoints) {
+      // Nothing loaded yet, or nothing that says what was: (re)create or empty the tables.
+      rowsBefore = await prepareTargetTables(sink, plan.tables);
+      found = new Map();
+      if (checkpoints) await sink.checkpoints!.ensure();
+      for (const table of plan.tables) {
+        for (const partition of table.partitions) {
+          await store.savePartition(runId, {
+            table: table.target.name,
+            index: partition.index,
+            bounds: partition.bounds,
+            status: 'pending',
+            ...emptyCounts(),
+          });
+        }
       }
+      await store.setPrepared(runId, rowsBefore);
     }
-    const limit = pLimit(state.spec.parallelism);
+    rowsBefore.forEach((rows, table) => state.rowsBefore.set(table, rows));
+    const fresh = run.resume === null;
+    const limit = pLimit(spec.parallelism);
     const jobs = plan.tables.flatMap((table) => {
+      const name = table.target.name;
+      const compiled = state.compiled.get(name)!;
       let remaining = table.partitions.length;
+      let completed = 0;
       let settle!: () => void;
-      state.tableSettled.set(table.target.name, new Promise<void>((resolve) => (settle = resolve)));
+      state.tableSettled.set(name, new Promise<void>((resolve) => (settle = resolve)));
       if (remaining === 0) settle();
+      const report = () =>
+        observer.tableProgress?.({
+          table: name,
+          estimatedRows: table.estimatedRows,
+          ...state.countsOf(name),
+          partitionsDone: state.partitionsDone(name),
+          partitions: table.partitions.length,
+        });
+      const tablePolicyPath = `${table.specPath ?? 'tables'}.errors`;
       return table.partitions.map((partition) =>
         limit(async () => {
           try {
             // A table whose references rules read a parent's loaded keys waits for the parent. Tables are
             // queued parents first, so the parent's partitions already hold their slots: no deadlock.
             await Promise.all(table.quality.dependsOn.map((parent) => state.tableSettled.get(parent)));
-            if (abort.signal.aborted) return;
-            await runOnePartition(runId, table, partition.index, source, sink, state, options, abort.signal);
-            if (remaining === 1) checkCompleteness(table, state, options.observer ?? {});
+            if (failFast.signal.aborted) return;
+            const final = await runPartition({
+              runId,
+              table,
+              index: partition.index,
+              source: run.source,
+              sink,
+              store,
+              clock: state.clock,
+              compiled,
+              keyIndex: state.keyIndex,
+              owner: currentOwner(),
+              batchSize: spec.batchSize,
+              strict: Boolean(table.quality.errors.strict ?? spec.errors.strict),
+              checkpoints,
+              digest: spec.verify.content,
+              retry: spec.retry,
+              signal: failFast.signal,
+              found: found.get(partitionName(name, partition.index)) ?? null,
+              fresh,
+              progressed: (checkpoint) => {
+                state.update(name, partition.index, checkpoint);
+                report();
+              },
+              enforcePolicy: () => {
+                enforceErrorPolicy(
+                  table.quality.errors,
+                  state.countsOf(name),
+                  false,
+                  tablePolicyPath,
+                  `table ${name}`,
+                );
+                enforceErrorPolicy(spec.errors, state.totals());
+              },
+              log: (message) => state.warn(message, observer),
+            });
+            if (final === null) return;
+            if (final.quality) compiled.tally.add(final.quality);
+            if (++completed === table.partitions.length) checkCompleteness(table, state, observer);
           } catch (error) {
-            abort.abort(error);
+            failFast.abort(error);
             throw error;
           } finally {
             if (--remaining === 0) settle();
@@ -266,82 +450,18 @@ async function streamAllPartitions(
     const results = await Promise.allSettled(jobs);
     const firstFailure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (firstFailure) throw firstFailure.reason;
-    if (options.signal?.aborted)
-      throw new MigrationFailedError('stopped on request before all rows were moved.');
-    enforceErrorPolicy(state.spec.errors, state.totals, true);
+    if (signal.aborted) {
+      throw signal.reason instanceof RunPaused ? signal.reason : new RunPaused('stopped on request.');
+    }
+    enforceErrorPolicy(spec.errors, state.totals(), true);
   } finally {
-    options.signal?.removeEventListener('abort', onOuterAbort);
+    signal.removeEventListener('abort', onStop);
     for (const phase of STREAMING_PHASES) {
       const timing = state.clock.finish(phase);
       await store.recordPhase(runId, timing);
       observer.phaseFinished?.(phase, timing.durationMs);
     }
   }
-}
-
-async function runOnePartition(
-  runId: string,
-  table: TablePlan,
-  index: number,
-  source: Source,
-  sink: Sink,
-  state: RunState,
-  options: RunOptions,
-  signal: AbortSignal,
-): Promise<void> {
-  const { store, observer = {} } = options;
-  const partition = table.partitions[index]!;
-  const name = table.target.name;
-  const progress = { table: name, index, bounds: partition.bounds, ...emptyCounts() };
-  const tableCounts = state.countsOf(name);
-  const tally = state.tallyOf(name);
-  const tablePolicyPath = `${table.specPath ?? 'tables'}.errors`;
-  const writer = await sink.openWriter(table.target);
-  await store.savePartition(runId, { ...progress, status: 'running' });
-  const report = () =>
-    observer.tableProgress?.({
-      table: name,
-      estimatedRows: table.estimatedRows,
-      ...tableCounts,
-      partitionsDone: state.partitionsDone.get(name) ?? 0,
-      partitions: table.partitions.length,
-    });
-  try {
-    await runPartitionPipeline({
-      source,
-      writer,
-      plan: table,
-      partition,
-      batchSize: state.spec.batchSize,
-      clock: state.clock,
-      ...state.compiled.get(name)!,
-      keyIndex: state.keyIndex,
-      strict: Boolean(table.quality.errors.strict ?? state.spec.errors.strict),
-      signal,
-      afterBatch: async (delta: RowCounts, rejected: RejectedRow[]) => {
-        addCounts(progress, delta);
-        addCounts(tableCounts, delta);
-        addCounts(state.totals, delta);
-        for (const row of rejected) tally.add(row.reasons);
-        await store.addRejects(runId, rejected);
-        await store.savePartition(runId, { ...progress, status: 'running' });
-        report();
-        enforceErrorPolicy(table.quality.errors, tableCounts, false, tablePolicyPath, `table ${name}`);
-        enforceErrorPolicy(state.spec.errors, state.totals);
-      },
-    });
-  } catch (error) {
-    const stopped = error instanceof ErrorPolicyExceeded || signal.aborted;
-    await store.savePartition(runId, { ...progress, status: stopped ? 'stopped' : 'failed' });
-    if (error instanceof MigrationFailedError || error instanceof InputError) throw error;
-    const where = `${table.source.name} → ${name}, partition ${index + 1}/${table.partitions.length}`;
-    throw new MigrationFailedError(`${where}: ${(error as Error).message}`, { cause: error });
-  } finally {
-    await writer.close();
-  }
-  await store.savePartition(runId, { ...progress, status: signal.aborted ? 'stopped' : 'done' });
-  state.partitionsDone.set(name, (state.partitionsDone.get(name) ?? 0) + 1);
-  report();
 }
 
 /**
@@ -360,36 +480,38 @@ function checkCompleteness(table: TablePlan, state: RunState, observer: RunObser
     const message = `${name}.${column}: ${(share * 100).toFixed(2)}% of the values are filled, below the completeness rule's ${(rule.threshold * 100).toFixed(2)}%.`;
     if (rule.severity === 'critical')
       throw new ErrorPolicyExceeded(`stopped: ${message} Fix the data, lower the threshold or the severity.`);
-    state.warnings.push(message);
-    observer.warning?.(message);
+    state.warn(message, observer);
   }
 }
 
-function buildReport(
-  runId: string,
-  loaded: LoadedSpec,
+async function buildReport(
+  run: Execution,
   state: RunState,
-  startedAt: Date,
+  store: StateStore,
   status: RunStatus,
   error: Error | null,
-): RunReport {
+  rolledBack: boolean,
+): Promise<RunReport> {
+  const { loaded, runId } = run;
   const finishedAt = new Date();
-  const durationMs = finishedAt.getTime() - startedAt.getTime();
-  const tables: TableReport[] = (state.plan?.tables ?? []).map((table) => {
+  const durationMs = finishedAt.getTime() - run.startedAt.getTime();
+  const thisAttemptMs = finishedAt.getTime() - run.executionStartedAt.getTime();
+  const tables: TableReport[] = [];
+  for (const table of state.plan?.tables ?? []) {
     const name = table.target.name;
-    return {
+    const counts = state.countsOf(name);
+    tables.push({
       source: table.source.name,
       target: name,
       partitions: table.partitions.length,
       estimatedRows: table.estimatedRows,
-      ...state.countsOf(name),
+      ...counts,
       verification: state.verifications.get(name) ?? null,
-      topRejectReasons: state.tallies.get(name)?.top() ?? [],
+      topRejectReasons: counts.rejected ? await topRejectReasons(store, runId, name) : [],
       quality: state.compiled.get(name)?.tally.report() ?? null,
       notes: table.notes,
-    };
-  });
-  const verified = allVerified(tables);
+    });
+  }
   return {
     runId,
     spec: { name: loaded.spec.name, file: loaded.file },
@@ -397,15 +519,17 @@ function buildReport(
     target: describeEndpoint(loaded.spec.target),
     status,
     error: error?.message ?? null,
-    startedAt: startedAt.toISOString(),
+    attempt: run.attempt,
+    rolledBack,
+    startedAt: run.startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     durationMs,
     phases: state.clock.all(),
     tables,
-    totals: { ...state.totals },
+    totals: state.totals(),
     accountingBalanced: tables.every((t) => isBalanced(t)),
-    verified,
-    rowsPerSecond: durationMs > 0 ? Math.round((state.totals.extracted / durationMs) * 1000) : 0,
+    verified: allVerified(tables),
+    rowsPerSecond: thisAttemptMs > 0 ? Math.round((state.extractedHere / thisAttemptMs) * 1000) : 0,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     warnings: state.warnings,
   };

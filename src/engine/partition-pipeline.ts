@@ -3,40 +3,53 @@
  * so memory stays at about one batch per running partition however large the table is.
  */
 import { setImmediate } from 'node:timers/promises';
-import type { RowBatch, Source, TableWriter } from '../connectors/connector.ts';
-import { describeReason, type RejectedRow, type RowCounts } from '../state/run-types.ts';
-import { emptyCounts } from './accounting.ts';
-import { extractPartition } from './extract.ts';
+import type { PartitionBounds, RowBatch, Source } from '../connectors/connector.ts';
+import { describeReason, type RejectedRow } from '../state/run-types.ts';
+import { addCounts } from './accounting.ts';
+import type { PartitionCheckpoint } from './checkpoints.ts';
 import type { PhaseClock } from './phase-clock.ts';
-import type { PartitionPlan, TablePlan } from './plan-types.ts';
+import type { TablePlan } from './plan-types.ts';
 import type { KeyIndex } from '../rules/key-index.ts';
 import type { QualityTally } from '../rules/quality.ts';
 import type { TableProgram } from '../rules/table-program.ts';
+import type { ContentDigest } from '../verify/content-digest.ts';
 import { ErrorPolicyExceeded } from './error-policy.ts';
 import { compileTransform } from './transform.ts';
 import { compileValidator, type Rejection } from './validate.ts';
 
+/** Reading the source failed (as opposed to loading the target): says which side a fault is on. */
+export class SourceReadError extends Error {}
+
 export interface PartitionJob {
   source: Source;
-  writer: TableWriter;
   plan: TablePlan;
-  partition: PartitionPlan;
+  partition: number;
+  /** What is still to read: the partition's bounds, or what is left of them after a checkpoint. */
+  bounds: PartitionBounds;
+  /** Where the partition stands: its last checkpoint, or the initial one. */
+  start: PartitionCheckpoint;
   batchSize: number;
   clock: PhaseClock;
   /** The table's compiled transforms and rules, shared by its partitions. */
   program: TableProgram;
   keyIndex: KeyIndex;
-  /** The table's quality counts, shared by its partitions. */
+  /** The partition's id in the key index: claims are tagged with it and the batch number. */
+  keyPart: number;
+  /** The partition's quality counts, holding those up to `start`. */
   tally: QualityTally;
+  /** Content digest of the loaded rows, holding those up to `start`; null when content is not verified. */
+  digest: ContentDigest | null;
+  digestBatch: ((batch: RowBatch, digest: ContentDigest) => void) | null;
   /** errors.strict: the first critical rule failure stops the run before its batch is loaded. */
   strict: boolean;
   /** Stops the pipeline at the next batch boundary. */
   signal: AbortSignal;
   /**
-   * Called after each batch is loaded with what it added and what it rejected; persists progress and
-   * enforces the error policy (by throwing).
+   * Makes one batch durable: its rejected rows, its accepted rows and the checkpoint after it (in that
+   * order, the last two in one target transaction), then records progress and enforces the error
+   * policy (by throwing). The final call has an empty batch and a checkpoint marked done.
    */
-  afterBatch(delta: RowCounts, rejected: RejectedRow[]): Promise<void>;
+  commit(accepted: RowBatch, rejected: RejectedRow[], checkpoint: PartitionCheckpoint): Promise<void>;
 }
 
 function rejectedRows(job: PartitionJob, rejections: Rejection[], firstRow: number): RejectedRow[] {
@@ -47,9 +60,9 @@ function rejectedRows(job: PartitionJob, rejections: Rejection[], firstRow: numb
           plan.keyPositions.map((p) => sourceRow[p]),
           (_k, v) => (typeof v === 'bigint' ? v.toString() : v),
         )
-      : `#${partition.index}:${firstRow + index}`;
+      : `#${partition}:${firstRow + index}`;
     const values = Object.fromEntries(plan.columns.map((c, i) => [c.source.name, sourceRow[i]]));
-    return { table: plan.target.name, partition: partition.index, key, values, reasons };
+    return { table: plan.target.name, partition, key, values, reasons };
   });
 }
 
@@ -65,38 +78,52 @@ function stopOnCritical(rejects: RejectedRow[]): void {
   }
 }
 
-/** Runs the partition to its end (or until aborted) and returns its row counts. */
-export async function runPartitionPipeline(job: PartitionJob): Promise<RowCounts> {
+/** Position of the partition key in the read row, or -1 for a partition that is not a key range. */
+function keyPosition(job: PartitionJob): number {
+  const { bounds } = job;
+  return bounds.kind === 'key-range'
+    ? job.plan.columns.findIndex((c) => c.source.name === bounds.keyColumn)
+    : -1;
+}
+
+/**
+ * Runs the partition from `job.start` to its end and returns its final checkpoint, or null when it was
+ * aborted first (what was committed stays committed).
+ */
+export async function runPartitionPipeline(job: PartitionJob): Promise<PartitionCheckpoint | null> {
   const transform = compileTransform(job.plan, job.program);
   const validate = compileValidator(job.plan, job.program, job.keyIndex, job.tally);
-  const counts = emptyCounts();
-  /** Rows taken from the source so far, to number rows of tables without a key. */
-  let extracted = 0;
-  const iterator = extractPartition(job.source, job.plan, job.partition, job.batchSize)[
-    Symbol.asyncIterator
-  ]();
+  const keyAt = keyPosition(job);
+  if (job.bounds.kind === 'key-range' && keyAt < 0) {
+    throw new Error(`the partition key ${job.bounds.keyColumn} of ${job.plan.source.name} is not read`);
+  }
+  /** The checkpoint after the last batch prepared (not necessarily committed yet). */
+  let last = job.start;
+  const columns = job.plan.columns.map((c) => c.source.name);
+  const batches = job.source.read(job.plan.source, columns, job.bounds, job.batchSize);
+  const iterator = batches[Symbol.asyncIterator]();
   // One batch loads while the next is extracted and prepared: the source and the target work at the
   // same time, and at most two batches per partition are in memory.
   let loading: Promise<void> | undefined;
-  const load = async (accepted: RowBatch, delta: RowCounts, rejects: RejectedRow[]) => {
+  const load = async (accepted: RowBatch, rejects: RejectedRow[], checkpoint: PartitionCheckpoint) => {
     const started = performance.now();
-    if (accepted.length) await job.writer.write(accepted);
+    await job.commit(accepted, rejects, checkpoint);
     job.clock.addBusy('loading', performance.now() - started);
-    counts.extracted += delta.extracted;
-    counts.loaded += delta.loaded;
-    counts.rejected += delta.rejected;
-    counts.filtered += delta.filtered;
-    await job.afterBatch(delta, rejects);
   };
   try {
     for (;;) {
       if (job.signal.aborted) break;
       let started = performance.now();
-      const next = await iterator.next();
+      const next = await iterator.next().catch((error: unknown) => {
+        throw new SourceReadError(`reading ${job.plan.source.name} failed: ${(error as Error).message}`, {
+          cause: error,
+        });
+      });
       let now = performance.now();
       job.clock.addBusy('extraction', now - started);
       if (next.done) break;
       const batch = next.value;
+      const number = last.batches + 1;
 
       started = now;
       const transformed = transform(batch);
@@ -104,23 +131,29 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<RowCounts
       job.clock.addBusy('transformation', now - started);
 
       started = now;
-      const { accepted, rejected, filtered } = validate(batch, transformed);
+      const { accepted, rejected, filtered } = job.keyIndex.tagged(job.keyPart, number, () =>
+        validate(batch, transformed),
+      );
+      if (job.digest) job.digestBatch!(accepted, job.digest);
       job.clock.addBusy('validation', performance.now() - started);
 
-      const delta = {
-        extracted: batch.length,
-        loaded: accepted.length,
-        rejected: rejected.length,
-        filtered,
-      };
-      const rejects = rejectedRows(job, rejected, extracted);
+      const rejects = rejectedRows(job, rejected, last.counts.extracted);
       if (job.strict) stopOnCritical(rejects);
-      extracted += batch.length;
-      // Loads and their bookkeeping stay in order. A batch read after a stop was requested is dropped
-      // unaccounted, so the counts still cover exactly what was loaded or rejected.
+      const delta = { extracted: batch.length, loaded: accepted.length, rejected: rejected.length, filtered };
+      const checkpoint: PartitionCheckpoint = {
+        ...last,
+        batches: number,
+        lastKey: keyAt < 0 ? null : Number(batch.at(-1)![keyAt]),
+        counts: addCounts({ ...last.counts }, delta),
+        quality: job.tally.state(),
+        digest: job.digest?.state() ?? null,
+      };
+      last = checkpoint;
+      // Loads stay in order. A batch read after a stop was requested is not loaded: the checkpoints
+      // still cover exactly what was loaded or rejected.
       await loading;
-      if (job.signal.aborted) break;
-      loading = load(accepted, delta, rejects);
+      if (job.signal.aborted) return null;
+      loading = load(accepted, rejects, checkpoint);
       // Its failure surfaces at the next `await loading`; until then it must not count as unhandled.
       loading.catch(() => {});
       // Synchronous drivers (SQLite) never give the event loop a turn: signals, timers and progress
@@ -128,9 +161,12 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<RowCounts
       await setImmediate();
     }
     await loading;
+    if (job.signal.aborted) return null;
+    const final = { ...last, done: true };
+    await load([], [], final);
+    return final;
   } finally {
     await loading?.catch(() => {}); // a failure was already thrown by the await above
     await iterator.return?.();
   }
-  return counts;
 }

@@ -117,8 +117,10 @@ export async function replayRejects(
   const run = await store.getRun(runId);
   if (!run) throw new InputError(`no run "${runId}" in the state store; \`jivs status\` lists the runs.`);
   const report = run.report as RunReport | null;
-  if (!report || run.status === 'running') {
-    throw new InputError(`run ${runId} has not finished; replay its rejected rows once it has.`);
+  if (!report || run.status === 'running' || run.status === 'paused') {
+    throw new InputError(
+      `run ${runId} has not finished; replay its rejected rows once it has (\`jivs resume ${runId}\` continues it).`,
+    );
   }
   const indexPath = keyIndexPath(store, runId);
   if (!existsSync(indexPath)) {

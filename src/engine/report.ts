@@ -7,6 +7,7 @@ import {
   type RowCounts,
   type RunStatus,
 } from '../state/run-types.ts';
+import type { StateStore } from '../state/state-store.ts';
 import type { TableVerification } from './verify.ts';
 
 export interface TableReport extends RowCounts {
@@ -30,6 +31,11 @@ export interface RunReport {
   target: string;
   status: RunStatus;
   error: string | null;
+  /** 1 for a run that ran once, +1 for each resume. */
+  attempt: number;
+  /** A failed run whose tables were dropped or emptied (`rollback: true`): it cannot be resumed. */
+  rolledBack: boolean;
+  /** When the run first started; `durationMs` is the wall time since then. */
   startedAt: string;
   finishedAt: string;
   durationMs: number;
@@ -38,6 +44,7 @@ export interface RunReport {
   totals: RowCounts;
   accountingBalanced: boolean;
   verified: boolean;
+  /** Rows read per second by the last execution of the run. */
   rowsPerSecond: number;
   /** Peak resident set size of the process, in MiB. */
   peakRssMb: number;
@@ -73,4 +80,17 @@ export class RejectReasonTally {
       .slice(0, limit)
       .map(([reason, rows]) => ({ reason, rows }));
   }
+}
+
+/** The most frequent reject reasons of a table, from the quarantine (so a resumed run counts every attempt's). */
+export async function topRejectReasons(
+  store: StateStore,
+  runId: string,
+  table: string,
+): Promise<{ reason: string; rows: number }[]> {
+  const tally = new RejectReasonTally();
+  for await (const page of store.rejectPages(runId, { table })) {
+    for (const row of page) tally.add(row.reasons);
+  }
+  return tally.top();
 }

@@ -74,20 +74,33 @@ const IMPLICIT_INDEX: Record<string, number> = {
   cast: IMPLICIT_RULES.cast,
 };
 
+/** How a validator is used. */
+export interface ValidatorOptions {
+  /**
+   * Recomputes what a run meant to load, for content verification: uniqueness and parent-key claims
+   * are skipped entirely (the key index is never written; pass a throwaway one), and every row the
+   * filter kept is returned, masked, in `accepted` whatever its reasons, in the order of the batch
+   * (the caller leaves out the rows the run rejected). `rejected` stays empty.
+   */
+  recompute?: boolean;
+}
+
 /** Compiles the validation of one table; `tally` counts every rule outcome for the quality report. */
 export function compileValidator(
   plan: TablePlan,
   program: TableProgram,
   keyIndex: KeyIndex,
   tally: QualityTally,
+  options?: ValidatorOptions,
 ): BatchValidator {
+  const recompute = options?.recompute === true;
   const constraints = constraintChecks(plan);
   const names = plan.target.columns.map((c) => c.name);
   const width = constraints.length;
   const { checks, unique, masks, keySets, descriptors } = program;
   const masked = masks.some((m) => m !== null);
   /** Uniqueness or parent keys: rows pass through the key index before they are accepted. */
-  const keyed = unique.length > 0 || keySets.length > 0;
+  const keyed = !recompute && (unique.length > 0 || keySets.length > 0);
   /** One key-index transaction a batch, only where the batch writes keys. */
   const inKeyTransaction = (work: () => void) => (keyed ? keyIndex.transaction(work) : work());
 
@@ -191,14 +204,14 @@ export function compileValidator(
           });
         }
         if (constraintFailed) tally.fail(IMPLICIT_RULES.constraints);
-        if (reasons?.some((reason) => rejects(reason.severity))) {
+        if (!recompute && reasons?.some((reason) => rejects(reason.severity))) {
           rejected.push({ index: r, sourceRow: source[r]!, reasons });
           continue;
         }
         if (keyed) candidates.push({ index: r, row, reasons, uniqueKeys, parentKeys });
         else accepted.push(row);
       }
-      claimUniqueValues(candidates);
+      if (keyed) claimUniqueValues(candidates);
       for (const candidate of candidates) {
         if (candidate.rejected) {
           rejected.push({
@@ -210,7 +223,7 @@ export function compileValidator(
         }
         accepted.push(candidate.row);
       }
-      for (let k = 0; k < keySets.length; k++) {
+      for (let k = 0; keyed && k < keySets.length; k++) {
         const keys: string[] = [];
         for (const { rejected: no, parentKeys } of candidates) {
           const value = parentKeys![k];

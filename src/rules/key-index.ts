@@ -3,6 +3,10 @@
  * memory, so a 100-million-row table is checked in a few MB: each set holds the values loaded so far
  * (a uniqueness rule's values, or a parent table's keys for the references rules that point at it).
  * Values are stored as text (long ones as their SHA-256), one table with a composite primary key.
+ *
+ * Each claim is tagged with the partition and batch that made it ({@link tagged}), so that a partition
+ * continuing from its last checkpoint first takes back the claims of the batches after it
+ * ({@link releaseAfter}). The file survives a killed process (WAL), as the target's checkpoints do.
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -35,29 +39,36 @@ function valueText(value: unknown): string {
 
 export class KeyIndex {
   private readonly db: Database.Database;
-  private readonly insert: Database.Statement<[number, Key]>;
+  private readonly insert: Database.Statement<[number, Key, number, number]>;
   private readonly remove: Database.Statement<[number, Key]>;
   private readonly lookup: Database.Statement<[number, Key]>;
-  private readonly insertMany: Database.Statement<[number, string]>;
+  private readonly insertMany: Database.Statement<[number, number, number, string]>;
   private readonly sets = new Map<string, number>();
+  /** The partition and batch that claims made now belong to. */
+  private tag = { part: 0, batch: 0 };
 
   /** Opens (creating) the index file at `path`; `:memory:` for tests. */
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
-    // An index of the run, rebuilt by a new run: durability is not worth an fsync per batch.
-    this.db.pragma('journal_mode = OFF');
-    this.db.pragma('synchronous = OFF');
+    // WAL survives a killed process; a lost power supply may cost the last batches, which the
+    // checkpoints then redo (fsync only at WAL checkpoints, not per batch).
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('cache_size = -4000');
     this.db.exec(`CREATE TABLE IF NOT EXISTS key_sets (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-      CREATE TABLE IF NOT EXISTS keys (set_id INTEGER NOT NULL, key NOT NULL, PRIMARY KEY (set_id, key)) WITHOUT ROWID;`);
-    this.insert = this.db.prepare('INSERT OR IGNORE INTO keys (set_id, key) VALUES (?, ?)');
+      CREATE TABLE IF NOT EXISTS parts (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+      CREATE TABLE IF NOT EXISTS keys (set_id INTEGER NOT NULL, key NOT NULL, part INTEGER NOT NULL DEFAULT 0,
+        batch INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (set_id, key)) WITHOUT ROWID;`);
+    this.insert = this.db.prepare(
+      'INSERT OR IGNORE INTO keys (set_id, key, part, batch) VALUES (?, ?, ?, ?)',
+    );
     this.remove = this.db.prepare('DELETE FROM keys WHERE set_id = ? AND key = ?');
     this.lookup = this.db.prepare('SELECT 1 FROM keys WHERE set_id = ? AND key = ?').pluck();
     // One statement per batch: the keys travel as one JSON array, and RETURNING names the new ones.
     this.insertMany = this.db
       .prepare(
-        'INSERT INTO keys (set_id, key) SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING RETURNING key',
+        'INSERT INTO keys (set_id, key, part, batch) SELECT ?, value, ?, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING RETURNING key',
       )
       .pluck();
   }
@@ -66,16 +77,41 @@ export class KeyIndex {
   set(name: string): number {
     let id = this.sets.get(name);
     if (id === undefined) {
-      this.db.prepare('INSERT OR IGNORE INTO key_sets (name) VALUES (?)').run(name);
-      id = this.db.prepare('SELECT id FROM key_sets WHERE name = ?').pluck().get(name) as number;
+      id = this.idOf('key_sets', name);
       this.sets.set(name, id);
     }
     return id;
   }
 
+  /** The id of the partition called `name` (e.g. `orders#3`), created when new. */
+  part(name: string): number {
+    return this.idOf('parts', name);
+  }
+
+  private idOf(table: 'key_sets' | 'parts', name: string): number {
+    this.db.prepare(`INSERT OR IGNORE INTO ${table} (name) VALUES (?)`).run(name);
+    return this.db.prepare(`SELECT id FROM ${table} WHERE name = ?`).pluck().get(name) as number;
+  }
+
+  /** Runs `work` (synchronous) with every claim it makes tagged as made by batch `batch` of partition `part`. */
+  tagged<T>(part: number, batch: number, work: () => T): T {
+    const before = this.tag;
+    this.tag = { part, batch };
+    try {
+      return work();
+    } finally {
+      this.tag = before;
+    }
+  }
+
+  /** Takes back every claim partition `part` made in batches after `batch` (0: all of its claims). */
+  releaseAfter(part: number, batch: number): void {
+    this.db.prepare('DELETE FROM keys WHERE part = ? AND batch > ?').run(part, batch);
+  }
+
   /** Adds `key`; false when the set already held it. */
   claim(set: number, key: Key): boolean {
-    return this.insert.run(set, key).changes === 1;
+    return this.insert.run(set, key, this.tag.part, this.tag.batch).changes === 1;
   }
 
   /**
@@ -84,7 +120,9 @@ export class KeyIndex {
    */
   claimMany(set: number, keys: readonly Key[]): boolean[] {
     if (!keys.length) return [];
-    const added = new Set(this.insertMany.all(set, JSON.stringify(keys)) as Key[]);
+    const added = new Set(
+      this.insertMany.all(set, this.tag.part, this.tag.batch, JSON.stringify(keys)) as Key[],
+    );
     return keys.map((key) => added.delete(key));
   }
 

@@ -70,7 +70,18 @@ export function qualityScore(rules: readonly RuleStats[]): number {
   return weighted === 0 ? 100 : Math.round((passed / weighted) * 10000) / 100;
 }
 
-/** Counts one table's rule outcomes and non-empty values; shared by the table's partitions. */
+/** The counts of a tally, JSON-safe: a partition's share is stored with its checkpoint. */
+export interface TallyState {
+  checked: number[];
+  failed: number[];
+  nonEmpty: number[];
+  rows: number;
+}
+
+/**
+ * Counts rule outcomes and non-empty values: one per partition (whose counts its checkpoint keeps), and
+ * one per table that adds up its partitions' ({@link add}) and counts the completeness rules.
+ */
 export class QualityTally {
   private readonly checked: number[];
   private readonly failed: number[];
@@ -85,6 +96,31 @@ export class QualityTally {
     this.checked = rules.map(() => 0);
     this.failed = rules.map(() => 0);
     this.nonEmpty = columns.map(() => 0);
+  }
+
+  /** A tally of the same rules and columns, with nothing counted (or `state`'s counts). */
+  blank(state?: TallyState): QualityTally {
+    const tally = new QualityTally(this.table, this.rules, this.columns);
+    if (state) tally.add(state);
+    return tally;
+  }
+
+  state(): TallyState {
+    return {
+      checked: [...this.checked],
+      failed: [...this.failed],
+      nonEmpty: [...this.nonEmpty],
+      rows: this.rows,
+    };
+  }
+
+  /** Adds the counts of another tally of the same rules and columns. */
+  add(state: TallyState): void {
+    const sum = (into: number[], from: number[]) => from.forEach((n, i) => (into[i]! += n));
+    sum(this.checked, state.checked);
+    sum(this.failed, state.failed);
+    sum(this.nonEmpty, state.nonEmpty);
+    this.rows += state.rows;
   }
 
   /** Rule `index` checked `count` more rows. */

@@ -223,6 +223,45 @@ export const TableEntrySchema = Type.Object(
   strict,
 );
 
+export const RetrySchema = Type.Object(
+  {
+    attempts: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100,
+        default: 8,
+        description: 'Tries per partition, the first included.',
+      }),
+    ),
+    initialDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60000, default: 250 })),
+    maxDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600000, default: 15000 })),
+  },
+  {
+    ...strict,
+    description:
+      'Transient faults (a dropped connection, a restarting server, a deadlock) are retried with exponential backoff; each retry continues from the last checkpoint.',
+  },
+);
+
+export const VerifySchema = Type.Object(
+  {
+    content: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description:
+          'Compare a content hash per key range of what the run meant to load with what the target holds, and list the keys that differ.',
+      }),
+    ),
+    sourceCounts: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description: 'Count the source rows again and compare with loaded + rejected + filtered.',
+      }),
+    ),
+  },
+  { ...strict, description: 'What Verification checks beyond row counts.' },
+);
+
 export const MigrationSpecSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
@@ -267,6 +306,22 @@ export const MigrationSpecSchema = Type.Object(
       Type.Integer({ minimum: 1000, default: 250000, description: 'Tables larger than this are split.' }),
     ),
     errors: Type.Optional(ErrorPolicySchema),
+    checkpoints: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description:
+          'Commit a checkpoint with every batch, so a crashed, stopped or failed run resumes where it stopped (jivs resume). Off: a resume loads every table again.',
+      }),
+    ),
+    retry: Type.Optional(RetrySchema),
+    verify: Type.Optional(VerifySchema),
+    rollback: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'When the run fails, drop the tables it created and empty those it truncated (appended rows stay); the run can then not be resumed.',
+      }),
+    ),
     masking: Type.Optional(
       Type.Object(
         {
@@ -305,6 +360,10 @@ export interface MigrationSpec extends RawMigrationSpec {
   partitionRows: number;
   tables: TableEntry[];
   errors: ErrorPolicySpec;
+  checkpoints: boolean;
+  retry: Required<Type.Static<typeof RetrySchema>>;
+  verify: Required<Type.Static<typeof VerifySchema>>;
+  rollback: boolean;
 }
 
 export type ErrorPolicySpec = Type.Static<typeof ErrorPolicySchema>;

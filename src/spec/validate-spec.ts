@@ -298,5 +298,9 @@ export function validateSpec(document: unknown): MigrationSpec {
     partitionRows: raw.partitionRows ?? 250000,
     tables: raw.tables ?? [],
     errors: raw.errors ?? {},
+    checkpoints: raw.checkpoints ?? true,
+    retry: { attempts: 8, initialDelayMs: 250, maxDelayMs: 15000, ...raw.retry },
+    verify: { content: true, sourceCounts: true, ...raw.verify },
+    rollback: raw.rollback ?? false,
   };
 }

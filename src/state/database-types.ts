@@ -11,6 +11,10 @@ export interface RunsTable {
   finished_at: string | null;
   error: string | null;
   report_json: string | null;
+  owner: string | null;
+  attempt: Generated<number>;
+  prepared_json: string | null;
+  control: string | null;
 }
 
 export interface PhaseTimingsTable {
@@ -33,6 +37,8 @@ export interface PartitionsTable {
   rejected: number;
   filtered: number;
   updated_at: string;
+  owner: string | null;
+  attempt: Generated<number>;
 }
 
 export interface RejectsTable {
@@ -43,6 +49,7 @@ export interface RejectsTable {
   row_key: string;
   values_json: string;
   reasons_json: string;
+  batch: Generated<number>;
 }
 
 export interface RejectReasonsTable {

@@ -15,7 +15,14 @@ export const PHASES = [
 /** One of the seven phases, in the order they run. */
 export type PhaseName = (typeof PHASES)[number];
 
-export type RunStatus = 'running' | 'succeeded' | 'failed';
+/**
+ * `paused`: stopped on request (Ctrl-C, SIGTERM, `jivs pause`) at a batch boundary; `failed`: stopped by
+ * an error. Both can be resumed, and so can a `running` run whose owner process is gone (a crash).
+ */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'paused';
+
+/** A request to the process executing a run, made from another process. */
+export type RunControl = 'pause';
 
 export interface RunRecord {
   id: string;
@@ -27,6 +34,10 @@ export interface RunRecord {
   startedAt: string;
   finishedAt: string | null;
   error: string | null;
+  /** The process executing the run (`host:pid`), or the last one that did. */
+  owner: string | null;
+  /** 1 for the first execution, +1 for each resume. */
+  attempt: number;
 }
 
 /**
@@ -58,6 +69,10 @@ export interface PartitionProgress extends RowCounts {
   index: number;
   bounds: PartitionBounds;
   status: PartitionStatus;
+  /** The process executing the partition (`host:pid`), once one started it. */
+  owner?: string | null;
+  /** How often the partition was started (first run, retries after faults, resumes). */
+  attempt?: number;
 }
 
 /** A row that did not load, kept with the reasons so nothing is lost silently. */

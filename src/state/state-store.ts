@@ -3,7 +3,7 @@
  * embedded SQLite file (Kysely, so a PostgreSQL store can follow with the same queries).
  */
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type Selectable } from 'kysely';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { StateDatabase } from './database-types.ts';
@@ -14,6 +14,7 @@ import type {
   PhaseTiming,
   RejectedRow,
   RejectReason,
+  RunControl,
   RunRecord,
   RunStatus,
 } from './run-types.ts';
@@ -83,8 +84,77 @@ export class StateStore {
         finished_at: run.finishedAt,
         error: run.error,
         report_json: null,
+        owner: run.owner,
+        attempt: run.attempt,
       })
       .execute();
+  }
+
+  /**
+   * Takes over a run for a resume: `owner` executes it now, its attempt goes up by one, its status is
+   * running again and any pending control request is dropped. Returns the new attempt number.
+   */
+  async claimRun(id: string, owner: string): Promise<number> {
+    const row = await this.db
+      .updateTable('runs')
+      .set((eb) => ({
+        owner,
+        attempt: eb('attempt', '+', 1),
+        status: 'running',
+        finished_at: null,
+        error: null,
+        control: null,
+      }))
+      .where('id', '=', id)
+      .returning('attempt')
+      .executeTakeFirstOrThrow();
+    return row.attempt;
+  }
+
+  /**
+   * Records that the target tables are prepared, with the rows each held before (append mode); null
+   * forgets it (a rolled-back run), so a resume would prepare them again.
+   */
+  async setPrepared(id: string, rowsBefore: ReadonlyMap<string, number> | null): Promise<void> {
+    await this.db
+      .updateTable('runs')
+      .set({ prepared_json: rowsBefore && JSON.stringify(Object.fromEntries(rowsBefore)) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** The rows per target table before the run loaded any, or null if the tables were never prepared. */
+  async preparedTables(id: string): Promise<Map<string, number> | null> {
+    const row = await this.db
+      .selectFrom('runs')
+      .select('prepared_json')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row?.prepared_json) return null;
+    return new Map(Object.entries(JSON.parse(row.prepared_json) as Record<string, number>));
+  }
+
+  /** Asks the process executing a run to stop at its next batch boundary (`jivs pause`). */
+  async requestControl(id: string, request: RunControl): Promise<void> {
+    await this.db.updateTable('runs').set({ control: request }).where('id', '=', id).execute();
+  }
+
+  /** The pending control request of a run, if any. */
+  async controlOf(id: string): Promise<RunControl | null> {
+    const row = await this.db.selectFrom('runs').select('control').where('id', '=', id).executeTakeFirst();
+    return (row?.control as RunControl | null | undefined) ?? null;
+  }
+
+  /** The newest run of a spec (by its hash) that did not succeed, for `jivs migrate` to offer a resume. */
+  async latestUnfinishedRun(specHash: string): Promise<RunRecord | undefined> {
+    const row = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('spec_hash', '=', specHash)
+      .orderBy('started_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && row.status !== 'succeeded' ? runFromRow(row) : undefined;
   }
 
   async finishRun(id: string, status: RunStatus, error: string | null, report: unknown): Promise<void> {
@@ -123,6 +193,8 @@ export class StateStore {
       rejected: progress.rejected,
       filtered: progress.filtered,
       updated_at: new Date().toISOString(),
+      owner: progress.owner ?? null,
+      attempt: progress.attempt ?? 0,
     };
     await this.db
       .insertInto('partitions')
@@ -131,7 +203,11 @@ export class StateStore {
       .execute();
   }
 
-  async addRejects(runId: string, rows: RejectedRow[]): Promise<void> {
+  /**
+   * Stores the rejected rows of one batch; `batch` is the batch's number within its partition, so a
+   * resume can take back the rows of batches that never committed ({@link deleteRejectsAfter}).
+   */
+  async addRejects(runId: string, rows: RejectedRow[], batch = 0): Promise<void> {
     if (!rows.length) return;
     await this.db.transaction().execute(async (tx) => {
       const ids = await tx
@@ -144,6 +220,7 @@ export class StateStore {
             row_key: r.key,
             values_json: toJson(r.values),
             reasons_json: JSON.stringify(r.reasons),
+            batch,
           })),
         )
         .returning('id')
@@ -153,6 +230,17 @@ export class StateStore {
         ids.map((row, i) => ({ id: row.id, reasons: rows[i]!.reasons })),
       );
     });
+  }
+
+  /** Takes back the rejected rows a partition stored for batches after `batch` (0: all of them). */
+  async deleteRejectsAfter(runId: string, table: string, partition: number, batch: number): Promise<void> {
+    await this.db
+      .deleteFrom('rejects')
+      .where('run_id', '=', runId)
+      .where('table_name', '=', table)
+      .where('partition_index', '=', partition)
+      .where('batch', '>', batch)
+      .execute();
   }
 
   /** Replay: rows that now loaded (or were filtered) leave the quarantine; the others get their new reasons. */
@@ -234,6 +322,8 @@ export class StateStore {
       loaded: r.loaded,
       rejected: r.rejected,
       filtered: r.filtered,
+      owner: r.owner,
+      attempt: r.attempt,
     }));
   }
 
@@ -340,7 +430,7 @@ function reasonFromJson(reason: RejectReason | string): RejectReason {
     : reason;
 }
 
-function runFromRow(row: StateDatabase['runs']): RunRecord {
+function runFromRow(row: Selectable<StateDatabase['runs']>): RunRecord {
   return {
     id: row.id,
     specName: row.spec_name,
@@ -350,5 +440,7 @@ function runFromRow(row: StateDatabase['runs']): RunRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     error: row.error,
+    owner: row.owner,
+    attempt: row.attempt,
   };
 }

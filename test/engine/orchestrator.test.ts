@@ -173,7 +173,7 @@ describe('orchestrator (SQLite → SQLite)', () => {
         },
       },
     ).then((r) => (stores.push(r.store), r));
-    assert.equal(report.status, 'failed');
+    assert.equal(report.status, 'paused', 'a stopped run can be resumed');
     assert.match(report.error ?? '', /stopped on request/);
     assert.ok(seen < 200000);
     const loaded = queryAll<{ n: number }>(join(dir, 'out-5.db'), 'SELECT COUNT(*) AS n FROM t')[0]!.n;

@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type {
-  PartitionBounds,
-  RowBatch,
-  Source,
-  TableSchema,
-  TableWriter,
-} from '../../src/connectors/connector.ts';
-import { runPartitionPipeline } from '../../src/engine/partition-pipeline.ts';
+import type { PartitionBounds, RowBatch, Source, TableSchema } from '../../src/connectors/connector.ts';
+import { initialCheckpoint, type PartitionCheckpoint } from '../../src/engine/checkpoints.ts';
+import { runPartitionPipeline, type PartitionJob } from '../../src/engine/partition-pipeline.ts';
 import { PhaseClock } from '../../src/engine/phase-clock.ts';
-import type { RejectedRow, RowCounts } from '../../src/state/run-types.ts';
+import type { TablePlan } from '../../src/engine/plan-types.ts';
+import type { RejectedRow } from '../../src/state/run-types.ts';
 import { compiledTable, tablePlan } from '../support/table-plan.ts';
 
 /** A source of `batches` batches of `size` rows that records how far ahead of the consumer it was read. */
@@ -36,9 +32,39 @@ function countingSource(batches: number, size: number) {
         ]);
       }
     },
+    countRows: async () => batches * size,
     close: async () => {},
   };
   return { source, state };
+}
+
+/** A job over the whole (single) partition of `plan`, from the start. */
+function job(
+  plan: TablePlan,
+  source: Source,
+  batchSize: number,
+  signal: AbortSignal,
+  commit: PartitionJob['commit'],
+): PartitionJob {
+  const { program, keyIndex, tally } = compiledTable(plan);
+  return {
+    source,
+    plan,
+    partition: 0,
+    bounds: plan.partitions[0]!.bounds,
+    start: initialCheckpoint('test:1', 1),
+    batchSize,
+    clock: new PhaseClock(),
+    program,
+    keyIndex,
+    keyPart: keyIndex.part('t#0'),
+    tally,
+    digest: null,
+    digestBatch: null,
+    strict: false,
+    signal,
+    commit,
+  };
 }
 
 describe('partition pipeline', () => {
@@ -47,38 +73,30 @@ describe('partition pipeline', () => {
     const plan = tablePlan('t', ['id integer not null', 'n integer'], ['id']);
     const written: RowBatch[] = [];
     let maxAhead = 0;
-    const writer: TableWriter = {
-      write: async (batch) => {
-        await sleep(2); // a slow target
-        written.push(batch);
-        maxAhead = Math.max(maxAhead, state.produced - written.length);
-      },
-      close: async () => {},
-    };
-    const deltas: RowCounts[] = [];
+    const checkpoints: PartitionCheckpoint[] = [];
     const rejects: RejectedRow[] = [];
-    const clock = new PhaseClock();
-    const counts = await runPartitionPipeline({
-      source,
-      writer,
-      plan,
-      partition: plan.partitions[0]!,
-      batchSize: 100,
-      clock,
-      ...compiledTable(plan),
-      strict: false,
-      signal: new AbortController().signal,
-      afterBatch: async (delta, rejected) => {
-        deltas.push(delta);
+    const final = await runPartitionPipeline(
+      job(plan, source, 100, new AbortController().signal, async (accepted, rejected, checkpoint) => {
+        await sleep(2); // a slow target
+        if (accepted.length) written.push(accepted);
+        maxAhead = Math.max(maxAhead, state.produced - written.length);
         rejects.push(...rejected);
-      },
-    });
-    assert.deepEqual(counts, { extracted: 2000, loaded: 1800, rejected: 200, filtered: 0 });
+        checkpoints.push(checkpoint);
+      }),
+    );
+    assert.deepEqual(final?.counts, { extracted: 2000, loaded: 1800, rejected: 200, filtered: 0 });
+    assert.equal(final?.done, true);
     assert.equal(written.flat().length, 1800);
     assert.equal(new Set(written.flat().map((r) => r[0])).size, 1800);
     // One batch loads while the next one is prepared: never more than two ahead of the target.
     assert.ok(maxAhead <= 2, `the source was read ${maxAhead} batches ahead of the target`);
-    assert.equal(deltas.length, 20);
+    // One checkpoint per batch, numbered, each covering the batches before it; then the final one.
+    assert.equal(checkpoints.length, 21);
+    assert.deepEqual(
+      checkpoints.map((c) => c.batches),
+      [...Array.from({ length: 20 }, (_, i) => i + 1), 20],
+    );
+    assert.deepEqual(checkpoints[4]!.counts, { extracted: 500, loaded: 450, rejected: 50, filtered: 0 });
     assert.equal(rejects.length, 200);
     assert.equal(rejects[0]!.key, '[0]');
     assert.deepEqual(rejects[0]!.values, { id: 0, n: 'not a number' });
@@ -88,22 +106,15 @@ describe('partition pipeline', () => {
     const { source, state } = countingSource(50, 10);
     const plan = tablePlan('t', ['id integer', 'n text']);
     const abort = new AbortController();
-    let batches = 0;
-    const counts = await runPartitionPipeline({
-      source,
-      writer: { write: async () => {}, close: async () => {} },
-      plan,
-      partition: plan.partitions[0]!,
-      batchSize: 10,
-      clock: new PhaseClock(),
-      ...compiledTable(plan),
-      strict: false,
-      signal: abort.signal,
-      afterBatch: async () => {
-        if (++batches === 3) abort.abort();
-      },
-    });
-    assert.deepEqual(counts, { extracted: 30, loaded: 30, rejected: 0, filtered: 0 });
+    let last: PartitionCheckpoint | undefined;
+    const final = await runPartitionPipeline(
+      job(plan, source, 10, abort.signal, async (_accepted, _rejected, checkpoint) => {
+        last = checkpoint;
+        if (checkpoint.batches === 3) abort.abort();
+      }),
+    );
+    assert.equal(final, null, 'an aborted partition has no final checkpoint');
+    assert.deepEqual(last?.counts, { extracted: 30, loaded: 30, rejected: 0, filtered: 0 });
     assert.ok(state.produced <= 4, `read ${state.produced} batches; at most one beyond the stop`);
   });
 });

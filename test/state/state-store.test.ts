@@ -30,6 +30,8 @@ function run(id: string, startedAt: string, overrides: Partial<RunRecord> = {}):
     startedAt,
     finishedAt: null,
     error: null,
+    owner: 'host:1',
+    attempt: 1,
     ...overrides,
   };
 }
@@ -48,6 +50,8 @@ function partition(
     loaded: 0,
     rejected: 0,
     filtered: 0,
+    owner: null,
+    attempt: 0,
     ...overrides,
   };
 }
@@ -333,6 +337,7 @@ describe('StateStore', () => {
       assert.deepEqual(check.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all(), [
         '0001-initial',
         '0002-reject-reasons',
+        '0003-resumable-runs',
         '9999-future',
       ]);
     } finally {

@@ -6,15 +6,15 @@ import type { RunReport } from '../../src/engine/report.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
 import { StateStore } from '../../src/state/state-store.ts';
 
-/** Writes `spec` as YAML into `dir`, runs it with a store in `dir`, and returns the report and store. */
+/** Writes `spec` as YAML into `dir`, runs it with a store in `dir`, and returns the report, store and spec file. */
 export async function runSpec(
   dir: string,
   spec: Record<string, unknown>,
   options: Partial<RunOptions> = {},
-): Promise<{ report: RunReport; store: StateStore }> {
+): Promise<{ report: RunReport; store: StateStore; file: string }> {
   const file = join(dir, `spec-${Math.random().toString(36).slice(2)}.yaml`);
   await writeFile(file, stringify({ version: 1, ...spec }));
   const store = await StateStore.open(join(dir, 'state.db'));
   const report = await runMigration(await loadSpec(file), { store, ...options });
-  return { report, store };
+  return { report, store, file };
 }

@@ -1,6 +1,6 @@
 /** The sink shared by the file formats: one file per table in a target directory. */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open as openFile, stat } from 'node:fs/promises';
+import { mkdir, open as openFile, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -140,6 +140,11 @@ export async function openFileSink(directory: string, format: FileSinkFormat): P
     },
 
     finalizeTable: (table: TableSchema) => endTable(table.name),
+
+    async dropTable(name: string): Promise<void> {
+      await endTable(name).catch(() => {});
+      await rm(fileOf(name), { force: true });
+    },
 
     async countRows(name: string): Promise<number> {
       const file = fileOf(name);

@@ -17,7 +17,10 @@ export type FileReader = (
   open: Set<Readable>,
 ) => AsyncIterable<RowBatch>;
 
-/** A Source over `tables`, sampling with `sampler` for introspection and reading with `readFile`. */
+/**
+ * A Source over `tables`, sampling with `sampler` for introspection (and counting rows) and reading
+ * with `readFile`.
+ */
 export function createFileSource(tables: FileTable[], sampler: FileSampler, readFile: FileReader): Source {
   const open = new Set<Readable>();
   return {
@@ -25,6 +28,10 @@ export function createFileSource(tables: FileTable[], sampler: FileSampler, read
     read(table: TableSchema, columns: string[], bounds: PartitionBounds, batchSize: number) {
       assertWholeFile(bounds.kind);
       return readFile(findFileTable(tables, table.name).file, table, columns, batchSize, open);
+    },
+    async countRows(table: TableSchema, bounds: PartitionBounds) {
+      assertWholeFile(bounds.kind);
+      return sampler.countRows(findFileTable(tables, table.name).file);
     },
     async close() {
       for (const stream of open) stream.destroy();

@@ -5,7 +5,9 @@
  */
 import { targetTableExists } from '../target-table-exists.ts';
 import type { MysqlEndpoint } from '../../spec/spec-schema.ts';
+import { mysqlCheckpointTable, upsertCheckpointQuery } from './mysql-checkpoints.ts';
 import type {
+  CheckpointTable,
   PreparedTable,
   Row,
   RowBatch,
@@ -72,11 +74,13 @@ export function* insertStatements(
 
 class MysqlSink implements Sink {
   private readonly maxBytes: number;
+  readonly checkpoints: CheckpointTable;
 
   constructor(
     private readonly pool: MysqlPool,
     maxAllowedPacket: number,
   ) {
+    this.checkpoints = mysqlCheckpointTable(pool);
     this.maxBytes = Math.max(64 << 10, Math.min(BYTES_PER_INSERT, Math.floor(maxAllowedPacket / 2)));
   }
 
@@ -110,13 +114,17 @@ class MysqlSink implements Sink {
     const encoders = table.columns.map(literalEncoderFor);
     const head = `INSERT INTO ${q(table.name)} (${table.columns.map((c) => q(c.name)).join(', ')}) VALUES `;
     return {
-      write: async (batch) => {
-        if (!batch.length) return;
+      write: async (batch, checkpoint) => {
+        if (!batch.length && !checkpoint) return;
         await this.pool.use(async (connection) => {
           await connection.query('START TRANSACTION');
           try {
             for (const sql of insertStatements(head, batch, encoders, this.maxBytes)) {
               await connection.query(sql);
+            }
+            if (checkpoint) {
+              const { sql, values } = upsertCheckpointQuery(checkpoint);
+              await connection.query(sql, values);
             }
             await connection.query('COMMIT');
           } catch (error) {
@@ -181,6 +189,10 @@ class MysqlSink implements Sink {
   async countRows(table: string): Promise<number> {
     const [row] = await this.pool.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM ${q(table)}`);
     return Number(row?.n ?? 0);
+  }
+
+  async dropTable(table: string): Promise<void> {
+    await this.pool.rows(`DROP TABLE IF EXISTS ${q(table)}`);
   }
 
   async close(): Promise<void> {

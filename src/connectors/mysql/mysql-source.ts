@@ -2,7 +2,7 @@
  * Streams rows out of MySQL/MariaDB. Metadata queries share a small pool; every partition being read
  * gets a connection of its own, because a streaming result occupies its connection until it ends.
  */
-import { keyRangeClause } from '../key-range-clause.ts';
+import { keyRangeClause, keyRangeWhere } from '../key-range-clause.ts';
 import type { Connection as CoreConnection } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
 import type { MysqlEndpoint } from '../../spec/spec-schema.ts';
@@ -95,6 +95,14 @@ class MysqlSource implements Source {
     if (Number.isSafeInteger(threadId) && threadId > 0) {
       await this.pool.rows(`KILL CONNECTION ${threadId}`).catch(() => {}); // gone already: fine
     }
+  }
+
+  async countRows(table: TableSchema, bounds: PartitionBounds): Promise<number> {
+    const range = keyRangeWhere(bounds, q, integerLiteral);
+    const [row] = await this.pool.rows<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM ${q(table.name)}${range.sql}`,
+    );
+    return Number(row!.n);
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,8 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { RowBatch, TableSchema, TableWriter } from '../connector.ts';
+import type { CheckpointRecord, RowBatch, TableSchema, TableWriter } from '../connector.ts';
+import { upsertCheckpoint } from './postgres-checkpoints.ts';
 import { encodeCopyChunks } from './postgres-copy-encoder.ts';
 import { describePostgresError } from './postgres-connection.ts';
 import { ident, qualified } from './postgres-identifiers.ts';
@@ -33,20 +34,24 @@ async function copyBatch(copy: Writable, batch: RowBatch, width: number): Promis
   await once(copy, 'finish');
 }
 
-/** A writer for one partition of `table` (already prepared) in `schema`. */
+/**
+ * A writer for one partition of `table` (already prepared) in `schema`; a checkpoint is upserted in the
+ * batch's transaction.
+ */
 export function openCopyWriter(pool: pg.Pool, schema: string, table: TableSchema): TableWriter {
   const columns = table.columns.map((c) => ident(c.name)).join(', ');
   const sql = `COPY ${qualified(schema, table.name)} (${columns}) FROM STDIN`;
   const width = table.columns.length;
 
-  const write = async (batch: RowBatch): Promise<void> => {
-    if (batch.length === 0) return;
+  const write = async (batch: RowBatch, checkpoint?: CheckpointRecord): Promise<void> => {
+    if (batch.length === 0 && !checkpoint) return;
     const client = await pool.connect();
     // A connection whose state is unknown after a failure is discarded instead of reused.
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      await copyBatch(client.query(copyFrom(sql)), batch, width);
+      if (batch.length) await copyBatch(client.query(copyFrom(sql)), batch, width);
+      if (checkpoint) await upsertCheckpoint(client, schema, checkpoint);
       await client.query('COMMIT');
     } catch (error) {
       try {
@@ -54,6 +59,8 @@ export function openCopyWriter(pool: pg.Pool, schema: string, table: TableSchema
       } catch (rollbackError) {
         broken = rollbackError as Error;
       }
+      // A dropped connection can leave the pooled client looking usable: never reuse it after a failure.
+      broken ??= error as Error;
       throw new Error(
         `loading ${batch.length} rows into "${table.name}" failed: ${describePostgresError(error)}`,
         {

@@ -5,7 +5,15 @@
 import type pg from 'pg';
 import { InputError } from '../../errors.ts';
 import type { PostgresEndpoint } from '../../spec/spec-schema.ts';
-import type { PreparedTable, Sink, TableMode, TableSchema, TableWriter } from '../connector.ts';
+import type {
+  CheckpointTable,
+  PreparedTable,
+  Sink,
+  TableMode,
+  TableSchema,
+  TableWriter,
+} from '../connector.ts';
+import { postgresCheckpointTable } from './postgres-checkpoints.ts';
 import { openPostgresPool } from './postgres-connection.ts';
 import { openCopyWriter } from './postgres-copy-writer.ts';
 import { countForeignKeyViolations, finalizePostgresTable } from './postgres-finalize.ts';
@@ -61,11 +69,15 @@ interface ForeignKeyRow {
  * to 63 bytes), so the same TableSchema maps to the same objects in every method.
  */
 export class PostgresSink implements Sink {
+  readonly checkpoints: CheckpointTable;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly schema: string,
     private readonly enums: EnumStyle,
-  ) {}
+  ) {
+    this.checkpoints = postgresCheckpointTable(pool, schema);
+  }
 
   async tableExists(table: string): Promise<boolean> {
     const { rowCount } = await this.pool.query(
@@ -187,6 +199,10 @@ export class PostgresSink implements Sink {
       `SELECT count(*) AS n FROM ${qualified(this.schema, table)}`,
     );
     return Number(rows[0]!.n);
+  }
+
+  async dropTable(table: string): Promise<void> {
+    await this.pool.query(`DROP TABLE IF EXISTS ${qualified(this.schema, table)} CASCADE`);
   }
 
   async close(): Promise<void> {

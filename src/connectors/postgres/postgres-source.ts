@@ -3,7 +3,7 @@
  * partition being read, `batchSize` rows per fetch, the next fetch running while the consumer works on
  * the current batch. Values arrive in canonical form through per-query type parsers.
  */
-import { keyRangeClause } from '../key-range-clause.ts';
+import { keyRangeClause, keyRangeWhere } from '../key-range-clause.ts';
 import type pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
 import Cursor from 'pg-cursor';
@@ -105,6 +105,16 @@ export class PostgresSource implements Source {
       }
       client.release(failure);
     }
+  }
+
+  async countRows(table: TableSchema, bounds: PartitionBounds): Promise<number> {
+    const range = keyRangeWhere(bounds, quoteIdentifier, (_value, position) => `$${position}::bigint`);
+    const from = `${quoteIdentifier(this.schema)}.${quoteIdentifier(table.name)}`;
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${from}${range.sql}`,
+      range.params,
+    );
+    return Number(rows[0]!.n);
   }
 
   async close(): Promise<void> {

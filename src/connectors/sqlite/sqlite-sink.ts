@@ -4,7 +4,10 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError } from '../../errors.ts';
 import { targetTableExists } from '../target-table-exists.ts';
+import { sqliteCheckpointTable, upsertCheckpoint } from './sqlite-checkpoints.ts';
 import type {
+  CheckpointRecord,
+  CheckpointTable,
   ColumnSchema,
   PreparedTable,
   RowBatch,
@@ -58,7 +61,11 @@ function toSqliteValue(value: unknown): unknown {
 }
 
 class SqliteSink implements Sink {
-  constructor(private readonly db: Database.Database) {}
+  readonly checkpoints: CheckpointTable;
+
+  constructor(private readonly db: Database.Database) {
+    this.checkpoints = sqliteCheckpointTable(db);
+  }
 
   async tableExists(table: string): Promise<boolean> {
     return (
@@ -117,7 +124,8 @@ class SqliteSink implements Sink {
       }
       return statement;
     };
-    const writeBatch = this.db.transaction((batch: RowBatch) => {
+    const writeBatch = this.db.transaction((batch: RowBatch, checkpoint?: CheckpointRecord) => {
+      if (checkpoint) upsertCheckpoint(this.db, checkpoint);
       for (let start = 0; start < batch.length; start += rowsPerInsert) {
         const count = Math.min(rowsPerInsert, batch.length - start);
         const params: unknown[] = new Array(count * width);
@@ -129,8 +137,8 @@ class SqliteSink implements Sink {
       }
     });
     return {
-      write: async (batch) => {
-        writeBatch(batch);
+      write: async (batch, checkpoint) => {
+        if (batch.length || checkpoint) writeBatch(batch, checkpoint);
       },
       close: async () => {},
     };
@@ -184,6 +192,10 @@ class SqliteSink implements Sink {
       .prepare(`SELECT COUNT(*) FROM ${q(table)}`)
       .pluck()
       .get() as number;
+  }
+
+  async dropTable(table: string): Promise<void> {
+    this.db.exec(`DROP TABLE IF EXISTS ${q(table)}`);
   }
 
   async close(): Promise<void> {

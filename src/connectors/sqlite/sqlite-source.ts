@@ -1,5 +1,5 @@
 /** Streams rows out of a SQLite database, one read-only connection per partition being read. */
-import { keyRangeClause } from '../key-range-clause.ts';
+import { keyRangeClause, keyRangeWhere } from '../key-range-clause.ts';
 import Database from 'better-sqlite3';
 import { access, constants } from 'node:fs/promises';
 import { InputError } from '../../errors.ts';
@@ -82,6 +82,18 @@ class SqliteSource implements Source {
     } finally {
       db.close();
     }
+  }
+
+  async countRows(table: TableSchema, bounds: PartitionBounds): Promise<number> {
+    const key = (name: string) => (name === 'rowid' ? 'rowid' : quoteSqliteIdentifier(name));
+    const range = keyRangeWhere(bounds, key, () => '?');
+    const sql = `SELECT COUNT(*) FROM ${quoteSqliteIdentifier(table.name)}${range.sql}`;
+    return Number(
+      this.db
+        .prepare(sql)
+        .pluck()
+        .get(...range.params),
+    );
   }
 
   async close(): Promise<void> {

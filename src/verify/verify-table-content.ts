@@ -1,0 +1,422 @@
+/**
+ * The content half of Verification, per table: an order-independent digest per key range (one per
+ * partition) of what the pipeline meant to write and of what the target holds, read back in streaming.
+ * A range whose digests differ is halved by key value, both sides recomputed on each half, recursing
+ * into the halves that differ until a range holds at most about 2 × batchSize rows; those are diffed
+ * by key (key → row hash), which names the keys that are missing, extra or changed.
+ */
+import type {
+  ColumnSchema,
+  PartitionBounds,
+  RowBatch,
+  Source,
+  TableSchema,
+} from '../connectors/connector.ts';
+import type { CompiledTable } from '../engine/compile-programs.ts';
+import type { TablePlan } from '../engine/plan-types.ts';
+import { ContentDigest } from './content-digest.ts';
+import { DifferenceList, type ContentDifference } from './difference-list.ts';
+import { KeyedHashes } from './keyed-hashes.ts';
+import { meantRowReader, type MeantRowReader } from './meant-rows.ts';
+import { recordedSide, summarizeSide, type RangeSide, type SideReading } from './range-side.ts';
+import { createRowHasher } from './row-hasher.ts';
+import { createRowKeyer, type RowKeyer } from './row-key.ts';
+import { targetReadSchema } from './target-table.ts';
+import { isSinglePrecision } from './value-normalizer.ts';
+
+export type { ContentDifference } from './difference-list.ts';
+
+/** What comparing one table's content found. */
+export interface ContentVerification {
+  table: string;
+  /** Key ranges compared at the top level (one per partition) */
+  ranges: number;
+  /** Top-level ranges whose content differs. */
+  rangesDiffering: number;
+  /** Rows the run meant to load (recomputed from the source, or as its recorded digests count them). */
+  meantRows: number;
+  /** Rows the target holds. */
+  targetRows: number;
+  /** The differing rows by key, at most maxListedDifferences of them (the smallest keys), sorted by key. */
+  differences: ContentDifference[];
+  /**
+   * Differing rows in all, even when the list is capped. A lower bound where rows cannot be told apart
+   * by key (a table without a primary key, or a range too large to diff by key in memory): there it
+   * counts the difference in row counts, or 1 when the counts match but the content does not; `notes`
+   * says where.
+   */
+  differencesTotal: number;
+  /** Set when content could not be compared (e.g. append mode, key column transformed); explains why. */
+  skipped: string | null;
+  /** How the comparison was made where it matters: ranges compared as a whole, counts-only results. */
+  notes: string[];
+}
+
+/** One table to verify, with everything needed to recompute what was meant and to read the target. */
+export interface TableContentJob {
+  plan: TablePlan;
+  /** From src/engine/compile-programs.ts: the transform/rules program, to recompute the meant rows from the source. */
+  compiled: CompiledTable;
+  /** The migration's source. */
+  source: Source;
+  /** The migration's TARGET endpoint opened as a Source (openSource(spec.target, …)), for streaming read-back. */
+  target: Source;
+  /** One entry per partition, in plan.partitions order: the digest the pipeline recorded for the rows it loaded, or null to recompute it from the source. */
+  expected: (ContentDigest | null)[];
+  /** Source rows that a run rejected (quarantine), by RejectedRow.key: excluded from the meant side. */
+  isExcluded(sourceKey: string): boolean;
+  batchSize: number;
+  /** Differences listed in the result (all are counted); default 100. */
+  maxListedDifferences?: number;
+}
+
+/** Above this many rows a range that cannot be halved is not diffed by key in memory; it is counted. */
+export const MAX_ROWS_DIFFED_IN_MEMORY = 200_000;
+
+/** A half-open range [from, to) of the partition key; null for an open end. */
+interface KeySpan {
+  from: number | null;
+  to: number | null;
+}
+
+/** How the plan's key ranges map onto the target. */
+interface Alignment {
+  /** The partition key as the source names it … */
+  sourceColumn: string;
+  /** … and as the target does. */
+  targetColumn: string;
+  /** Its position in the target row. */
+  position: number;
+}
+
+function emptyResult(plan: TablePlan, skipped: string | null): ContentVerification {
+  return {
+    table: plan.target.name,
+    ranges: 0,
+    rangesDiffering: 0,
+    meantRows: 0,
+    targetRows: 0,
+    differences: [],
+    differencesTotal: 0,
+    skipped,
+    notes: [],
+  };
+}
+
+/**
+ * The partition key of the plan's key ranges in target terms, or null (with the reason in `notes`)
+ * when ranges cannot be aligned: the table is then compared as one range.
+ */
+function alignRanges(plan: TablePlan, schema: TableSchema, notes: string[]): Alignment | null {
+  const first = plan.partitions[0]?.bounds;
+  if (plan.partitions.length < 2 || first?.kind !== 'key-range') return null;
+  const sameKey = plan.partitions.every(
+    (p) => p.bounds.kind === 'key-range' && p.bounds.keyColumn === first.keyColumn,
+  );
+  if (!sameKey) return null;
+  const sourceColumn = first.keyColumn;
+  const position = plan.columns.findIndex((c) => c.source.name === sourceColumn);
+  const why = (reason: string) => {
+    notes.push(`compared as one range: ${reason}`);
+    return null;
+  };
+  if (position < 0) return why(`the partition key ${sourceColumn} is not a column of the target`);
+  const quality = plan.quality.columns[position]!;
+  if (quality.steps.length || quality.mask) {
+    return why(`the partition key ${sourceColumn} is transformed or masked, so key ranges do not align`);
+  }
+  const kind = plan.columns[position]!.target.type.kind;
+  if (kind !== 'integer' && kind !== 'bigint') {
+    return why(`the partition key ${sourceColumn} is not an integer in the target`);
+  }
+  const column = schema.columns[position]!;
+  if (column.nativeType.startsWith('inferred:')) return why('the target is a file, read whole');
+  return { sourceColumn, targetColumn: column.name, position };
+}
+
+/**
+ * The columns rows are hashed by: the planned target columns, except that a float column the target
+ * stores in single precision is compared as such (see isSinglePrecision).
+ */
+function hashColumns(
+  planned: readonly ColumnSchema[],
+  actual: readonly ColumnSchema[],
+): readonly ColumnSchema[] {
+  let adjusted: ColumnSchema[] | null = null;
+  planned.forEach((column, i) => {
+    const target = actual[i]!;
+    if (column.type.kind === 'float' && isSinglePrecision(target) && !isSinglePrecision(column)) {
+      adjusted ??= [...planned];
+      adjusted[i] = { ...column, nativeType: target.nativeType };
+    }
+  });
+  return adjusted ?? planned;
+}
+
+/** One table's comparison under way. */
+class TableComparison {
+  readonly differences: DifferenceList;
+  readonly notes: string[] = [];
+  private readonly meant: MeantRowReader;
+  private readonly keyOf: RowKeyer | null;
+  private readonly reading: SideReading;
+  private readonly columns: string[];
+
+  constructor(
+    private readonly job: TableContentJob,
+    private readonly schema: TableSchema,
+    hashed: readonly ColumnSchema[],
+    private readonly alignment: Alignment | null,
+  ) {
+    const { plan } = job;
+    this.differences = new DifferenceList(job.maxListedDifferences ?? 100);
+    const keyPositions = plan.target.primaryKey.map((k) =>
+      plan.target.columns.findIndex((c) => c.name === k),
+    );
+    this.keyOf =
+      keyPositions.length && keyPositions.every((p) => p >= 0)
+        ? createRowKeyer(plan.target.columns, keyPositions)
+        : null;
+    this.reading = {
+      hash: createRowHasher(hashed),
+      key: this.keyOf,
+      keyAt: alignment?.position ?? -1,
+      limit: 2 * job.batchSize,
+    };
+    this.columns = schema.columns.map((c) => c.name);
+    this.meant = meantRowReader(job);
+  }
+
+  close(): void {
+    this.meant.close();
+  }
+
+  /** The meant rows of a span (of the whole table when ranges are not aligned). */
+  private meantBatches(span: KeySpan | null, partition: number): AsyncGenerator<RowBatch> {
+    if (span === null || this.alignment === null) return this.wholeMeant();
+    const bounds: PartitionBounds = { kind: 'key-range', keyColumn: this.alignment.sourceColumn, ...span };
+    return this.meant(bounds, partition);
+  }
+
+  private async *wholeMeant(): AsyncGenerator<RowBatch> {
+    for (const partition of this.job.plan.partitions) yield* this.meant(partition.bounds, partition.index);
+  }
+
+  /** The target rows of a span (of the whole table when ranges are not aligned). */
+  private targetBatches(span: KeySpan | null): AsyncIterable<RowBatch> {
+    const bounds: PartitionBounds =
+      span === null || this.alignment === null
+        ? { kind: 'whole' }
+        : { kind: 'key-range', keyColumn: this.alignment.targetColumn, ...span };
+    return this.job.target.read(this.schema, this.columns, bounds, this.job.batchSize);
+  }
+
+  /** Both sides of a span, read at the same time. */
+  summarize(
+    span: KeySpan | null,
+    partition: number,
+    limit = this.reading.limit,
+  ): Promise<[RangeSide, RangeSide]> {
+    const reading = { ...this.reading, limit };
+    return Promise.all([
+      summarizeSide(this.meantBatches(span, partition), reading),
+      summarizeSide(this.targetBatches(span), reading),
+    ]);
+  }
+
+  /** The meant side of a span, recomputed from the source. */
+  async summarizeMeant(
+    span: KeySpan | null,
+    partition: number,
+    limit = this.reading.limit,
+  ): Promise<RangeSide> {
+    return summarizeSide(this.meantBatches(span, partition), { ...this.reading, limit });
+  }
+
+  async summarizeTarget(span: KeySpan | null, limit = this.reading.limit): Promise<RangeSide> {
+    return summarizeSide(this.targetBatches(span), { ...this.reading, limit });
+  }
+
+  /** Every row of one side of a span is a difference of `kind` (the other side has none). */
+  private async listAll(
+    side: RangeSide,
+    rows: () => AsyncIterable<RowBatch>,
+    kind: ContentDifference['kind'],
+  ): Promise<void> {
+    if (side.hashes) {
+      for (const key of side.hashes.keys()) {
+        for (let i = 0; i < side.hashes.hashesOf(key).length; i++) this.differences.add(key, kind);
+      }
+      return;
+    }
+    for await (const batch of rows()) for (const row of batch) this.differences.add(this.keyOf!(row), kind);
+  }
+
+  /** Counts differences that cannot be told by key: a lower bound. */
+  countOnly(meant: RangeSide, target: RangeSide, where: string, why: string): void {
+    const count = Math.abs(meant.digest.rows - target.digest.rows) || 1;
+    this.differences.count(count);
+    this.notes.push(
+      `${where}: ${why}; counted ${count} difference(s) from row counts and digests (a lower bound)`,
+    );
+  }
+
+  /**
+   * Narrows a span whose two sides differ down to the differing keys. `span` null: the whole table,
+   * not halved. `partition` names the top-level range (for messages and keyless row positions).
+   */
+  async narrow(span: KeySpan | null, meant: RangeSide, target: RangeSide, partition: number): Promise<void> {
+    const where = span === null ? 'the table' : `key range ${describeSpan(span)}`;
+    if (!this.keyOf) {
+      this.countOnly(meant, target, where, 'the target table has no primary key to tell rows apart');
+      return;
+    }
+    if (meant.hashes && target.hashes) {
+      KeyedHashes.diff(meant.hashes, target.hashes, this.differences);
+      return;
+    }
+    if (meant.digest.rows === 0) {
+      await this.listAll(target, () => this.targetBatches(span), 'extra');
+      return;
+    }
+    if (target.digest.rows === 0) {
+      await this.listAll(meant, () => this.meantBatches(span, partition), 'missing');
+      return;
+    }
+    const lo = Math.min(meant.min ?? Infinity, target.min ?? Infinity);
+    const hi = Math.max(meant.max ?? -Infinity, target.max ?? -Infinity);
+    if (span === null || !Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo >= hi) {
+      // Not halvable: one key value, keys beyond 2^53, or no key ranges. Diff it in memory if it fits.
+      const [m, t] = await this.summarize(span, partition, MAX_ROWS_DIFFED_IN_MEMORY);
+      if (m.hashes && t.hashes) KeyedHashes.diff(m.hashes, t.hashes, this.differences);
+      else
+        this.countOnly(m, t, where, `more than ${MAX_ROWS_DIFFED_IN_MEMORY} rows to diff by key in memory`);
+      return;
+    }
+    const mid = lo + Math.floor((hi - lo) / 2) + 1; // lo < mid <= hi: both halves hold a key seen
+    for (const half of [
+      { from: span.from, to: mid },
+      { from: mid, to: span.to },
+    ]) {
+      const [m, t] = await this.summarize(half, partition);
+      if (!m.digest.equals(t.digest)) await this.narrow(half, m, t, partition);
+    }
+  }
+
+  /** Diffs the whole table, read once with {@link MAX_ROWS_DIFFED_IN_MEMORY} as the limit for keeping hashes. */
+  async diffWhole(meant: RangeSide, target: RangeSide): Promise<void> {
+    if (!this.keyOf) {
+      this.countOnly(meant, target, 'the table', 'the target table has no primary key to tell rows apart');
+    } else if (meant.hashes && target.hashes) {
+      KeyedHashes.diff(meant.hashes, target.hashes, this.differences);
+    } else if (meant.digest.rows === 0) {
+      await this.listAll(target, () => this.targetBatches(null), 'extra');
+    } else if (target.digest.rows === 0) {
+      await this.listAll(meant, () => this.meantBatches(null, 0), 'missing');
+    } else {
+      this.countOnly(
+        meant,
+        target,
+        'the table',
+        `more than ${MAX_ROWS_DIFFED_IN_MEMORY} rows to diff by key in memory`,
+      );
+    }
+  }
+
+  /**
+   * Target rows no key range reads (a NULL partition key, possible where the target column is
+   * nullable): every one is a row the run did not mean to load.
+   */
+  async rowsOutsideRanges(inRanges: number): Promise<number> {
+    if (this.alignment === null || !this.schema.columns[this.alignment.position]!.nullable) return 0;
+    const all = await this.job.target.countRows(this.schema, { kind: 'whole' });
+    const outside = all - inRanges;
+    if (outside > 0) {
+      this.differences.count(outside);
+      this.notes.push(
+        `${outside} target row(s) have no ${this.alignment.targetColumn} (NULL), so no key range holds them; counted as extra`,
+      );
+    }
+    return Math.max(outside, 0);
+  }
+}
+
+function describeSpan(span: KeySpan): string {
+  return `[${span.from ?? '-∞'}, ${span.to ?? '∞'})`;
+}
+
+/** Compares what the run meant to load into one table with what the target holds. */
+export async function verifyTableContent(job: TableContentJob): Promise<ContentVerification> {
+  const { plan } = job;
+  if (plan.mode === 'append') {
+    return emptyResult(
+      plan,
+      'mode append: the target table also holds the rows of earlier loads, which this run did not mean to write',
+    );
+  }
+  const schema = await targetReadSchema(job.target, plan.target);
+  const notes: string[] = [];
+  const alignment = alignRanges(plan, schema, notes);
+  const hashed = hashColumns(plan.target.columns, schema.columns);
+  // The run hashed what it loaded by the planned columns; other columns make its digests incomparable.
+  const useExpected = hashed === plan.target.columns;
+  const comparison = new TableComparison(job, schema, hashed, alignment);
+  comparison.notes.push(...notes);
+  const result = emptyResult(plan, null);
+  try {
+    if (alignment) {
+      result.ranges = plan.partitions.length;
+      for (const [i, partition] of plan.partitions.entries()) {
+        const { bounds } = partition;
+        if (bounds.kind !== 'key-range') throw new Error('internal: aligned ranges are key ranges');
+        const span = { from: bounds.from, to: bounds.to };
+        const recorded = useExpected ? (job.expected[i] ?? null) : null;
+        const [first, target] = recorded
+          ? [recordedSide(recorded), await comparison.summarizeTarget(span)]
+          : await comparison.summarize(span, partition.index);
+        let meant = first;
+        if (!meant.digest.equals(target.digest) && !meant.read) {
+          // Confirm against the source as it is now (and learn its keys) before narrowing.
+          meant = await comparison.summarizeMeant(span, partition.index);
+          if (meant.digest.equals(target.digest)) {
+            comparison.notes.push(
+              `partition ${partition.index}: the digest the run recorded differs from what the source yields now, which matches the target`,
+            );
+          }
+        }
+        result.meantRows += meant.digest.rows;
+        result.targetRows += target.digest.rows;
+        if (meant.digest.equals(target.digest)) continue;
+        result.rangesDiffering++;
+        await comparison.narrow(span, meant, target, partition.index);
+      }
+      result.targetRows += await comparison.rowsOutsideRanges(result.targetRows);
+    } else {
+      result.ranges = 1;
+      const recorded = useExpected && job.expected.every((d) => d !== null) ? job.expected : null;
+      const limit = MAX_ROWS_DIFFED_IN_MEMORY;
+      let meant: RangeSide;
+      let target: RangeSide;
+      if (recorded) {
+        const digest = new ContentDigest();
+        for (const partition of recorded) digest.merge(partition!);
+        [meant, target] = [recordedSide(digest), await comparison.summarizeTarget(null, limit)];
+        if (!meant.digest.equals(target.digest)) meant = await comparison.summarizeMeant(null, 0, limit);
+      } else {
+        [meant, target] = await comparison.summarize(null, 0, limit);
+      }
+      result.meantRows = meant.digest.rows;
+      result.targetRows = target.digest.rows;
+      if (!meant.digest.equals(target.digest)) {
+        result.rangesDiffering = 1;
+        await comparison.diffWhole(meant, target);
+      }
+    }
+  } finally {
+    comparison.close();
+  }
+  result.differences = comparison.differences.list();
+  result.differencesTotal = comparison.differences.total;
+  result.notes = comparison.notes;
+  return result;
+}

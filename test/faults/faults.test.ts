@@ -1,0 +1,179 @@
+/**
+ * Faults during a real `jivs migrate` (MariaDB → PostgreSQL): the target's backends terminated while
+ * they load, the source's connections killed while they stream, Ctrl-C, `jivs pause`, and a permanent
+ * error. Each ends with a complete, verified target equal to a clean run's.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import type { RunReport } from '../../src/engine/report.ts';
+import type { RunRecord } from '../../src/state/run-types.ts';
+import { describeResult, parseJson, runJivs, spawnJivs, type JivsProcess } from '../cli/run-jivs.ts';
+import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../e2e/database-endpoints.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { fillSource, fingerprint, writeSpec, type TableFingerprint } from './crash-fixture.ts';
+
+const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+
+describe('faults during a migration', () => {
+  let source: DatabaseEndpoint;
+  let reference: Record<string, TableFingerprint>;
+  let totals: RunReport['totals'];
+  const targets: DatabaseEndpoint[] = [];
+  const admin = new pg.Pool({ ...PG, max: 2 });
+
+  /** A fresh target and spec in a fresh directory. */
+  async function setup(extra: Record<string, unknown> = {}) {
+    const dir = await tempDir('jivs-faults-');
+    const target = await postgresEndpoint();
+    targets.push(target);
+    return { dir, target, spec: await writeSpec(dir, source, target, extra) };
+  }
+
+  /** The run ended complete: succeeded, verified, and the same rows as the clean run. */
+  async function assertComplete(report: RunReport, target: DatabaseEndpoint, context: string) {
+    assert.equal(report.status, 'succeeded', context);
+    assert.equal(report.verified, true, context);
+    assert.deepEqual(report.totals, totals, context);
+    assert.deepEqual(await fingerprint(target.spec.schema as string), reference, context);
+  }
+
+  before(async () => {
+    source = await mysqlEndpoint();
+    await fillSource(source);
+    const { dir, target, spec } = await setup();
+    const result = await runJivs(['migrate', spec, '--json'], { cwd: dir, timeoutMs: 120_000 });
+    assert.equal(result.code, 0, describeResult(result));
+    totals = parseJson<RunReport>(result).totals;
+    reference = await fingerprint(target.spec.schema as string);
+  });
+  after(async () => {
+    await Promise.allSettled([source?.drop(), ...targets.map((t) => t.drop())]);
+    await admin.end();
+  });
+
+  /** Repeats `fault` every `everyMs` while `jivs` runs; returns how often it hit something. */
+  async function whileRunning(jivs: JivsProcess, everyMs: number, fault: () => Promise<number>) {
+    let hits = 0;
+    let done = false;
+    const exit = jivs.waitForExit(120_000).finally(() => (done = true));
+    while (!done && hits < 3) {
+      await sleep(everyMs);
+      if (!done) hits += await fault().catch(() => 0);
+    }
+    return { result: await exit, hits };
+  }
+
+  test('target backends terminated mid-load: reconnects, continues from the checkpoint', async () => {
+    const { dir, target, spec } = await setup();
+    const jivs = spawnJivs(['migrate', spec, '--json'], { cwd: dir });
+    const { result, hits } = await whileRunning(jivs, 250, async () => {
+      const { rows } = await admin.query<{ ok: boolean }>(
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+          WHERE application_name = 'jivs-migrate target' AND query LIKE 'COPY%' AND state = 'active'`,
+      );
+      return rows.filter((r) => r.ok).length;
+    });
+    assert.ok(hits > 0, `no COPY was caught to terminate:\n${describeResult(result)}`);
+    assert.equal(result.code, 0, describeResult(result));
+    assert.match(
+      result.stderr,
+      /terminated[^\n]*reconnecting in [\d.]+ s and continuing from the last checkpoint/,
+    );
+    await assertComplete(parseJson<RunReport>(result), target, describeResult(result));
+  });
+
+  test('source connections killed mid-extract (MariaDB KILL): reconnects, continues', async () => {
+    const { dir, target, spec } = await setup();
+    const killer = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
+    try {
+      const jivs = spawnJivs(['migrate', spec, '--json'], { cwd: dir });
+      const { result, hits } = await whileRunning(jivs, 250, async () => {
+        const [rows] = await killer.query<mysql.RowDataPacket[]>(
+          `SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'SELECT%FROM%orders%'`,
+          [source.spec.database],
+        );
+        for (const row of rows) await killer.query(`KILL ${Number(row.id)}`);
+        return rows.length;
+      });
+      assert.ok(hits > 0, `no source query was caught to kill:\n${describeResult(result)}`);
+      assert.equal(result.code, 0, describeResult(result));
+      assert.match(result.stderr, /source connection was killed[^\n]*continuing from the last checkpoint/);
+      await assertComplete(parseJson<RunReport>(result), target, describeResult(result));
+    } finally {
+      await killer.end();
+    }
+  });
+
+  test('SIGINT stops at a batch boundary, leaves a paused run; jivs resume completes it', async () => {
+    const { dir, target, spec } = await setup();
+    const jivs = spawnJivs(['migrate', spec], { cwd: dir });
+    await jivs.waitForStderr(/^\S+: partition \d+\/\d+ done/m, 60_000);
+    const runId = /^run (\S+) started$/m.exec(jivs.stderr)?.[1];
+    assert.ok(runId, jivs.stderr);
+    jivs.kill('SIGINT');
+    const stopped = await jivs.waitForExit(10_000);
+    assert.equal(stopped.code, 1, describeResult(stopped));
+    assert.match(stopped.stdout, /PAUSED/);
+    assert.match(stopped.stdout, new RegExp(`jivs resume ${runId}`));
+    const status = parseJson<RunRecord & { report: RunReport }>(
+      await runJivs(['status', runId, '--json'], { cwd: dir }),
+    );
+    assert.equal(status.status, 'paused');
+    assert.ok(status.report.totals.loaded < totals.loaded, 'stopped before the end');
+    // What the paused run says it loaded is what the target holds.
+    const held = await fingerprint(target.spec.schema as string);
+    for (const table of status.report.tables)
+      assert.equal(held[table.target]!.rows, table.loaded, table.target);
+
+    const resumed = await runJivs(['resume', runId, '--json'], { cwd: dir, timeoutMs: 120_000 });
+    assert.equal(resumed.code, 0, describeResult(resumed));
+    const report = parseJson<RunReport>(resumed);
+    assert.equal(report.attempt, 2);
+    await assertComplete(report, target, describeResult(resumed));
+  });
+
+  test('jivs pause from another process, then jivs resume', async () => {
+    const { dir, target, spec } = await setup();
+    const jivs = spawnJivs(['migrate', spec], { cwd: dir });
+    await jivs.waitForStderr(/^\S+: partition \d+\/\d+ done/m, 60_000);
+    const runId = /^run (\S+) started$/m.exec(jivs.stderr)![1]!;
+    const pause = await runJivs(['pause', runId], { cwd: dir });
+    assert.equal(pause.code, 0, describeResult(pause));
+    assert.match(pause.stdout, /is paused/);
+    const stopped = await jivs.waitForExit(10_000);
+    assert.equal(stopped.code, 1, describeResult(stopped));
+    const resumed = await runJivs(['migrate', spec, '--resume', '--json'], { cwd: dir, timeoutMs: 120_000 });
+    assert.equal(resumed.code, 0, describeResult(resumed));
+    assert.match(resumed.stderr, new RegExp(`resuming run ${runId}`));
+    await assertComplete(parseJson<RunReport>(resumed), target, describeResult(resumed));
+  });
+
+  test('a permanent error fails fast with a clear message; after the fix, resume completes', async () => {
+    const { dir, target, spec } = await setup();
+    const schema = target.spec.schema as string;
+    const jivs = spawnJivs(['migrate', spec, '--json'], { cwd: dir });
+    // Once orders exist in the target, a constraint the data breaks: every later COPY fails (23514).
+    for (let i = 0; i < 300; i++) {
+      const { rows } = await admin.query(`SELECT to_regclass($1) AS t`, [`"${schema}".orders`]);
+      if (rows[0].t) break;
+      await sleep(20);
+    }
+    await admin.query(`ALTER TABLE "${schema}".orders ADD CONSTRAINT small CHECK (amount < 100) NOT VALID`);
+    const started = Date.now();
+    const failed = await jivs.waitForExit(60_000);
+    assert.equal(failed.code, 1, describeResult(failed));
+    const report = parseJson<RunReport>(failed);
+    assert.equal(report.status, 'failed');
+    assert.match(report.error ?? '', /orders[\s\S]*violates check constraint "small"/);
+    assert.doesNotMatch(failed.stderr, /reconnecting/, 'a permanent error is not retried');
+    assert.ok(Date.now() - started < 30_000);
+
+    await admin.query(`ALTER TABLE "${schema}".orders DROP CONSTRAINT small`);
+    const resumed = await runJivs(['resume', report.runId, '--json'], { cwd: dir, timeoutMs: 120_000 });
+    assert.equal(resumed.code, 0, describeResult(resumed));
+    await assertComplete(parseJson<RunReport>(resumed), target, describeResult(resumed));
+  });
+});
