@@ -4,7 +4,7 @@
  * timestamptz, uuid, NULL), in batches of 1,000, through createBatchDigester. Baseline in the same run:
  * the naive way, node:crypto MD5 of each row's JSON.stringify. Prints ns/row of both and the ratio.
  *
- * Usage: node --import tsx bench/content-digest.ts [--rows N]
+ * Usage: npm run bench -- --only digest [--rows N], or node --import tsx bench/content-digest.ts [--rows N]
  */
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';

@@ -215,6 +215,19 @@ async function writeSpecWithoutRules(dir: string): Promise<string> {
   return file;
 }
 
+/** The benchmark spec with top-level settings replaced (checkpoints, verification), rules kept. */
+async function writeSpecVariant(
+  dir: string,
+  name: string,
+  settings: Record<string, unknown>,
+): Promise<string> {
+  const document = parseDocument(await readFile(specFile, 'utf8'));
+  for (const [key, value] of Object.entries(settings)) document.set(key, value);
+  const file = join(dir, `orders-mariadb-to-postgres.${name}.yaml`);
+  await writeFile(file, document.toString());
+  return file;
+}
+
 async function runJivs(client: pg.Client, spec: string) {
   await resetSchema(client, target.schema);
   const stateDir = await mkdtemp(join(tmpdir(), 'jivs-bench-state-'));
@@ -379,6 +392,17 @@ try {
   const scratch = await mkdtemp(join(tmpdir(), 'jivs-bench-spec-'));
   log('JiVS without rules: jivs migrate (transforms and rules stripped)…');
   const jivsWithoutRules = await runJivs(postgres, await writeSpecWithoutRules(scratch));
+  const verifyNothing = { content: false, sourceCounts: false };
+  log('JiVS without checkpoints and verification…');
+  const jivsBare = await runJivs(
+    postgres,
+    await writeSpecVariant(scratch, 'bare', { checkpoints: false, verify: verifyNothing }),
+  );
+  log('JiVS with checkpoints, without verification…');
+  const jivsCheckpointed = await runJivs(
+    postgres,
+    await writeSpecVariant(scratch, 'checkpoints', { checkpoints: true, verify: verifyNothing }),
+  );
   await rm(scratch, { recursive: true, force: true });
   log('JiVS: jivs migrate (with transforms and rules)…');
   const jivs = await runJivs(postgres, specFile);
@@ -431,6 +455,24 @@ try {
       peakRssMb: jivsWithoutRules.report?.peakRssMb ?? null,
       ...correctness(expected, jivsWithoutRules.fingerprint),
     },
+    jivsWithoutCheckpointsOrVerification: {
+      what: 'the rules spec with checkpoints: false and verify: { content: false, sourceCounts: false }',
+      error: jivsBare.error,
+      ...(jivsBare.error
+        ? { wallSeconds: seconds(jivsBare.wallMs) }
+        : throughput(jivsBare.wallMs, sourceBytes)),
+      peakRssMb: jivsBare.report?.peakRssMb ?? null,
+      ...correctness(expected, jivsBare.fingerprint),
+    },
+    jivsWithCheckpointsWithoutVerification: {
+      what: 'the rules spec with verify: { content: false, sourceCounts: false }',
+      error: jivsCheckpointed.error,
+      ...(jivsCheckpointed.error
+        ? { wallSeconds: seconds(jivsCheckpointed.wallMs) }
+        : throughput(jivsCheckpointed.wallMs, sourceBytes)),
+      peakRssMb: jivsCheckpointed.report?.peakRssMb ?? null,
+      ...correctness(expected, jivsCheckpointed.fingerprint),
+    },
     baseline: {
       what: `psql \\copy of the exported COPY text into an empty table (${baselineSchema}.orders), no index`,
       ...throughput(baseline.wallMs, sourceBytes),
@@ -457,6 +499,12 @@ try {
       jivsToBaseline: jivs.error ? null : ratio(jivs.wallMs, baseline.wallMs),
       rulesToNoRules:
         jivs.error || jivsWithoutRules.error ? null : ratio(jivs.wallMs, jivsWithoutRules.wallMs),
+      /** Target: ≤ 1.10. */
+      checkpointsToNone:
+        jivsBare.error || jivsCheckpointed.error ? null : ratio(jivsCheckpointed.wallMs, jivsBare.wallMs),
+      /** Target: ≤ 1.25. */
+      verificationToNone:
+        jivs.error || jivsCheckpointed.error ? null : ratio(jivs.wallMs, jivsCheckpointed.wallMs),
       jivsToPipe: !jivs.error && pipe && !pipe.error ? ratio(jivs.wallMs, pipe.wallMs) : null,
       jivsToPgloader:
         !jivs.error && pgloaderRun && !pgloaderRun.error ? ratio(jivs.wallMs, pgloaderRun.wallMs) : null,
@@ -466,6 +514,10 @@ try {
       jivsPeakRssAtMost256Mb: report ? report.peakRssMb <= 256 : null,
       rulesCostAtMost20Percent:
         jivs.error || jivsWithoutRules.error ? null : jivs.wallMs <= 1.2 * jivsWithoutRules.wallMs,
+      checkpointsCostAtMost10Percent:
+        jivsBare.error || jivsCheckpointed.error ? null : jivsCheckpointed.wallMs <= 1.1 * jivsBare.wallMs,
+      verificationCostAtMost25Percent:
+        jivs.error || jivsCheckpointed.error ? null : jivs.wallMs <= 1.25 * jivsCheckpointed.wallMs,
     },
   };
   await writeFile(join(results, `mariadb-postgres-${rows}.json`), `${JSON.stringify(summary, null, 2)}\n`);
@@ -474,6 +526,8 @@ try {
   log(`\nMariaDB → PostgreSQL, ${rows} rows × ${summary.source.bytesPerRow} bytes:`);
   log(toolLine('JiVS', summary.jivs));
   log(toolLine('no rules', summary.jivsWithoutRules));
+  log(toolLine('no checkpoints, no verification', summary.jivsWithoutCheckpointsOrVerification));
+  log(toolLine('checkpoints, no verification', summary.jivsWithCheckpointsWithoutVerification));
   log(
     `${toolLine('\\copy', summary.baseline)}, + ${summary.baseline.primaryKeySeconds} s primary key (not counted)`,
   );
@@ -485,6 +539,9 @@ try {
   );
   log(
     `JiVS / \\copy = ${summary.ratios.jivsToBaseline ?? 'n/a'} (target ≤ 1.5), with / without rules = ${summary.ratios.rulesToNoRules ?? 'n/a'} (target ≤ 1.2), JiVS / pipe = ${summary.ratios.jivsToPipe ?? 'n/a'}, JiVS / pgloader = ${summary.ratios.jivsToPgloader ?? 'n/a'}`,
+  );
+  log(
+    `checkpoints on / off = ${summary.ratios.checkpointsToNone ?? 'n/a'} (target ≤ 1.1), verification on / off = ${summary.ratios.verificationToNone ?? 'n/a'} (target ≤ 1.25)`,
   );
   if (jivs.error || !jivsCorrectness.correct) process.exitCode = 1;
 } finally {

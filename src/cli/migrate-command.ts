@@ -28,9 +28,13 @@ export interface ResumeCommandOptions extends GlobalOptions {
   force?: boolean;
 }
 
-/** Chooses how progress is shown: bars on a terminal, lines otherwise, nothing for --json/--quiet. */
+/**
+ * Chooses how progress is shown: bars on a terminal, lines otherwise; for --json/--quiet only the
+ * warnings (retries after faults among them), which go to stderr whatever the mode.
+ */
 export function progressFor(options: { json?: boolean; quiet?: boolean }): RunObserver & { stop?(): void } {
-  if (options.json || options.quiet) return {};
+  if (options.json || options.quiet)
+    return { warning: (message) => process.stderr.write(`warning: ${message}\n`) };
   return process.stderr.isTTY ? barProgress() : plainProgress();
 }
 

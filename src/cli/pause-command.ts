@@ -24,7 +24,11 @@ export async function pauseCommand(runId: string, options: PauseOptions): Promis
       await sleep(200);
       const now = (await store.getRun(runId))!;
       if (now.status !== 'running') {
-        process.stdout.write(`run ${runId} is ${now.status}; continue it with \`jivs resume ${runId}\`.\n`);
+        const next =
+          now.status === 'succeeded'
+            ? ' (it ended before the pause took effect)'
+            : `; continue it with \`jivs resume ${runId}\``;
+        process.stdout.write(`run ${runId} is ${now.status}${next}.\n`);
         return EXIT_SUCCESS;
       }
     }

@@ -11,6 +11,7 @@ import { EXIT_MIGRATION_FAILED, EXIT_SUCCESS } from './exit-codes.ts';
 import { formatTable } from './format-table.ts';
 import { openExistingStore } from './open-existing-store.ts';
 
+/** The options of `jivs verify`. */
 export interface VerifyOptions extends GlobalOptions {
   /** Leave out the rows this run rejected (they are not meant to be in the target). */
   run?: string;
@@ -31,6 +32,7 @@ function rejectedKeys(store: StateStore, runId: string): (table: string) => Prom
   };
 }
 
+/** The text output of `jivs verify`: a table per table, then the differing keys. */
 export function formatVerification(result: SpecVerification, runId: string | undefined): string {
   const out = [`Content of ${result.target} compared with ${result.source}`];
   if (runId) out.push(`(rows rejected by run ${runId} left out)`);
@@ -66,6 +68,7 @@ export function formatVerification(result: SpecVerification, runId: string | und
   return out.join('\n');
 }
 
+/** Runs `jivs verify <file>` and returns its exit code. */
 export async function verifyCommand(file: string, options: VerifyOptions): Promise<number> {
   const loaded = await loadSpec(file);
   const tables = options.tables

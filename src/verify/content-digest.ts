@@ -37,9 +37,9 @@ export class ContentDigest {
     return this.count;
   }
 
-  /** Adds one row, given its hash as 16 hexadecimal digits (see row-hasher.ts). */
-  addHash(hash: string): void {
-    this.add(1, parseInt(hash.slice(0, 8), 16), parseInt(hash.slice(8, 16), 16));
+  /** Adds one row, given its 64-bit hash (see row-hasher.ts). */
+  addHash(hash: bigint): void {
+    this.add(1, Number(hash >> 32n), Number(hash & 0xffffffffn));
   }
 
   /** Adds every row of `other`. */

@@ -4,8 +4,9 @@
  */
 import type { DifferenceList } from './difference-list.ts';
 
+/** Row hashes by row key; a key may hold several rows. */
 export class KeyedHashes {
-  private readonly byKey = new Map<string, string | string[]>();
+  private readonly byKey = new Map<string, bigint | bigint[]>();
   private count = 0;
 
   /** Rows added. */
@@ -13,11 +14,11 @@ export class KeyedHashes {
     return this.count;
   }
 
-  add(key: string, hash: string): void {
+  add(key: string, hash: bigint): void {
     this.count++;
     const earlier = this.byKey.get(key);
     if (earlier === undefined) this.byKey.set(key, hash);
-    else if (typeof earlier === 'string') this.byKey.set(key, [earlier, hash]);
+    else if (typeof earlier === 'bigint') this.byKey.set(key, [earlier, hash]);
     else earlier.push(hash);
   }
 
@@ -26,36 +27,36 @@ export class KeyedHashes {
   }
 
   /** The hashes of one key, as a list. */
-  hashesOf(key: string): string[] {
+  hashesOf(key: string): bigint[] {
     const hashes = this.byKey.get(key);
-    return hashes === undefined ? [] : typeof hashes === 'string' ? [hashes] : hashes;
+    return hashes === undefined ? [] : typeof hashes === 'bigint' ? [hashes] : hashes;
   }
 
   /** Adds to `out` every key whose rows differ between `meant` and `target`. */
   static diff(meant: KeyedHashes, target: KeyedHashes, out: DifferenceList): void {
     for (const [key, hashes] of meant.byKey) {
       const other = target.byKey.get(key);
-      if (typeof hashes === 'string' && typeof other === 'string') {
+      if (typeof hashes === 'bigint' && typeof other === 'bigint') {
         if (hashes !== other) out.add(key, 'changed');
         continue;
       }
       if (other === undefined) {
-        for (let i = 0; i < (typeof hashes === 'string' ? 1 : hashes.length); i++) out.add(key, 'missing');
+        for (let i = 0; i < (typeof hashes === 'bigint' ? 1 : hashes.length); i++) out.add(key, 'missing');
         continue;
       }
       diffMultisets(key, meant.hashesOf(key), target.hashesOf(key), out);
     }
     for (const [key, hashes] of target.byKey) {
       if (meant.byKey.has(key)) continue;
-      for (let i = 0; i < (typeof hashes === 'string' ? 1 : hashes.length); i++) out.add(key, 'extra');
+      for (let i = 0; i < (typeof hashes === 'bigint' ? 1 : hashes.length); i++) out.add(key, 'extra');
     }
   }
 }
 
 /** Rows of one key on both sides: equal hashes pair off, then unequal ones are changed, the rest missing or extra. */
-function diffMultisets(key: string, meant: string[], target: string[], out: DifferenceList): void {
+function diffMultisets(key: string, meant: bigint[], target: bigint[], out: DifferenceList): void {
   const left = [...target];
-  const unmatched: string[] = [];
+  const unmatched: bigint[] = [];
   for (const hash of meant) {
     const at = left.indexOf(hash);
     if (at >= 0) left.splice(at, 1);

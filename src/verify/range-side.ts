@@ -8,6 +8,7 @@ import { KeyedHashes } from './keyed-hashes.ts';
 import type { RowHasher } from './row-hasher.ts';
 import type { RowKeyer } from './row-key.ts';
 
+/** What one side of a key range holds, as far as verification needs to know. */
 export interface RangeSide {
   digest: ContentDigest;
   /** Smallest and largest partition-key value seen; null when not seen (no rows, or not read). */

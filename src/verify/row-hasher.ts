@@ -7,10 +7,10 @@ import xxhash from 'xxhash-wasm';
 import type { ColumnSchema, Row } from '../connectors/connector.ts';
 import { nonNullNormalizer } from './value-normalizer.ts';
 
-const { h64ToString } = await xxhash();
+const { h64 } = await xxhash();
 
-/** A row's hash as 16 hexadecimal digits. */
-export type RowHasher = (row: Row) => string;
+/** A row's 64-bit hash, as an unsigned bigint. */
+export type RowHasher = (row: Row) => bigint;
 
 /** Compiles, once per table, the hash of rows whose values are in `columns` order. */
 export function createRowHasher(columns: readonly ColumnSchema[]): RowHasher {
@@ -27,6 +27,6 @@ export function createRowHasher(columns: readonly ColumnSchema[]): RowHasher {
       const normal = normalizers[c]!(value);
       text += `${normal.length}:${normal}`;
     }
-    return h64ToString(text);
+    return h64(text);
   };
 }

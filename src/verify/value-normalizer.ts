@@ -18,10 +18,12 @@ import { coercerFor, type Coercer } from '../engine/coerce.ts';
 export type ValueNormalizer = (value: unknown) => string | null;
 
 /**
- * Native types that hold single-precision floats (PostgreSQL `real`/`float4`, MySQL `float`/`float(p ≤ 24)`):
- * values are compared after rounding to single precision (Math.fround), as such a column stores them.
+ * Native types that hold single-precision floats, as PostgreSQL and MySQL spell them (lower case):
+ * `real`/`float4`, MySQL `float`, `float(p ≤ 24)`, `float(m,d)`. Values are compared after rounding to
+ * single precision (Math.fround), as such a column stores them. SQLite's `REAL` (a double) does not match.
  */
-const SINGLE_PRECISION = /^\s*(?:real|float4|float(?:\s*\(\s*(?:\d|1\d|2[0-4])\s*\))?)(?:\s+unsigned)?\s*$/i;
+const SINGLE_PRECISION =
+  /^\s*(?:real|float4|float(?:\s*\(\s*(?:(?:\d|1\d|2[0-4])|\d+\s*,\s*\d+)\s*\))?)(?:\s+unsigned)?(?:\s+zerofill)?\s*$/;
 const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
 const FLOAT_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$|^\s*[+-]?(?:Infinity|NaN)\s*$/;
 
@@ -139,6 +141,26 @@ function integerText(value: unknown): string {
   return raw(value);
 }
 
+const FLOAT = new DataView(new ArrayBuffer(8));
+
+/**
+ * A double as five characters of 13 bits each (U+0100 … U+20FF, never a surrogate): its exact bit
+ * pattern, spelled faster than String(n). -0 is 0; every NaN is `NaN`.
+ */
+function floatBits(n: number): string {
+  if (n !== n) return 'NaN';
+  FLOAT.setFloat64(0, n === 0 ? 0 : n, true);
+  const low = FLOAT.getUint32(0, true);
+  const high = FLOAT.getUint32(4, true);
+  return String.fromCharCode(
+    0x100 + (low & 0x1fff),
+    0x100 + ((low >>> 13) & 0x1fff),
+    0x100 + ((low >>> 26) | ((high & 0x7f) << 6)),
+    0x100 + ((high >>> 7) & 0x1fff),
+    0x100 + (high >>> 20),
+  );
+}
+
 function floatNormalizer(single: boolean): (value: unknown) => string {
   return (value) => {
     let n: number;
@@ -146,7 +168,7 @@ function floatNormalizer(single: boolean): (value: unknown) => string {
     else if (typeof value === 'bigint') n = Number(value);
     else if (typeof value === 'string' && FLOAT_TEXT.test(value)) n = Number(value.trim());
     else return raw(value);
-    return String(single ? Math.fround(n) : n); // String(-0) is '0'
+    return floatBits(single ? Math.fround(n) : n);
   };
 }
 

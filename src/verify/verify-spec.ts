@@ -71,6 +71,17 @@ async function checkTargetTables(loaded: LoadedSpec, target: Source, tables: Tab
   if (problems.length) throw new InputError(problems);
 }
 
+/** The target opened as a Source; a problem opening it is named as the target's (not the source's). */
+async function openTarget(loaded: LoadedSpec): Promise<Source> {
+  try {
+    return await openSource(loaded.spec.target, loaded.baseDir, 'target');
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const problems = error.problems.map((p) => ({ ...p, path: p.path.replace(/^source\b/, 'target') }));
+    throw new InputError(problems, { cause: error });
+  }
+}
+
 /** Verifies the content of a spec's target against its source. */
 export async function verifySpec(
   loaded: LoadedSpec,
@@ -85,7 +96,7 @@ export async function verifySpec(
     const plan = await planMigration(spec, source, baseDir);
     const tables = selectTables(plan.tables, options.tables);
     const compiled = await compileTablePrograms(tables, source, keyIndex, maskingSalt(spec));
-    target = await openSource(spec.target, baseDir, 'target');
+    target = await openTarget(loaded);
     await checkTargetTables(loaded, target, tables);
     const results: ContentVerification[] = [];
     for (const table of tables) {

@@ -262,11 +262,11 @@ class TableComparison {
   }
 
   /**
-   * Narrows a span whose two sides differ down to the differing keys. `span` null: the whole table,
-   * not halved. `partition` names the top-level range (for messages and keyless row positions).
+   * Narrows a key range whose two sides differ down to the differing keys, halving it while it holds
+   * more rows than are diffed by key. `partition` is the top-level range it lies in.
    */
-  async narrow(span: KeySpan | null, meant: RangeSide, target: RangeSide, partition: number): Promise<void> {
-    const where = span === null ? 'the table' : `key range ${describeSpan(span)}`;
+  async narrow(span: KeySpan, meant: RangeSide, target: RangeSide, partition: number): Promise<void> {
+    const where = `key range ${describeSpan(span)}`;
     if (!this.keyOf) {
       this.countOnly(meant, target, where, 'the target table has no primary key to tell rows apart');
       return;
@@ -285,8 +285,8 @@ class TableComparison {
     }
     const lo = Math.min(meant.min ?? Infinity, target.min ?? Infinity);
     const hi = Math.max(meant.max ?? -Infinity, target.max ?? -Infinity);
-    if (span === null || !Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo >= hi) {
-      // Not halvable: one key value, keys beyond 2^53, or no key ranges. Diff it in memory if it fits.
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo >= hi) {
+      // Not halvable (one key value held by several rows, or keys beyond 2^53): diffed in memory if it fits.
       const [m, t] = await this.summarize(span, partition, MAX_ROWS_DIFFED_IN_MEMORY);
       if (m.hashes && t.hashes) KeyedHashes.diff(m.hashes, t.hashes, this.differences);
       else

@@ -1,4 +1,4 @@
-/** Ctrl-C during a run: the process ends promptly with exit 1 and the run is stored as failed. */
+/** Ctrl-C during a run: the process ends promptly with exit 1 and the run is stored as paused (resumable). */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -11,7 +11,7 @@ import { describeResult, parseJson, runJivs, spawnJivs, tempDir } from './run-ji
 const PROMPT_EXIT_MS = 5000;
 
 describe('SIGINT during a run', () => {
-  test('stops the run: exit 1 within seconds, run failed, no partition left running', async (t) => {
+  test('stops the run: exit 1 within seconds, run paused, no partition left running', async (t) => {
     const dir = await tempDir(t);
     const jivs = spawnJivs(['demo', '--rows', '200000', '--dir', 'demo'], { cwd: dir });
     t.after(async () => {
@@ -29,13 +29,14 @@ describe('SIGINT during a run', () => {
     const tookMs = Date.now() - sentAt;
     assert.equal(result.code, 1, `exit code after SIGINT (${tookMs} ms):\n${describeResult(result)}`);
     assert.ok(tookMs < PROMPT_EXIT_MS, `ended ${tookMs} ms after SIGINT`);
-    assert.match(result.stdout, new RegExp(`^Run ${runId} \\(legacy-erp-demo\\): FAILED`, 'm'));
+    assert.match(result.stdout, new RegExp(`^Run ${runId} \\(legacy-erp-demo\\): PAUSED`, 'm'));
     assert.match(result.stdout, /^Error: stopped on request/m);
+    assert.match(result.stdout, new RegExp(`jivs resume ${runId}`));
 
     const status = await runJivs(['status', runId, '--json'], { cwd: dir });
     assert.equal(status.code, 0, describeResult(status));
     const run = parseJson<RunRecord & { report: RunReport; partitions: PartitionProgress[] }>(status);
-    assert.equal(run.status, 'failed');
+    assert.equal(run.status, 'paused');
     assert.ok(run.finishedAt);
     assert.deepEqual(
       run.partitions.filter((p) => p.status === 'running'),

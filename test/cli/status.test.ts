@@ -43,7 +43,7 @@ describe('jivs status', () => {
       assert.match(
         shown.stdout,
         new RegExp(
-          `^${table}\\s+0\\s+done\\s+${n(counts.extracted)}\\s+${n(counts.loaded)}\\s+${n(counts.rejected)}$`,
+          `^${table}\\s+0\\s+done\\s+${n(counts.extracted)}\\s+${n(counts.loaded)}\\s+${n(counts.rejected)}\\s+1\\s+\\S+:\\d+$`,
           'm',
         ),
         table,

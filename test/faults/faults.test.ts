@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -24,8 +25,8 @@ describe('faults during a migration', () => {
   const targets: DatabaseEndpoint[] = [];
   const admin = new pg.Pool({ ...PG, max: 2 });
 
-  /** A fresh target and spec in a fresh directory. */
-  async function setup(extra: Record<string, unknown> = {}) {
+  /** A fresh target and spec in a fresh directory; small batches, so that a fault finds a run going. */
+  async function setup(extra: Record<string, unknown> = { batchSize: 20 }) {
     const dir = await tempDir('jivs-faults-');
     const target = await postgresEndpoint();
     targets.push(target);
@@ -54,22 +55,39 @@ describe('faults during a migration', () => {
     await admin.end();
   });
 
-  /** Repeats `fault` every `everyMs` while `jivs` runs; returns how often it hit something. */
-  async function whileRunning(jivs: JivsProcess, everyMs: number, fault: () => Promise<number>) {
+  /**
+   * Once `from` shows on stderr (by default: orders load), repeats `fault` every `everyMs` while `jivs` runs,
+   * until it hit something three times; returns the exit and how often it hit.
+   */
+  async function whileRunning(
+    jivs: JivsProcess,
+    everyMs: number,
+    fault: () => Promise<number>,
+    from = /^orders: partition \d+\/\d+ done/m,
+  ) {
     let hits = 0;
     let done = false;
     const exit = jivs.waitForExit(120_000).finally(() => (done = true));
+    await jivs.waitForStderr(from, 60_000).catch(() => {});
     while (!done && hits < 3) {
-      await sleep(everyMs);
       if (!done) hits += await fault().catch(() => 0);
+      await sleep(everyMs);
     }
     return { result: await exit, hits };
   }
 
+  /** The stored report of the run `jivs` (without --json) printed the id of. */
+  async function reportOf(dir: string, stderr: string): Promise<RunReport> {
+    const runId = /^run (\S+) started$/m.exec(stderr)?.[1];
+    assert.ok(runId, stderr);
+    const status = await runJivs(['status', runId, '--json'], { cwd: dir });
+    return parseJson<RunRecord & { report: RunReport }>(status).report;
+  }
+
   test('target backends terminated mid-load: reconnects, continues from the checkpoint', async () => {
     const { dir, target, spec } = await setup();
-    const jivs = spawnJivs(['migrate', spec, '--json'], { cwd: dir });
-    const { result, hits } = await whileRunning(jivs, 250, async () => {
+    const jivs = spawnJivs(['migrate', spec], { cwd: dir });
+    const { result, hits } = await whileRunning(jivs, 50, async () => {
       const { rows } = await admin.query<{ ok: boolean }>(
         `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
           WHERE application_name = 'jivs-migrate target' AND query LIKE 'COPY%' AND state = 'active'`,
@@ -82,28 +100,55 @@ describe('faults during a migration', () => {
       result.stderr,
       /terminated[^\n]*reconnecting in [\d.]+ s and continuing from the last checkpoint/,
     );
-    await assertComplete(parseJson<RunReport>(result), target, describeResult(result));
+    await assertComplete(await reportOf(dir, result.stderr), target, describeResult(result));
   });
 
   test('source connections killed mid-extract (MariaDB KILL): reconnects, continues', async () => {
-    const { dir, target, spec } = await setup();
+    // Events of 1 KB in partitions of 10 000: more than the socket buffers hold, so that their queries
+    // are still sending rows when they are killed.
+    await source.exec(`CREATE TABLE events (id INT PRIMARY KEY, body TEXT NOT NULL) ENGINE=InnoDB`);
+    await source.exec(`INSERT INTO events SELECT seq, REPEAT(CHAR(65 + seq % 26), 1000) FROM seq_1_to_30000`);
+    const { dir, target, spec } = await setup({ batchSize: 50, partitionRows: 10000 });
+    const text = await readFile(spec, 'utf8');
+    await writeFile(spec, text.replace('tables:\n', 'tables:\n  - name: events\n'));
     const killer = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
     try {
-      const jivs = spawnJivs(['migrate', spec, '--json'], { cwd: dir });
-      const { result, hits } = await whileRunning(jivs, 250, async () => {
-        const [rows] = await killer.query<mysql.RowDataPacket[]>(
-          `SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'SELECT%FROM%orders%'`,
-          [source.spec.database],
-        );
-        for (const row of rows) await killer.query(`KILL ${Number(row.id)}`);
-        return rows.length;
-      });
+      const jivs = spawnJivs(['migrate', spec], { cwd: dir });
+      const { result, hits } = await whileRunning(
+        jivs,
+        5,
+        async () => {
+          const [rows] = await killer.query<mysql.RowDataPacket[]>(
+            `SELECT ID AS id FROM information_schema.PROCESSLIST
+            WHERE DB = ? AND COMMAND = 'Query' AND INFO LIKE 'SELECT %FROM \`events\`%'
+              AND INFO NOT LIKE 'SELECT COUNT%'`,
+            [source.spec.database],
+          );
+          for (const row of rows) await killer.query(`KILL ${Number(row.id)}`);
+          return rows.length;
+        },
+        /^phase extraction started$/m,
+      );
       assert.ok(hits > 0, `no source query was caught to kill:\n${describeResult(result)}`);
       assert.equal(result.code, 0, describeResult(result));
-      assert.match(result.stderr, /source connection was killed[^\n]*continuing from the last checkpoint/);
-      await assertComplete(parseJson<RunReport>(result), target, describeResult(result));
+      assert.match(
+        result.stderr,
+        /the server closed the source connection[^\n]*continuing from the last checkpoint/,
+      );
+      const report = await reportOf(dir, result.stderr);
+      assert.equal(report.status, 'succeeded');
+      assert.equal(report.verified, true);
+      const events = report.tables.find((t) => t.target === 'events')!;
+      assert.deepEqual([events.extracted, events.loaded], [30000, 30000]);
+      const { rows } = await admin.query(
+        `SELECT count(*)::int AS n, count(DISTINCT id)::int AS keys FROM "${target.spec.schema as string}".events`,
+      );
+      assert.deepEqual(rows[0], { n: 30000, keys: 30000 });
+      const found = await fingerprint(target.spec.schema as string);
+      assert.deepEqual(found, reference, describeResult(result));
     } finally {
       await killer.end();
+      await source.exec('DROP TABLE events');
     }
   });
 
@@ -136,7 +181,8 @@ describe('faults during a migration', () => {
   });
 
   test('jivs pause from another process, then jivs resume', async () => {
-    const { dir, target, spec } = await setup();
+    // Batches of 5 rows: the run lasts long enough for a second jivs process to start and pause it.
+    const { dir, target, spec } = await setup({ batchSize: 5 });
     const jivs = spawnJivs(['migrate', spec], { cwd: dir });
     await jivs.waitForStderr(/^\S+: partition \d+\/\d+ done/m, 60_000);
     const runId = /^run (\S+) started$/m.exec(jivs.stderr)![1]!;

@@ -181,10 +181,10 @@ describe('ContentDigest', () => {
 
   it('adds up modulo 2^64', () => {
     const digest = new ContentDigest({ rows: 1, sum: 'ffffffffffffffff' });
-    digest.addHash('0000000000000002');
+    digest.addHash(2n);
     assert.deepEqual(digest.state(), { rows: 2, sum: '0000000000000001' });
     const carry = new ContentDigest({ rows: 0, sum: '00000000ffffffff' });
-    carry.addHash('0000000000000001');
+    carry.addHash(1n);
     assert.equal(carry.state().sum, '0000000100000000');
   });
 });
