@@ -78,12 +78,17 @@ function stopOnCritical(rejects: RejectedRow[]): void {
   }
 }
 
-/** Position of the partition key in the read row, or -1 for a partition that is not a key range. */
-function keyPosition(job: PartitionJob): number {
+/**
+ * The columns to read, and the position of the partition key among them (-1 for a partition that is
+ * not a key range). A partition key that is not a migrated column (SQLite's rowid) is read after them,
+ * so that checkpoints can name the last key read.
+ */
+function readColumns(job: PartitionJob): { columns: string[]; keyAt: number } {
   const { bounds } = job;
-  return bounds.kind === 'key-range'
-    ? job.plan.columns.findIndex((c) => c.source.name === bounds.keyColumn)
-    : -1;
+  const columns = job.plan.columns.map((c) => c.source.name);
+  if (bounds.kind !== 'key-range') return { columns, keyAt: -1 };
+  const keyAt = columns.indexOf(bounds.keyColumn);
+  return keyAt >= 0 ? { columns, keyAt } : { columns: [...columns, bounds.keyColumn], keyAt: columns.length };
 }
 
 /**
@@ -93,13 +98,9 @@ function keyPosition(job: PartitionJob): number {
 export async function runPartitionPipeline(job: PartitionJob): Promise<PartitionCheckpoint | null> {
   const transform = compileTransform(job.plan, job.program);
   const validate = compileValidator(job.plan, job.program, job.keyIndex, job.tally);
-  const keyAt = keyPosition(job);
-  if (job.bounds.kind === 'key-range' && keyAt < 0) {
-    throw new Error(`the partition key ${job.bounds.keyColumn} of ${job.plan.source.name} is not read`);
-  }
+  const { columns, keyAt } = readColumns(job);
   /** The checkpoint after the last batch prepared (not necessarily committed yet). */
   let last = job.start;
-  const columns = job.plan.columns.map((c) => c.source.name);
   const batches = job.source.read(job.plan.source, columns, job.bounds, job.batchSize);
   const iterator = batches[Symbol.asyncIterator]();
   // One batch loads while the next is extracted and prepared: the source and the target work at the

@@ -53,5 +53,18 @@ describe('SIGINT during a run', () => {
       assert.equal(table.extracted, table.loaded + table.rejected + table.filtered, table.target);
     }
     assert.ok(run.report.totals.extracted < 200_000, 'the run stopped before reading every row');
+
+    // SQLite target: the paused run continues from the checkpoints in migrated.db and completes.
+    const resumed = await runJivs(['resume', runId, '--json'], { cwd: dir, timeoutMs: 60_000 });
+    const report = parseJson<RunReport>(resumed);
+    assert.equal(report.status, 'succeeded', describeResult(resumed));
+    assert.equal(report.verified, true);
+    assert.equal(report.attempt, 2);
+    assert.equal(report.totals.extracted, 200_000);
+    const afterResume = countRows(
+      join(dir, 'demo', 'migrated.db'),
+      report.tables.map((table) => table.target),
+    );
+    for (const table of report.tables) assert.equal(afterResume[table.target], table.loaded, table.target);
   });
 });

@@ -33,12 +33,21 @@ describe('faults during a migration', () => {
     return { dir, target, spec: await writeSpec(dir, source, target, extra) };
   }
 
-  /** The run ended complete: succeeded, verified, and the same rows as the clean run. */
+  /** True while the target schema holds a checkpoint table. */
+  async function hasCheckpointTable(target: DatabaseEndpoint): Promise<boolean> {
+    const { rows } = await admin.query(`SELECT to_regclass($1) AS t`, [
+      `"${target.spec.schema as string}"._jivs_checkpoints`,
+    ]);
+    return rows[0].t !== null;
+  }
+
+  /** The run ended complete: succeeded, verified, the same rows as the clean run, no checkpoints left. */
   async function assertComplete(report: RunReport, target: DatabaseEndpoint, context: string) {
     assert.equal(report.status, 'succeeded', context);
     assert.equal(report.verified, true, context);
     assert.deepEqual(report.totals, totals, context);
     assert.deepEqual(await fingerprint(target.spec.schema as string), reference, context);
+    assert.equal(await hasCheckpointTable(target), false, `cleanup removed the checkpoints: ${context}`);
   }
 
   before(async () => {
@@ -197,17 +206,40 @@ describe('faults during a migration', () => {
     await assertComplete(parseJson<RunReport>(resumed), target, describeResult(resumed));
   });
 
-  test('a permanent error fails fast with a clear message; after the fix, resume completes', async () => {
-    const { dir, target, spec } = await setup();
-    const schema = target.spec.schema as string;
-    const jivs = spawnJivs(['migrate', spec, '--json'], { cwd: dir });
-    // Once orders exist in the target, a constraint the data breaks: every later COPY fails (23514).
+  /** Once orders exist in the target, adds a constraint the data breaks: every later COPY fails (23514). */
+  async function breakOrders(schema: string): Promise<void> {
     for (let i = 0; i < 300; i++) {
       const { rows } = await admin.query(`SELECT to_regclass($1) AS t`, [`"${schema}".orders`]);
       if (rows[0].t) break;
       await sleep(20);
     }
     await admin.query(`ALTER TABLE "${schema}".orders ADD CONSTRAINT small CHECK (amount < 100) NOT VALID`);
+  }
+
+  test('rollback: true — a failed run drops what it created and cannot be resumed', async () => {
+    const { dir, target, spec } = await setup({ batchSize: 20, rollback: true });
+    const schema = target.spec.schema as string;
+    const jivs = spawnJivs(['migrate', spec, '--json'], { cwd: dir });
+    await breakOrders(schema);
+    const failed = await jivs.waitForExit(60_000);
+    assert.equal(failed.code, 1, describeResult(failed));
+    const report = parseJson<RunReport>(failed);
+    assert.equal(report.rolledBack, true);
+    assert.match(report.warnings.join('\n'), /rollback: dropped orders/);
+    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1`, [
+      schema,
+    ]);
+    assert.deepEqual(rows[0], { n: 0 }, 'no table and no checkpoint table left');
+    const resumed = await runJivs(['resume', report.runId], { cwd: dir });
+    assert.equal(resumed.code, 2, describeResult(resumed));
+    assert.match(resumed.stderr, /rolled back, so it cannot be resumed; start a new run/);
+  });
+
+  test('a permanent error fails fast with a clear message; after the fix, resume completes', async () => {
+    const { dir, target, spec } = await setup();
+    const schema = target.spec.schema as string;
+    const jivs = spawnJivs(['migrate', spec, '--json'], { cwd: dir });
+    await breakOrders(schema);
     const started = Date.now();
     const failed = await jivs.waitForExit(60_000);
     assert.equal(failed.code, 1, describeResult(failed));
@@ -216,6 +248,7 @@ describe('faults during a migration', () => {
     assert.match(report.error ?? '', /orders[\s\S]*violates check constraint "small"/);
     assert.doesNotMatch(failed.stderr, /reconnecting/, 'a permanent error is not retried');
     assert.ok(Date.now() - started < 30_000);
+    assert.equal(await hasCheckpointTable(target), true, 'a failed run keeps its checkpoints');
 
     await admin.query(`ALTER TABLE "${schema}".orders DROP CONSTRAINT small`);
     const resumed = await runJivs(['resume', report.runId, '--json'], { cwd: dir, timeoutMs: 120_000 });

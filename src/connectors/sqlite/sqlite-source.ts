@@ -59,8 +59,9 @@ class SqliteSource implements Source {
     // A statement being iterated keeps its connection busy, so each partition reads on its own.
     const db = openReadOnly(this.path);
     try {
-      const select = columns.map(quoteSqliteIdentifier).join(', ');
+      // `rowid` may be asked for as a column: the partition key of tables without an integer key.
       const key = (name: string) => (name === 'rowid' ? 'rowid' : quoteSqliteIdentifier(name));
+      const select = columns.map(key).join(', ');
       const range = keyRangeClause(bounds, key, () => '?');
       const sql = `SELECT ${select} FROM ${quoteSqliteIdentifier(table.name)}${range.sql}`;
       // Integers are read as bigint so none loses precision (any column may hold one, whatever its
