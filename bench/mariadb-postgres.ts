@@ -413,6 +413,14 @@ try {
   const jivsCorrectness = correctness(expected, jivs.fingerprint);
   const pgloaderRun = 'skipped' in pgloader ? null : pgloader;
   const ratio = (a: number, b: number) => +(a / b).toFixed(2);
+  /** Time, throughput, memory and correctness of one variant of the JiVS run. */
+  const variantSummary = (what: string, run: Awaited<ReturnType<typeof runJivs>>) => ({
+    what,
+    error: run.error,
+    ...(run.error ? { wallSeconds: seconds(run.wallMs) } : throughput(run.wallMs, sourceBytes)),
+    peakRssMb: run.report?.peakRssMb ?? null,
+    ...correctness(expected, run.fingerprint),
+  });
   const summary = {
     benchmark: 'mariadb-postgres',
     rows,
@@ -446,33 +454,18 @@ try {
       quality: report?.tables[0]?.quality ?? null,
       ...jivsCorrectness,
     },
-    jivsWithoutRules: {
-      what: 'the same spec with every transform and rule taken out',
-      error: jivsWithoutRules.error,
-      ...(jivsWithoutRules.error
-        ? { wallSeconds: seconds(jivsWithoutRules.wallMs) }
-        : throughput(jivsWithoutRules.wallMs, sourceBytes)),
-      peakRssMb: jivsWithoutRules.report?.peakRssMb ?? null,
-      ...correctness(expected, jivsWithoutRules.fingerprint),
-    },
-    jivsWithoutCheckpointsOrVerification: {
-      what: 'the rules spec with checkpoints: false and verify: { content: false, sourceCounts: false }',
-      error: jivsBare.error,
-      ...(jivsBare.error
-        ? { wallSeconds: seconds(jivsBare.wallMs) }
-        : throughput(jivsBare.wallMs, sourceBytes)),
-      peakRssMb: jivsBare.report?.peakRssMb ?? null,
-      ...correctness(expected, jivsBare.fingerprint),
-    },
-    jivsWithCheckpointsWithoutVerification: {
-      what: 'the rules spec with verify: { content: false, sourceCounts: false }',
-      error: jivsCheckpointed.error,
-      ...(jivsCheckpointed.error
-        ? { wallSeconds: seconds(jivsCheckpointed.wallMs) }
-        : throughput(jivsCheckpointed.wallMs, sourceBytes)),
-      peakRssMb: jivsCheckpointed.report?.peakRssMb ?? null,
-      ...correctness(expected, jivsCheckpointed.fingerprint),
-    },
+    jivsWithoutRules: variantSummary(
+      'the same spec with every transform and rule taken out',
+      jivsWithoutRules,
+    ),
+    jivsWithoutCheckpointsOrVerification: variantSummary(
+      'the rules spec with checkpoints: false and verify: { content: false, sourceCounts: false }',
+      jivsBare,
+    ),
+    jivsWithCheckpointsWithoutVerification: variantSummary(
+      'the rules spec with verify: { content: false, sourceCounts: false }',
+      jivsCheckpointed,
+    ),
     baseline: {
       what: `psql \\copy of the exported COPY text into an empty table (${baselineSchema}.orders), no index`,
       ...throughput(baseline.wallMs, sourceBytes),
