@@ -1,17 +1,18 @@
 /** Shared plumbing of the commands: output mode and the store. */
 import { StateStore } from '../state/state-store.ts';
-import { stateStorePath } from './state-path.ts';
+import { stateStoreLocation } from './state-path.ts';
 
 export interface GlobalOptions {
+  /** `--state`: the SQLite store file (or a PostgreSQL URL); `$JIVS_DATABASE_URL` wins over it. */
   state?: string;
 }
 
-/** Opens the store, runs `work`, and closes the store whatever happens. */
+/** Opens the store (see state-path.ts for which), runs `work`, and closes it whatever happens. */
 export async function withStore<T>(
   options: GlobalOptions,
   work: (store: StateStore) => Promise<T>,
 ): Promise<T> {
-  const store = await StateStore.open(stateStorePath(options.state));
+  const store = await StateStore.open(stateStoreLocation(options.state));
   try {
     return await work(store);
   } finally {

@@ -28,7 +28,12 @@ function buildProgram(outcome: CliOutcome): Command {
   const program = new Command('jivs')
     .description('JiVS Migrate: declarative, streaming, verifiable data migrations')
     .version('0.1.0')
-    .addOption(new Option('--state <file>', 'control-plane store (default: $JIVS_STATE or .jivs/state.db)'))
+    .addOption(
+      new Option(
+        '--state <file>',
+        'control-plane store file (default: $JIVS_STATE or .jivs/state.db); $JIVS_DATABASE_URL (postgres://…) puts it in PostgreSQL instead',
+      ),
+    )
     .showHelpAfterError('(run `jivs --help` for usage)')
     .exitOverride();
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
@@ -143,6 +148,38 @@ function buildProgram(outcome: CliOutcome): Command {
       const { verifyCommand } = await import('./verify-command.ts');
       setExitCode(await verifyCommand(spec, { ...globals(), ...options }));
     });
+
+  program
+    .command('serve')
+    .description('run the HTTP service: REST API, live progress, metrics (settings from JIVS_* variables)')
+    .option('--port <n>', 'port to listen on (default: $JIVS_PORT or 8080)', positiveInteger)
+    .option('--host <address>', 'address to listen on (default: $JIVS_HOST or 127.0.0.1)')
+    .action(async (options: { port?: number; host?: string }) => {
+      const { serveCommand } = await import('./serve-command.ts');
+      setExitCode(await serveCommand({ ...globals(), ...options }));
+    });
+
+  program
+    .command('user')
+    .description("manage the service's users")
+    .command('add')
+    .description('add a user; the password comes from a prompt or --password-stdin')
+    .argument('<name>', 'user name')
+    .addOption(
+      new Option('--role <role>', 'what the user may do')
+        .choices(['admin', 'engineer', 'viewer', 'auditor'])
+        .makeOptionMandatory(),
+    )
+    .option('--password-stdin', 'read the password from stdin instead of asking')
+    .action(
+      async (
+        name: string,
+        options: { role: 'admin' | 'engineer' | 'viewer' | 'auditor'; passwordStdin?: boolean },
+      ) => {
+        const { userAddCommand } = await import('./user-command.ts');
+        setExitCode(await userAddCommand(name, { ...globals(), ...options }));
+      },
+    );
 
   program
     .command('schema')

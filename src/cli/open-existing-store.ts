@@ -1,9 +1,8 @@
-/** Opens the store for a command about one run that must exist; never creates a store. */
-import { existsSync } from 'node:fs';
+/** Opens the store for a command about one run that must exist; never creates a store file. */
 import { InputError } from '../errors.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { withStore, type GlobalOptions } from './cli-context.ts';
-import { stateStorePath } from './state-path.ts';
+import { stateStoreExists, stateStoreLocation } from './state-path.ts';
 
 /** Runs `work` with the store once run `runId` is known to exist in it; a clear InputError otherwise. */
 export async function openExistingStore<T>(
@@ -11,8 +10,12 @@ export async function openExistingStore<T>(
   runId: string,
   work: (store: StateStore) => Promise<T>,
 ): Promise<T> {
-  const path = stateStorePath(options.state);
-  if (!existsSync(path)) throw new InputError(`no run "${runId}": there is no state store at ${path}.`);
+  // A PostgreSQL store is not looked for on disk: opening it answers (and its URL is never printed).
+  if (!stateStoreExists(options.state)) {
+    throw new InputError(
+      `no run "${runId}": there is no state store at ${stateStoreLocation(options.state)}.`,
+    );
+  }
   return withStore(options, async (store) => {
     if (!(await store.getRun(runId))) {
       const known = (await store.listRuns(5)).map((r) => r.id).join(', ');

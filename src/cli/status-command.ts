@@ -1,5 +1,4 @@
 /** `jivs status [run]`: the recent runs, or one run with its phases, partitions and rejected rows. */
-import { existsSync } from 'node:fs';
 import type { RunReport } from '../engine/report.ts';
 import { ownerMayBeAlive } from '../engine/run-owner.ts';
 import { describeReason, type RunRecord } from '../state/run-types.ts';
@@ -7,7 +6,7 @@ import { formatReport } from './format-report.ts';
 import { formatDuration, formatTable } from './format-table.ts';
 import { printJson, withStore, type GlobalOptions } from './cli-context.ts';
 import { openExistingStore } from './open-existing-store.ts';
-import { stateStorePath } from './state-path.ts';
+import { stateStoreExists } from './state-path.ts';
 
 const NO_RUNS = 'No runs yet. Start one with `jivs migrate <spec>` or `jivs demo`.\n';
 
@@ -19,7 +18,7 @@ export interface StatusOptions extends GlobalOptions {
 export async function statusCommand(runId: string | undefined, options: StatusOptions): Promise<void> {
   if (runId !== undefined) return showRun(runId, options);
   // Reading must not create a store: without one there are simply no runs.
-  if (!existsSync(stateStorePath(options.state))) {
+  if (!stateStoreExists(options.state)) {
     if (options.json) return printJson([]);
     return void process.stdout.write(NO_RUNS);
   }

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Sink, Source } from '../connectors/connector.ts';
 import { describeEndpoint, openSink, openSource } from '../connectors/open-connectors.ts';
@@ -210,9 +210,15 @@ export async function resumeMigration(runId: string, options: ResumeOptions): Pr
   );
 }
 
-/** Where a run keeps its key index (uniqueness and references): beside the store, for replays and resumes. */
+/**
+ * Where a run keeps its key index (uniqueness and references), for replays and resumes: in
+ * `$JIVS_KEYS_DIR` if set, else beside a SQLite store file, else (in-memory or PostgreSQL store) in
+ * `<tmpdir>/jivs-keys`.
+ */
 export function keyIndexPath(store: StateStore, runId: string): string {
-  const dir = store.path === ':memory:' ? join(tmpdir(), 'jivs-keys') : join(dirname(store.path), 'keys');
+  const dir =
+    process.env.JIVS_KEYS_DIR ||
+    (store.localDir ? join(store.localDir, 'keys') : join(tmpdir(), 'jivs-keys'));
   return join(dir, `${runId}.db`);
 }
 

@@ -1,5 +1,5 @@
 /** Row types of the control-plane tables, as Kysely sees them (domain types live in run-types.ts). */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface RunsTable {
   id: string;
@@ -15,6 +15,8 @@ export interface RunsTable {
   attempt: Generated<number>;
   prepared_json: string | null;
   control: string | null;
+  /** The stored migration definition the run was started from (service runs), if any. */
+  migration_id: string | null;
 }
 
 export interface PhaseTimingsTable {
@@ -60,10 +62,57 @@ export interface RejectReasonsTable {
   message: string;
 }
 
+/**
+ * A flag: boolean on PostgreSQL, 0/1 on SQLite. Written as 0/1, which PostgreSQL also reads as a
+ * boolean; read back with `Boolean(...)`.
+ */
+export type FlagColumn = ColumnType<boolean | number, number, number>;
+
+export interface UsersTable {
+  username: string;
+  password_hash: string;
+  role: string;
+  disabled: FlagColumn;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  username: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** Append-only: rows are inserted and read, never updated or deleted (triggers refuse both). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  outcome: string;
+  detail_json: string | null;
+  ip: string | null;
+}
+
+export interface MigrationsTable {
+  id: string;
+  name: string;
+  spec_json: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface StateDatabase {
   runs: RunsTable;
   phase_timings: PhaseTimingsTable;
   partitions: PartitionsTable;
   rejects: RejectsTable;
   reject_reasons: RejectReasonsTable;
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+  audit_log: AuditLogTable;
+  migrations: MigrationsTable;
 }

@@ -38,6 +38,8 @@ export interface RunRecord {
   owner: string | null;
   /** 1 for the first execution, +1 for each resume. */
   attempt: number;
+  /** The stored migration definition the run was started from (runs started by the service). */
+  migrationId?: string | null;
 }
 
 /**

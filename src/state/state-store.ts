@@ -1,13 +1,17 @@
 /**
- * The control-plane store: runs, phase timings, per-partition progress and rejected rows, in an
- * embedded SQLite file (Kysely, so a PostgreSQL store can follow with the same queries).
+ * The control-plane store: runs, phase timings, per-partition progress and rejected rows, and what the
+ * HTTP service keeps (users, refresh tokens, the audit log, migration definitions). In an embedded
+ * SQLite file by default, or in a PostgreSQL schema (the same Kysely queries on both).
  */
-import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Selectable } from 'kysely';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { Migrator, type Kysely, type Selectable } from 'kysely';
 import type { StateDatabase } from './database-types.ts';
-import { STATE_MIGRATIONS } from './migrations/index.ts';
+import type { StoreBackend } from './migrations/column-types.ts';
+import { stateMigrations } from './migrations/index.ts';
+import type { OpenedStore } from './opened-store.ts';
+import { openPostgresStore } from './postgres/open-postgres-store.ts';
+import { openSqliteStore } from './sqlite/open-sqlite-store.ts';
+import { parseStoreLocation } from './store-location.ts';
+import { withConflicts } from './store-errors.ts';
 import type { Severity } from '../spec/rules-schema.ts';
 import type {
   PartitionProgress,
@@ -18,7 +22,25 @@ import type {
   RunRecord,
   RunStatus,
 } from './run-types.ts';
+import type {
+  AuditEntry,
+  AuditQuery,
+  MigrationDefinition,
+  MigrationDefinitionChanges,
+  NewAuditEntry,
+  NewMigrationDefinition,
+  NewRefreshToken,
+  NewUser,
+  RefreshToken,
+  User,
+  UserChanges,
+  UserRole,
+} from './service-types.ts';
 import { toJson } from './json-values.ts';
+import * as auditLog from './service/audit-log.ts';
+import * as migrationDefinitions from './service/migration-definitions.ts';
+import * as refreshTokens from './service/refresh-tokens.ts';
+import * as users from './service/users.ts';
 
 /** Which rejected rows to read: all of a run, or those of one table, rule, column or severity. */
 export interface RejectFilter {
@@ -34,60 +56,111 @@ export interface StoredReject extends RejectedRow {
   id: number;
 }
 
-export class StateStore {
-  private constructor(
-    readonly db: Kysely<StateDatabase>,
-    /** The store file, or `:memory:`. */
-    readonly path: string,
-  ) {}
+/** Which runs to list, newest first. */
+export interface RunQuery {
+  /** At most this many (default 20). */
+  limit?: number;
+  /** Only runs started from this migration definition. */
+  migrationId?: string;
+}
 
+/** Rejected rows per INSERT: 8 bound values a row, under SQLite's 32766 and PostgreSQL's 65535. */
+const REJECTS_PER_INSERT = 2000;
+
+export class StateStore {
+  readonly db: Kysely<StateDatabase>;
+  /** Private, so that inspecting or logging the store never shows a URL's password. */
+  readonly #location: string;
+  readonly backend: StoreBackend;
+  /** How messages name the store: the file path, or `postgres user@host:port/db` (never a password). */
+  readonly description: string;
+  /** The SQLite file, or `:memory:`; null for a PostgreSQL store. */
+  readonly path: string | null;
   /**
-   * Opens (creating if needed) the store at `path` and brings its schema up to date.
-   * Refuses a store written by a newer JiVS (it holds migrations this version does not know).
+   * The directory of the SQLite file, where files that belong with the store (key indexes) go; null
+   * for an in-memory or PostgreSQL store.
    */
-  static async open(path: string): Promise<StateStore> {
-    if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
-    const sqlite = new Database(path);
-    try {
-      sqlite.pragma('journal_mode = WAL');
-      sqlite.pragma('cache_size = -2000'); // small rows, few of them: 2 MB instead of the default 16 MB
-      sqlite.pragma('busy_timeout = 5000');
-      sqlite.pragma('foreign_keys = ON');
-    } catch (error) {
-      sqlite.close();
-      throw new Error(
-        `the state store ${path} cannot be opened: ${(error as Error).message}. Point --state at another file.`,
-      );
-    }
-    const db = new Kysely<StateDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
-    const migrator = new Migrator({ db, provider: { getMigrations: async () => STATE_MIGRATIONS } });
-    const { error } = await migrator.migrateToLatest();
-    if (error) {
-      await db.destroy();
-      throw new Error(
-        `the state store ${path} cannot be used: ${(error as Error).message}. It may have been written by a newer JiVS Migrate; upgrade, or point --state at another file.`,
-      );
-    }
-    return new StateStore(db, path);
+  readonly localDir: string | null;
+  /** The schema of a PostgreSQL store; null for SQLite. */
+  readonly schema: string | null;
+
+  private constructor(location: string, opened: OpenedStore) {
+    this.#location = location;
+    this.db = opened.db;
+    this.backend = opened.backend;
+    this.description = opened.description;
+    this.path = opened.path;
+    this.localDir = opened.localDir;
+    this.schema = opened.schema;
   }
 
+  /**
+   * The location the store was opened with, for another process to open it too: the SQLite path or
+   * the PostgreSQL URL. A URL may hold a password: never print it (use {@link description}).
+   */
+  get location(): string {
+    return this.#location;
+  }
+
+  /**
+   * Opens (creating if needed) the store at `location` and brings its schema up to date: a
+   * `postgres://` or `postgresql://` URL is a PostgreSQL database (`?schema=name` selects the schema,
+   * default `public`, created if missing); anything else is a SQLite file path, or `:memory:`.
+   * Refuses a store written by a newer JiVS (it holds migrations this version does not know). Errors
+   * never repeat a PostgreSQL URL (it may hold a password).
+   */
+  static async open(location: string): Promise<StateStore> {
+    const parsed = parseStoreLocation(location);
+    const opened =
+      parsed.backend === 'postgres' ? await openPostgresStore(parsed) : await openSqliteStore(parsed.path);
+    const migrator = new Migrator({
+      db: opened.db,
+      provider: { getMigrations: async () => stateMigrations(opened.backend) },
+      // Kysely's own tables go to the store's schema too (its default lock, a PostgreSQL advisory
+      // lock, lets concurrent openers wait for each other).
+      ...(opened.schema !== null && { migrationTableSchema: opened.schema }),
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error) {
+      await opened.db.destroy();
+      const message = (error as Error).message;
+      // Kysely: "corrupted migrations: previously executed migration 9999-x is missing" (or out of order).
+      const newer = message.startsWith('corrupted migrations')
+        ? ` It may have been written by a newer JiVS Migrate; upgrade, or ${opened.elsewhere}.`
+        : '';
+      throw new Error(`the state store ${opened.description} cannot be used: ${message}.${newer}`);
+    }
+    return new StateStore(location, opened);
+  }
+
+  /**
+   * Records a new run; `run.migrationId` links it to the definition it was started from. A taken id or
+   * an unknown migration id is a StoreConflictError.
+   */
   async createRun(run: RunRecord): Promise<void> {
-    await this.db
-      .insertInto('runs')
-      .values({
-        id: run.id,
-        spec_name: run.specName,
-        spec_file: run.specFile,
-        spec_hash: run.specHash,
-        status: run.status,
-        started_at: run.startedAt,
-        finished_at: run.finishedAt,
-        error: run.error,
-        report_json: null,
-        owner: run.owner,
-        attempt: run.attempt,
-      })
-      .execute();
+    const messages = {
+      unique: `a run with the id "${run.id}" already exists`,
+      reference: `there is no migration "${run.migrationId}"`,
+    };
+    await withConflicts(messages, () =>
+      this.db
+        .insertInto('runs')
+        .values({
+          id: run.id,
+          spec_name: run.specName,
+          spec_file: run.specFile,
+          spec_hash: run.specHash,
+          status: run.status,
+          started_at: run.startedAt,
+          finished_at: run.finishedAt,
+          error: run.error,
+          report_json: null,
+          owner: run.owner,
+          attempt: run.attempt,
+          migration_id: run.migrationId ?? null,
+        })
+        .execute(),
+    );
   }
 
   /**
@@ -210,25 +283,30 @@ export class StateStore {
   async addRejects(runId: string, rows: RejectedRow[], batch = 0): Promise<void> {
     if (!rows.length) return;
     await this.db.transaction().execute(async (tx) => {
-      const ids = await tx
-        .insertInto('rejects')
-        .values(
-          rows.map((r) => ({
-            run_id: runId,
-            table_name: r.table,
-            partition_index: r.partition,
-            row_key: r.key,
-            values_json: toJson(r.values),
-            reasons_json: JSON.stringify(r.reasons),
-            batch,
-          })),
-        )
-        .returning('id')
-        .execute();
-      await insertReasons(
-        tx,
-        ids.map((row, i) => ({ id: row.id, reasons: rows[i]!.reasons })),
-      );
+      for (let start = 0; start < rows.length; start += REJECTS_PER_INSERT) {
+        const chunk = rows.slice(start, start + REJECTS_PER_INSERT);
+        const inserted = await tx
+          .insertInto('rejects')
+          .values(
+            chunk.map((r) => ({
+              run_id: runId,
+              table_name: r.table,
+              partition_index: r.partition,
+              row_key: r.key,
+              values_json: toJson(r.values),
+              reasons_json: JSON.stringify(r.reasons),
+              batch,
+            })),
+          )
+          .returning('id')
+          .execute();
+        // Ids grow in the order of the VALUES list; sorting them does not rely on RETURNING's order.
+        const ids = inserted.map((row) => Number(row.id)).sort((a, b) => a - b);
+        await insertReasons(
+          tx,
+          ids.map((id, i) => ({ id, reasons: chunk[i]!.reasons })),
+        );
+      }
     });
   }
 
@@ -283,11 +361,13 @@ export class StateStore {
     );
   }
 
-  /** The newest runs first. */
-  async listRuns(limit = 20): Promise<RunRecord[]> {
+  /** The newest runs first: `listRuns(5)` or `listRuns({ limit: 5, migrationId })`. */
+  async listRuns(query: RunQuery | number = {}): Promise<RunRecord[]> {
+    const { limit = 20, migrationId } = typeof query === 'number' ? { limit: query } : query;
     const rows = await this.db
       .selectFrom('runs')
       .selectAll()
+      .$if(migrationId !== undefined, (q) => q.where('migration_id', '=', migrationId!))
       .orderBy('started_at', 'desc')
       .limit(limit)
       .execute();
@@ -357,7 +437,7 @@ export class StateStore {
       .limit(options.limit ?? 1000)
       .execute();
     return rows.map((r) => ({
-      id: r.id,
+      id: Number(r.id),
       table: r.table_name,
       partition: r.partition_index,
       key: r.row_key,
@@ -394,6 +474,103 @@ export class StateStore {
       );
     }
     return query;
+  }
+
+  // Users of the service.
+
+  /** Adds a user (enabled unless `disabled`); a taken username is a StoreConflictError. */
+  createUser(user: NewUser): Promise<User> {
+    return users.createUser(this.db, user);
+  }
+
+  /** The user of that name, or undefined. */
+  getUser(username: string): Promise<User | undefined> {
+    return users.getUser(this.db, username);
+  }
+
+  /** Every user, by username. */
+  listUsers(): Promise<User[]> {
+    return users.listUsers(this.db);
+  }
+
+  /** Changes the given fields; the updated user, or undefined if there is none of that name. */
+  updateUser(username: string, changes: UserChanges): Promise<User | undefined> {
+    return users.updateUser(this.db, username, changes);
+  }
+
+  /** Removes a user and its refresh tokens (its audit entries stay); false if there was none. */
+  deleteUser(username: string): Promise<boolean> {
+    return users.deleteUser(this.db, username);
+  }
+
+  /** How many users there are (of a role, enabled or disabled, if asked). */
+  countUsers(filter?: { role?: UserRole; disabled?: boolean }): Promise<number> {
+    return users.countUsers(this.db, filter);
+  }
+
+  // Refresh tokens.
+
+  /** Stores a refresh token by its hash; an unknown user is a StoreConflictError. */
+  saveRefreshToken(token: NewRefreshToken): Promise<RefreshToken> {
+    return refreshTokens.saveRefreshToken(this.db, token);
+  }
+
+  /** The token with this hash, even if revoked or expired (check both); undefined if unknown. */
+  findRefreshToken(tokenHash: string): Promise<RefreshToken | undefined> {
+    return refreshTokens.findRefreshToken(this.db, tokenHash);
+  }
+
+  /** Revokes a token; true if this call revoked it, false if unknown or already revoked. */
+  revokeRefreshToken(tokenHash: string): Promise<boolean> {
+    return refreshTokens.revokeRefreshToken(this.db, tokenHash);
+  }
+
+  /** Revokes every live token of a user (logout everywhere, disabled user); how many. */
+  revokeUserTokens(username: string): Promise<number> {
+    return refreshTokens.revokeUserTokens(this.db, username);
+  }
+
+  /** Forgets tokens that expired before `before` (default now); how many. */
+  deleteExpiredRefreshTokens(before?: Date | string): Promise<number> {
+    return refreshTokens.deleteExpiredRefreshTokens(this.db, before);
+  }
+
+  // The audit log: append and read only.
+
+  /** Appends an entry, stamped with the current time. */
+  appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
+    return auditLog.appendAudit(this.db, entry);
+  }
+
+  /** Entries newest first (default 100), filtered by actor, action or outcome; `beforeId` pages on. */
+  listAudit(query?: AuditQuery): Promise<AuditEntry[]> {
+    return auditLog.listAudit(this.db, query);
+  }
+
+  // Migration definitions.
+
+  /** Stores a definition (the spec as JSON); a taken id or name is a StoreConflictError. */
+  createMigration(migration: NewMigrationDefinition): Promise<MigrationDefinition> {
+    return migrationDefinitions.createMigration(this.db, migration);
+  }
+
+  getMigration(id: string): Promise<MigrationDefinition | undefined> {
+    return migrationDefinitions.getMigration(this.db, id);
+  }
+
+  /** Every definition, by name. */
+  listMigrations(): Promise<MigrationDefinition[]> {
+    return migrationDefinitions.listMigrations(this.db);
+  }
+
+  /** Renames it or replaces its spec; undefined if there is none; a taken name is a StoreConflictError. */
+  updateMigration(id: string, changes: MigrationDefinitionChanges): Promise<MigrationDefinition | undefined> {
+    return migrationDefinitions.updateMigration(this.db, id, changes);
+  }
+
+  /** Removes a definition; its runs stay, their `migrationId` becomes null. False if there was none. */
+  deleteMigration(id: string): Promise<boolean> {
+    return migrationDefinitions.deleteMigration(this.db, id);
   }
 
   async close(): Promise<void> {
@@ -442,5 +619,6 @@ function runFromRow(row: Selectable<StateDatabase['runs']>): RunRecord {
     error: row.error,
     owner: row.owner,
     attempt: row.attempt,
+    migrationId: row.migration_id,
   };
 }

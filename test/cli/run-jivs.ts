@@ -15,7 +15,7 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 
 /** Variables that would leak the test runner's setup into the CLI under test. */
-const SCRUBBED_ENV = ['JIVS_STATE', 'DEMO_TARGET', 'NODE_TEST_CONTEXT', 'NODE_OPTIONS'];
+const SCRUBBED_ENV = ['JIVS_STATE', 'JIVS_DATABASE_URL', 'DEMO_TARGET', 'NODE_TEST_CONTEXT', 'NODE_OPTIONS'];
 
 export interface JivsResult {
   /** The exit code, or null when a signal ended the process. */

@@ -1,7 +1,8 @@
 import type { Kysely, Migration } from 'kysely';
+import type { ColumnTypes } from './column-types.ts';
 
 /** Runs, their phase timings, per-partition progress and rejected rows. */
-export const initial: Migration = {
+export const initial = (types: ColumnTypes): Migration => ({
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('runs')
@@ -22,8 +23,8 @@ export const initial: Migration = {
       .addColumn('phase', 'text', (c) => c.notNull())
       .addColumn('started_at', 'text', (c) => c.notNull())
       .addColumn('finished_at', 'text', (c) => c.notNull())
-      .addColumn('duration_ms', 'real', (c) => c.notNull())
-      .addColumn('busy_ms', 'real')
+      .addColumn('duration_ms', types.real, (c) => c.notNull())
+      .addColumn('busy_ms', types.real)
       .addPrimaryKeyConstraint('phase_timings_pk', ['run_id', 'phase'])
       .execute();
     await db.schema
@@ -33,16 +34,16 @@ export const initial: Migration = {
       .addColumn('partition_index', 'integer', (c) => c.notNull())
       .addColumn('bounds_json', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
-      .addColumn('extracted', 'integer', (c) => c.notNull().defaultTo(0))
-      .addColumn('loaded', 'integer', (c) => c.notNull().defaultTo(0))
-      .addColumn('rejected', 'integer', (c) => c.notNull().defaultTo(0))
-      .addColumn('filtered', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('extracted', types.count, (c) => c.notNull().defaultTo(0))
+      .addColumn('loaded', types.count, (c) => c.notNull().defaultTo(0))
+      .addColumn('rejected', types.count, (c) => c.notNull().defaultTo(0))
+      .addColumn('filtered', types.count, (c) => c.notNull().defaultTo(0))
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('partitions_pk', ['run_id', 'table_name', 'partition_index'])
       .execute();
     await db.schema
       .createTable('rejects')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', types.count, types.generatedId)
       .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id').onDelete('cascade'))
       .addColumn('table_name', 'text', (c) => c.notNull())
       .addColumn('partition_index', 'integer', (c) => c.notNull())
@@ -60,4 +61,4 @@ export const initial: Migration = {
     for (const table of ['rejects', 'partitions', 'phase_timings', 'runs'])
       await db.schema.dropTable(table).execute();
   },
-};
+});

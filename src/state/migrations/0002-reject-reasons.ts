@@ -1,11 +1,12 @@
 import type { Kysely, Migration } from 'kysely';
+import type { ColumnTypes } from './column-types.ts';
 
 /** One row per reason of a rejected row, so `jivs rejects` can filter by rule, column and severity. */
-export const rejectReasons: Migration = {
+export const rejectReasons = (types: ColumnTypes): Migration => ({
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('reject_reasons')
-      .addColumn('reject_id', 'integer', (c) => c.notNull().references('rejects.id').onDelete('cascade'))
+      .addColumn('reject_id', types.count, (c) => c.notNull().references('rejects.id').onDelete('cascade'))
       .addColumn('rule', 'text', (c) => c.notNull())
       .addColumn('column_name', 'text')
       .addColumn('severity', 'text', (c) => c.notNull())
@@ -21,4 +22,4 @@ export const rejectReasons: Migration = {
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('reject_reasons').execute();
   },
-};
+});

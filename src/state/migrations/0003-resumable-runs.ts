@@ -6,7 +6,7 @@ import type { Kysely, Migration } from 'kysely';
  * another process (`pause`), the owner and attempt of each partition, and the batch of each rejected
  * row (rows of batches after a partition's last checkpoint are taken back before it continues).
  */
-export const resumableRuns: Migration = {
+export const resumableRuns = (): Migration => ({
   async up(db: Kysely<unknown>) {
     await db.schema.alterTable('runs').addColumn('owner', 'text').execute();
     await db.schema
@@ -38,4 +38,4 @@ export const resumableRuns: Migration = {
     for (const column of ['owner', 'attempt', 'prepared_json', 'control'])
       await db.schema.alterTable('runs').dropColumn(column).execute();
   },
-};
+});

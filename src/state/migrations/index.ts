@@ -2,10 +2,19 @@ import type { Migration } from 'kysely';
 import { initial } from './0001-initial.ts';
 import { rejectReasons } from './0002-reject-reasons.ts';
 import { resumableRuns } from './0003-resumable-runs.ts';
+import { service } from './0004-service.ts';
+import { columnTypes, type StoreBackend } from './column-types.ts';
 
-/** Every control-plane migration, keyed in the order they run. Append; never rename or reorder. */
-export const STATE_MIGRATIONS: Record<string, Migration> = {
-  '0001-initial': initial,
-  '0002-reject-reasons': rejectReasons,
-  '0003-resumable-runs': resumableRuns,
-};
+/**
+ * Every control-plane migration for a backend, keyed in the order they run. Append; never rename or
+ * reorder. The keys are the same on every backend; only a few column types differ (column-types.ts).
+ */
+export function stateMigrations(backend: StoreBackend): Record<string, Migration> {
+  const types = columnTypes(backend);
+  return {
+    '0001-initial': initial(types),
+    '0002-reject-reasons': rejectReasons(types),
+    '0003-resumable-runs': resumableRuns(),
+    '0004-service': service(types),
+  };
+}

@@ -1,0 +1,82 @@
+/** The service's users: one row each, keyed by username. */
+import type { Kysely, Selectable } from 'kysely';
+import type { StateDatabase } from '../database-types.ts';
+import type { NewUser, User, UserChanges, UserRole } from '../service-types.ts';
+import { withConflicts } from '../store-errors.ts';
+
+type Db = Kysely<StateDatabase>;
+
+/** Adds a user; a taken username is a StoreConflictError. */
+export async function createUser(db: Db, user: NewUser): Promise<User> {
+  const now = new Date().toISOString();
+  const row = {
+    username: user.username,
+    password_hash: user.passwordHash,
+    role: user.role,
+    disabled: user.disabled ? 1 : 0,
+    created_at: now,
+    updated_at: now,
+  };
+  await withConflicts({ unique: `a user named "${user.username}" already exists` }, () =>
+    db.insertInto('users').values(row).execute(),
+  );
+  return userFromRow(row);
+}
+
+export async function getUser(db: Db, username: string): Promise<User | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  return row && userFromRow(row);
+}
+
+/** Every user, by username. */
+export async function listUsers(db: Db): Promise<User[]> {
+  const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
+  return rows.map(userFromRow);
+}
+
+/** Changes the given fields; the updated user, or undefined if there is none of that name. */
+export async function updateUser(db: Db, username: string, changes: UserChanges): Promise<User | undefined> {
+  const row = await db
+    .updateTable('users')
+    .set({
+      updated_at: new Date().toISOString(),
+      ...(changes.role !== undefined && { role: changes.role }),
+      ...(changes.passwordHash !== undefined && { password_hash: changes.passwordHash }),
+      ...(changes.disabled !== undefined && { disabled: changes.disabled ? 1 : 0 }),
+    })
+    .where('username', '=', username)
+    .returningAll()
+    .executeTakeFirst();
+  return row && userFromRow(row);
+}
+
+/** Removes a user and its refresh tokens; false if there was none of that name. */
+export async function deleteUser(db: Db, username: string): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('username', '=', username).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** How many users there are, or how many of a role, enabled or disabled. */
+export async function countUsers(
+  db: Db,
+  filter: { role?: UserRole; disabled?: boolean } = {},
+): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .$if(filter.role !== undefined, (q) => q.where('role', '=', filter.role!))
+    .$if(filter.disabled !== undefined, (q) => q.where('disabled', '=', filter.disabled ? 1 : 0))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+function userFromRow(row: Selectable<StateDatabase['users']>): User {
+  return {
+    username: row.username,
+    passwordHash: row.password_hash,
+    role: row.role as UserRole,
+    disabled: Boolean(row.disabled),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
