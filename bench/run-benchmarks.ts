@@ -2,7 +2,7 @@
  * `npm run bench`: the benchmarks one after another, each in its own process, with the same row count.
  * A failing benchmark does not stop the next one; the exit code says whether all succeeded.
  *
- * Usage: npm run bench -- [--rows N] [--only sqlite|mariadb|digest]
+ * Usage: npm run bench -- [--rows N] [--only sqlite|mariadb|service|digest]
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -14,6 +14,8 @@ const BENCHMARKS = {
   sqlite: 'sqlite-embedded.ts',
   /** MariaDB → PostgreSQL against the raw `psql \copy` and pgloader (bench/mariadb-postgres.ts). */
   mariadb: 'mariadb-postgres.ts',
+  /** GET /runs/:id latency under 50 clients while the service runs the 1M-row migration (bench/service-latency.ts). */
+  service: 'service-latency.ts',
   /** The content digest of Verification per row, against MD5 of JSON (bench/content-digest.ts). */
   digest: 'content-digest.ts',
 } as const;

@@ -120,7 +120,12 @@ export class StateStore {
       // lock, lets concurrent openers wait for each other).
       ...(opened.schema !== null && { migrationTableSchema: opened.schema }),
     });
-    const { error } = await migrator.migrateToLatest();
+    let { error } = await migrator.migrateToLatest();
+    // Kysely's Migrator lists the tables of every schema; one dropped meanwhile by someone else fails
+    // that listing ("schema … does not exist"), which says nothing about this store: try again.
+    for (let retry = 0; retry < 3 && error && droppedElsewhere(error, opened.schema); retry++) {
+      ({ error } = await migrator.migrateToLatest());
+    }
     if (error) {
       await opened.db.destroy();
       const message = (error as Error).message;
@@ -605,6 +610,12 @@ function reasonFromJson(reason: RejectReason | string): RejectReason {
   return typeof reason === 'string'
     ? { rule: 'target constraints', column: null, severity: 'critical', message: reason }
     : reason;
+}
+
+/** The error names a schema other than the store's as missing: another client dropped it meanwhile. */
+function droppedElsewhere(error: unknown, schema: string | null): boolean {
+  const missing = /schema "([^"]+)" does not exist/.exec((error as Error).message ?? '')?.[1];
+  return schema !== null && missing !== undefined && missing !== schema;
 }
 
 function runFromRow(row: Selectable<StateDatabase['runs']>): RunRecord {
