@@ -7,6 +7,7 @@ import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { Severity } from '../spec/rules-schema.ts';
 import { describeReason } from '../state/run-types.ts';
+import { REJECT_EXPORT_COLUMNS, rejectExportRecord } from '../state/reject-export.ts';
 import type { RejectFilter, StateStore, StoredReject } from '../state/state-store.ts';
 import { toJson } from '../state/json-values.ts';
 import { printJson, type GlobalOptions } from './cli-context.ts';
@@ -46,22 +47,10 @@ async function exportRejects(
     }
     return count;
   }
-  const csv = stringify({
-    header: true,
-    columns: ['table', 'partition', 'key', 'rules', 'severities', 'reasons', 'values'],
-  });
+  const csv = stringify({ header: true, columns: REJECT_EXPORT_COLUMNS });
   csv.pipe(output, { end: false });
   for await (const r of rows) {
-    const record = {
-      table: r.table,
-      partition: r.partition,
-      key: r.key,
-      rules: r.reasons.map((x) => x.rule).join('; '),
-      severities: r.reasons.map((x) => x.severity).join('; '),
-      reasons: r.reasons.map(describeReason).join('; '),
-      values: toJson(r.values),
-    };
-    if (!csv.write(record)) await new Promise((resolve) => csv.once('drain', resolve));
+    if (!csv.write(rejectExportRecord(r))) await new Promise((resolve) => csv.once('drain', resolve));
     count++;
   }
   csv.end();

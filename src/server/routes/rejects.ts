@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { FastifyBaseLogger } from 'fastify';
-import { describeReason } from '../../state/run-types.ts';
+import { REJECT_EXPORT_COLUMNS, rejectExportRecord } from '../../state/reject-export.ts';
 import type { RejectFilter, StoredReject } from '../../state/state-store.ts';
 import { toJson } from '../../state/json-values.ts';
 import { notFound } from '../http-errors.ts';
@@ -28,25 +28,12 @@ async function* jsonLines(rows: AsyncGenerator<StoredReject>): AsyncGenerator<st
 }
 
 async function* csvRecords(rows: AsyncGenerator<StoredReject>) {
-  for await (const r of rows) {
-    yield {
-      table: r.table,
-      partition: r.partition,
-      key: r.key,
-      rules: r.reasons.map((x) => x.rule).join('; '),
-      severities: r.reasons.map((x) => x.severity).join('; '),
-      reasons: r.reasons.map(describeReason).join('; '),
-      values: toJson(r.values),
-    };
-  }
+  for await (const r of rows) yield rejectExportRecord(r);
 }
 
 /** The same columns as `jivs rejects --export csv`. */
 function csvStream(rows: AsyncGenerator<StoredReject>, log: FastifyBaseLogger): Readable {
-  const csv = stringify({
-    header: true,
-    columns: ['table', 'partition', 'key', 'rules', 'severities', 'reasons', 'values'],
-  });
+  const csv = stringify({ header: true, columns: REJECT_EXPORT_COLUMNS });
   pipeline(Readable.from(csvRecords(rows)), csv).catch((error: unknown) =>
     log.error({ err: error }, 'the rejects export stopped'),
   );
