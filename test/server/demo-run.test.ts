@@ -11,17 +11,8 @@ import { demoSpecDocument } from './demo-spec-document.ts';
 import { startServer } from './server-fixture.ts';
 import { collectEvents } from './sse-client.ts';
 import { join } from 'node:path';
+import { PHASES } from '../../src/state/run-types.ts';
 import type { RejectPage, RunReport, RunView } from './api-types.ts';
-
-const PHASES = [
-  'planning',
-  'extraction',
-  'transformation',
-  'validation',
-  'loading',
-  'verification',
-  'cleanup',
-];
 
 test('a demo migration through the API, followed live to its report, rejects, audit and metrics', async (t) => {
   const server = await startServer(t);

@@ -102,15 +102,22 @@ export function sealSecrets(
  * validation and the engine see: the engine then treats it like any other environment reference.
  */
 export function withSecretReferences(document: Document): Document {
+  return replaceSecrets(document, (name, field) => `\${ENV:${secretVariable(name, field)}}`);
+}
+
+/** A copy of the spec with every secret that is not an environment reference replaced. */
+function replaceSecrets(
+  document: Document,
+  replacement: (endpoint: EndpointName, field: string) => string,
+): Document {
   const copy = structuredClone(document);
   for (const name of ENDPOINTS) {
     const endpoint = endpointOf(copy, name);
     if (!endpoint) continue;
     for (const field of SECRET_FIELDS) {
       const value = endpoint[field];
-      if (typeof value === 'string' && !WHOLE_REFERENCE.test(value)) {
-        endpoint[field] = `\${ENV:${secretVariable(name, field)}}`;
-      }
+      if (typeof value === 'string' && !WHOLE_REFERENCE.test(value))
+        endpoint[field] = replacement(name, field);
     }
   }
   return copy;
@@ -141,14 +148,5 @@ export function openSecrets(
 
 /** The spec as the API shows it: every secret but an environment reference as `"***"`. */
 export function redactSecrets(document: Document): Document {
-  const copy = structuredClone(document);
-  for (const name of ENDPOINTS) {
-    const endpoint = endpointOf(copy, name);
-    if (!endpoint) continue;
-    for (const field of SECRET_FIELDS) {
-      const value = endpoint[field];
-      if (typeof value === 'string' && !WHOLE_REFERENCE.test(value)) endpoint[field] = REDACTED;
-    }
-  }
-  return copy;
+  return replaceSecrets(document, () => REDACTED);
 }
