@@ -12,9 +12,9 @@ import { formatTable } from './format-table.ts';
 /** Plans a spec file against its source (the target is not touched). */
 export async function planSpecFile(file: string): Promise<MigrationPlan> {
   const loaded = await loadSpec(file);
-  const source = await openSource(loaded.spec.source, loaded.baseDir, 'source');
+  const source = await openSource(loaded.spec.source, loaded.files, 'source');
   try {
-    return await planMigration(loaded.spec, source, loaded.baseDir);
+    return await planMigration(loaded.spec, source, loaded.files);
   } finally {
     await source.close();
   }

@@ -16,6 +16,16 @@ import type { LogicalType } from './logical-type.ts';
  */
 export type CanonicalValue = string | number | bigint | boolean | Buffer | null | CanonicalValue[];
 
+/**
+ * Checks a file that a file endpoint's folder holds or receives (each listed or written file), and
+ * returns the path to open: the spec's FileResolver, so a link in the folder cannot lead elsewhere.
+ * Connectors opened directly (tests) may leave it out and open every path as given.
+ */
+export type FileCheck = (path: string) => string;
+
+/** Opens every path as given: for connectors opened directly, outside a spec. */
+export const OPEN_AS_GIVEN: FileCheck = (path) => path;
+
 /** One row, values in column order. */
 export type Row = unknown[];
 

@@ -1,7 +1,7 @@
 /** Opens the connector an endpoint spec names. The only place that knows every connector. */
-import { isAbsolute, resolve } from 'node:path';
 import type { EndpointSpec } from '../spec/spec-schema.ts';
 import { resolveEndpointReferences } from '../spec/env-references.ts';
+import type { FileResolver } from '../spec/file-resolver.ts';
 import type { Sink, Source } from './connector.ts';
 import { openCsvSink, openCsvSource, openJsonlSink, openJsonlSource } from './file/index.ts';
 import { openMysqlSink, openMysqlSource } from './mysql/index.ts';
@@ -10,13 +10,18 @@ import { openSqliteSink } from './sqlite/sqlite-sink.ts';
 import { openSqliteSource } from './sqlite/sqlite-source.ts';
 
 /**
- * Resolves environment references in every string field; a file path becomes absolute against the
- * spec's directory. The result holds secrets: pass it to a connector, never to a log or report.
+ * Resolves environment references in every string field; a file path goes through the spec's
+ * {@link FileResolver} and becomes its checked real path. The result holds secrets: pass it to a
+ * connector, never to a log or report.
  */
-export function resolveEndpoint<T extends EndpointSpec>(endpoint: T, baseDir: string, specPath: string): T {
+export function resolveEndpoint<T extends EndpointSpec>(
+  endpoint: T,
+  files: FileResolver,
+  specPath: string,
+): T {
   const resolved = resolveEndpointReferences(endpoint, specPath);
   if (!('path' in resolved)) return resolved;
-  return { ...resolved, path: isAbsolute(resolved.path) ? resolved.path : resolve(baseDir, resolved.path) };
+  return { ...resolved, path: files.resolve(resolved.path, `${specPath}.path`) };
 }
 
 /**
@@ -29,16 +34,21 @@ export function describeEndpoint(endpoint: EndpointSpec): string {
   return `${endpoint.type} ${user}${endpoint.host ?? '127.0.0.1'}:${endpoint.port ?? ''}/${endpoint.database}`;
 }
 
-export async function openSource(endpoint: EndpointSpec, baseDir: string, specPath: string): Promise<Source> {
-  const resolved = resolveEndpoint(endpoint, baseDir, specPath);
+export async function openSource(
+  endpoint: EndpointSpec,
+  files: FileResolver,
+  specPath: string,
+): Promise<Source> {
+  const resolved = resolveEndpoint(endpoint, files, specPath);
+  const checkFile = files.checkerFor(`${specPath}.path`);
   const name = describeEndpoint(endpoint);
   switch (resolved.type) {
     case 'sqlite':
       return openSqliteSource(resolved.path);
     case 'csv':
-      return openCsvSource(resolved);
+      return openCsvSource(resolved, checkFile);
     case 'jsonl':
-      return openJsonlSource(resolved);
+      return openJsonlSource(resolved, checkFile);
     case 'postgres':
       return openPostgresSource(resolved, name);
     case 'mysql':
@@ -46,16 +56,17 @@ export async function openSource(endpoint: EndpointSpec, baseDir: string, specPa
   }
 }
 
-export async function openSink(endpoint: EndpointSpec, baseDir: string, specPath: string): Promise<Sink> {
-  const resolved = resolveEndpoint(endpoint, baseDir, specPath);
+export async function openSink(endpoint: EndpointSpec, files: FileResolver, specPath: string): Promise<Sink> {
+  const resolved = resolveEndpoint(endpoint, files, specPath);
+  const checkFile = files.checkerFor(`${specPath}.path`);
   const name = describeEndpoint(endpoint);
   switch (resolved.type) {
     case 'sqlite':
       return openSqliteSink(resolved.path);
     case 'csv':
-      return openCsvSink(resolved);
+      return openCsvSink(resolved, checkFile);
     case 'jsonl':
-      return openJsonlSink(resolved);
+      return openJsonlSink(resolved, checkFile);
     case 'postgres':
       return openPostgresSink(resolved, name);
     case 'mysql':

@@ -48,7 +48,8 @@ async function loadFromFile(lookup: LookupPlan, file: string): Promise<Map<strin
             throw new InputError([
               {
                 path: lookup.path,
-                message: `lookup file ${file} has no column "${name}" in its header (${header.join(', ')}).`,
+                // The header is the file's content: name the column, never the header's text.
+                message: `the lookup file's header (its first line, ${header.length} fields) has no column "${name}"; name a column of that header, or add it.`,
               },
             ]);
           }

@@ -6,7 +6,6 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Sink, Source } from '../connectors/connector.ts';
@@ -29,6 +28,7 @@ import { allVerified, topRejectReasons, type RunReport, type TableReport } from 
 import { currentOwner, ownerMayBeAlive } from './run-owner.ts';
 import type { RunObserver } from './run-observer.ts';
 import { runPartition } from './run-partition.ts';
+import { guardStateFiles, keyIndexDir } from './state-files.ts';
 import { RunState } from './run-state.ts';
 import { verifyTables } from './verify.ts';
 
@@ -90,10 +90,10 @@ async function openAndPlan(
   loaded: LoadedSpec,
   checkTargets: boolean,
 ): Promise<{ source: Source; sink: Sink; plan: MigrationPlan }> {
-  const source = await openSource(loaded.spec.source, loaded.baseDir, 'source');
+  const source = await openSource(loaded.spec.source, loaded.files, 'source');
   try {
-    const plan = await planMigration(loaded.spec, source, loaded.baseDir);
-    const sink = await openSink(loaded.spec.target, loaded.baseDir, 'target');
+    const plan = await planMigration(loaded.spec, source, loaded.files);
+    const sink = await openSink(loaded.spec.target, loaded.files, 'target');
     try {
       if (checkTargets) await checkTargetTables(sink, plan.tables);
     } catch (error) {
@@ -111,7 +111,8 @@ async function openAndPlan(
  * Runs a loaded spec to the end and returns its report, stored whatever the outcome. Bad input
  * (an InputError from Planning) is thrown before any run is recorded.
  */
-export async function runMigration(loaded: LoadedSpec, options: RunOptions): Promise<RunReport> {
+export async function runMigration(spec: LoadedSpec, options: RunOptions): Promise<RunReport> {
+  const loaded = guardStateFiles(spec, options.store);
   const startedAt = new Date();
   const clock = new PhaseClock();
   clock.start('planning');
@@ -167,7 +168,7 @@ export async function resumeMigration(runId: string, options: ResumeOptions): Pr
       `run ${runId} is still running in process ${run.owner}; stop it first (\`jivs pause ${runId}\`), or pass --force if that process is not running it.`,
     );
   }
-  const loaded = options.spec ?? (await loadSpec(run.specFile));
+  const loaded = guardStateFiles(options.spec ?? (await loadSpec(run.specFile)), store);
   if (specHash(loaded.spec) !== run.specHash) {
     throw new InputError([
       {
@@ -210,16 +211,9 @@ export async function resumeMigration(runId: string, options: ResumeOptions): Pr
   );
 }
 
-/**
- * Where a run keeps its key index (uniqueness and references), for replays and resumes: in
- * `$JIVS_KEYS_DIR` if set, else beside a SQLite store file, else (in-memory or PostgreSQL store) in
- * `<tmpdir>/jivs-keys`.
- */
+/** The key index file of a run (see {@link keyIndexDir}). */
 export function keyIndexPath(store: StateStore, runId: string): string {
-  const dir =
-    process.env.JIVS_KEYS_DIR ||
-    (store.localDir ? join(store.localDir, 'keys') : join(tmpdir(), 'jivs-keys'));
-  return join(dir, `${runId}.db`);
+  return join(keyIndexDir(store.localDir), `${runId}.db`);
 }
 
 /** Polls the store for a `jivs pause` of the run and aborts `controller` when one comes. */

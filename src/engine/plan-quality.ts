@@ -5,12 +5,12 @@
  * with their spec paths before any data moves.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { ColumnSchema, TableSchema } from '../connectors/connector.ts';
 import { parseLogicalType } from '../connectors/logical-type.ts';
-import type { InputProblem } from '../errors.ts';
+import { InputError, type InputProblem } from '../errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
 import { compileTableProgram, keySetName } from '../rules/table-program.ts';
+import type { FileResolver } from '../spec/file-resolver.ts';
 import type { ColumnEntry, TableEntry } from '../spec/spec-schema.ts';
 import { didYouMean } from '../spec/suggest.ts';
 import type { ColumnQuality, ComputedColumn, LookupPlan, TablePlan, TableQualityPlan } from './plan-types.ts';
@@ -67,7 +67,7 @@ function readableColumn(plan: TablePlan, name: string, path: string, problems: I
 function checkNames(
   plan: TablePlan,
   sourceTables: readonly TableSchema[],
-  baseDir: string,
+  files: FileResolver,
   problems: InputProblem[],
 ): LookupPlan[] {
   const base = plan.specPath ?? 'tables';
@@ -88,14 +88,21 @@ function checkNames(
       const path = `${settings.specPath}.transform[${i}]`;
       const { table, file, key, value } = step.lookup;
       if (file !== undefined) {
-        const absolute = resolve(baseDir, file);
-        if (!existsSync(absolute)) {
+        let real: string;
+        try {
+          real = files.resolve(file, `${path}.lookup.file`);
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          problems.push(...error.problems);
+          return;
+        }
+        if (!existsSync(real)) {
           problems.push({
             path: `${path}.lookup.file`,
-            message: `${absolute} does not exist; check the path (relative paths resolve against the spec's folder).`,
+            message: `${file} does not exist; check the path (relative paths resolve against the spec's folder).`,
           });
         }
-        lookups.push({ path, table: null, file: absolute, key, value });
+        lookups.push({ path, table: null, file: real, key, value });
         return;
       }
       const schema = sourceTables.find((t) => t.name === table);
@@ -203,13 +210,13 @@ export function qualityPlan(
 export function checkQuality(
   tables: TablePlan[],
   sourceTables: readonly TableSchema[],
-  baseDir: string,
+  files: FileResolver,
   problems: InputProblem[],
 ): void {
   const clean = new Set<TablePlan>();
   for (const table of tables) {
     const before = problems.length;
-    table.quality.lookups = checkNames(table, sourceTables, baseDir, problems);
+    table.quality.lookups = checkNames(table, sourceTables, files, problems);
     if (problems.length === before) clean.add(table);
   }
   resolveReferences(tables, problems);

@@ -7,6 +7,7 @@ import picomatch from 'picomatch';
 import type { ForeignKeySchema, IndexSchema, Source, TableSchema } from '../connectors/connector.ts';
 import { parseLogicalType } from '../connectors/logical-type.ts';
 import { InputError, type InputProblem } from '../errors.ts';
+import { unconfinedFiles, type FileResolver } from '../spec/file-resolver.ts';
 import type { MigrationSpec, TableEntry } from '../spec/spec-schema.ts';
 import { didYouMean } from '../spec/suggest.ts';
 import { applyNaming } from './naming.ts';
@@ -191,7 +192,7 @@ function targetSchema(
 export async function planMigration(
   spec: MigrationSpec,
   source: Source,
-  baseDir = process.cwd(),
+  files: FileResolver = unconfinedFiles(process.cwd()),
 ): Promise<MigrationPlan> {
   const problems: InputProblem[] = [];
   const sourceTables = await source.introspector.listTables();
@@ -272,7 +273,7 @@ export async function planMigration(
       notes,
     });
   }
-  checkQuality(tables, sourceTables, baseDir, problems);
+  checkQuality(tables, sourceTables, files, problems);
   if (problems.length) throw new InputError(problems);
   return { tables, warnings };
 }

@@ -19,6 +19,7 @@ import { addCounts, isBalanced } from './accounting.ts';
 import { closeConnections } from './cleanup.ts';
 import { compileTablePrograms, maskingSalt, type CompiledTable } from './compile-programs.ts';
 import { keyIndexPath } from './orchestrator.ts';
+import { guardStateFiles } from './state-files.ts';
 import { planMigration } from './plan.ts';
 import type { TablePlan } from './plan-types.ts';
 import { allVerified, RejectReasonTally, type RunReport } from './report.ts';
@@ -111,9 +112,10 @@ async function replayTable(
 /** Replays the rejected rows of `runId` with `loaded` (the run's spec, as fixed by the user). */
 export async function replayRejects(
   runId: string,
-  loaded: LoadedSpec,
+  given: LoadedSpec,
   store: StateStore,
 ): Promise<ReplayResult> {
+  const loaded = guardStateFiles(given, store);
   const run = await store.getRun(runId);
   if (!run) throw new InputError(`no run "${runId}" in the state store; \`jivs status\` lists the runs.`);
   const report = run.report as RunReport | null;
@@ -135,9 +137,9 @@ export async function replayRejects(
   const keyIndex = new KeyIndex(indexPath);
   let result: ReplayResult;
   try {
-    source = await openSource(spec.source, loaded.baseDir, 'source');
-    const plan = await planMigration(spec, source, loaded.baseDir);
-    sink = await openSink(spec.target, loaded.baseDir, 'target');
+    source = await openSource(spec.source, loaded.files, 'source');
+    const plan = await planMigration(spec, source, loaded.files);
+    sink = await openSink(spec.target, loaded.files, 'target');
     const compiled = await compileTablePrograms(plan.tables, source, keyIndex, salt);
     const partitions = await store.partitions(runId);
     const tables: TableReplay[] = [];

@@ -109,7 +109,7 @@ export interface VerificationJob {
 export async function verifyTables(job: VerificationJob): Promise<TableVerification[]> {
   const { plan, state, sink, source, loaded } = job;
   const { verify } = loaded.spec;
-  const target = verify.content ? await openSource(loaded.spec.target, loaded.baseDir, 'target') : null;
+  const target = verify.content ? await openSource(loaded.spec.target, loaded.files, 'target') : null;
   try {
     const verifications: TableVerification[] = [];
     for (const table of plan.tables) {

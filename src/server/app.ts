@@ -33,6 +33,7 @@ import { userRoutes } from './routes/users.ts';
 import { RunManager } from './runs/run-manager.ts';
 import { SecretBox } from './secrets.ts';
 import type { Api, ServiceContext } from './service-context.ts';
+import { prepareSpecFolder, serviceFileAccess } from './service-files.ts';
 import type { ServiceStore } from './service-store.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -73,19 +74,20 @@ export async function buildApp(options: AppOptions): Promise<Api> {
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
 
+  const files = await prepareSpecFolder(serviceFileAccess(config, options.storeLocation));
   const metrics = new ServiceMetrics();
   const box = config.secretKey === undefined ? undefined : new SecretBox(config.secretKey);
   const runs = new RunManager({
     store,
     storeLocation: options.storeLocation,
     maxRuns: config.maxRuns,
-    specDir: config.specDir,
+    files: files.access,
     box,
     metrics,
     logger,
   });
   const streams = new OpenStreams();
-  const context: ServiceContext = { config, store, runs, metrics, box, streams };
+  const context: ServiceContext = { config, store, runs, metrics, box, streams, files };
   const routes: RouteEntry[] = [];
   app.decorate('jivsRoutes', routes);
   app.decorate('jivs', context);

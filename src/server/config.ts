@@ -2,7 +2,7 @@
  * The service's settings, from the environment (`jivs serve`) or given directly (tests). Every knob
  * has a default that works for a single embedded instance.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 
 /** How the service runs; see {@link serverConfigFromEnv} for the variables behind each field. */
@@ -16,7 +16,11 @@ export interface ServerConfig {
    * store): `JIVS_DATA_DIR`, default the SQLite store's folder, else `.jivs`.
    */
   dataDir: string;
-  /** Relative paths in stored specs resolve against this folder, and file endpoints must stay in it (`JIVS_SPEC_DIR`, default the working directory). */
+  /**
+   * The folder of the files specs may use: relative paths resolve against it, and every file path of a
+   * spec must lead inside it (`JIVS_SPEC_DIR`, default `./jivs-files`, created when missing). It must
+   * not be, or lie in, `dataDir`; the service's own files are out of reach wherever they are.
+   */
   specDir: string;
   /** HS256 secret of the access tokens (`JIVS_JWT_SECRET`); undefined: generated once and kept in `dataDir`. */
   jwtSecret?: string;
@@ -38,16 +42,22 @@ export interface ServerConfig {
   loginRateLimit: { max: number; windowMs: number };
   /** pino level (`JIVS_LOG_LEVEL`, default info). */
   logLevel: string;
-  /** Allow file endpoints (sqlite, csv, jsonl) outside `specDir` (`JIVS_ALLOW_ANY_PATH=1`; default no). */
+  /**
+   * Allow file paths outside `specDir` (`JIVS_ALLOW_ANY_PATH=1`; default no). The service's own state
+   * and `/proc`, `/sys`, `/dev` stay out of reach even then.
+   */
   allowAnyPath: boolean;
 }
+
+/** The spec folder when `JIVS_SPEC_DIR` is not set: a dedicated folder, never the working directory itself. */
+export const DEFAULT_SPEC_DIR = 'jivs-files';
 
 /** Defaults for everything a caller may leave out. */
 export function serverConfig(partial: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
   return {
     host: '127.0.0.1',
     port: 8080,
-    specDir: process.cwd(),
+    specDir: join(process.cwd(), DEFAULT_SPEC_DIR),
     maxRuns: 2,
     autoResume: false,
     accessTokenSeconds: 15 * 60,
@@ -81,7 +91,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv, storeDir: string | n
     host: env.JIVS_HOST || '127.0.0.1',
     port: integer(env, 'JIVS_PORT', 8080, 0, 65535),
     dataDir: resolve(env.JIVS_DATA_DIR || storeDir || '.jivs'),
-    specDir: resolve(env.JIVS_SPEC_DIR || process.cwd()),
+    specDir: resolve(env.JIVS_SPEC_DIR || DEFAULT_SPEC_DIR),
     jwtSecret: env.JIVS_JWT_SECRET || undefined,
     secretKey: env.JIVS_SECRET_KEY || undefined,
     adminPassword: env.JIVS_ADMIN_PASSWORD || undefined,

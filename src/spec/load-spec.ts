@@ -3,14 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseDocument, type YAMLParseError } from 'yaml';
 import { InputError } from '../errors.ts';
+import { unconfinedFiles, type FileResolver } from './file-resolver.ts';
 import type { MigrationSpec } from './spec-schema.ts';
 import { validateSpec } from './validate-spec.ts';
 
-/** A validated spec and where it came from (relative paths in it resolve against `baseDir`). */
+/** A validated spec and where it came from. */
 export interface LoadedSpec {
   spec: MigrationSpec;
   file: string;
-  baseDir: string;
+  /** Resolves and checks every file path the spec names (relative ones against the spec's folder). */
+  files: FileResolver;
 }
 
 /** What to tell the user about a parse error, in their terms rather than the parser's. */
@@ -81,5 +83,5 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
             : `cannot be read (${code ?? String(error)}).`;
     throw new InputError([{ path: file, message: `spec file ${reason}` }]);
   }
-  return { spec: parseSpecText(text, file), file: path, baseDir: dirname(path) };
+  return { spec: parseSpecText(text, file), file: path, files: unconfinedFiles(dirname(path)) };
 }

@@ -74,7 +74,7 @@ async function checkTargetTables(loaded: LoadedSpec, target: Source, tables: Tab
 /** The target opened as a Source; a problem opening it is named as the target's (not the source's). */
 async function openTarget(loaded: LoadedSpec): Promise<Source> {
   try {
-    return await openSource(loaded.spec.target, loaded.baseDir, 'target');
+    return await openSource(loaded.spec.target, loaded.files, 'target');
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     const problems = error.problems.map((p) => ({ ...p, path: p.path.replace(/^source\b/, 'target') }));
@@ -87,13 +87,13 @@ export async function verifySpec(
   loaded: LoadedSpec,
   options: VerifySpecOptions = {},
 ): Promise<SpecVerification> {
-  const { spec, baseDir } = loaded;
+  const { spec, files } = loaded;
   let source: Source | undefined;
   let target: Source | undefined;
   const keyIndex = new KeyIndex(':memory:');
   try {
-    source = await openSource(spec.source, baseDir, 'source');
-    const plan = await planMigration(spec, source, baseDir);
+    source = await openSource(spec.source, files, 'source');
+    const plan = await planMigration(spec, source, files);
     const tables = selectTables(plan.tables, options.tables);
     const compiled = await compileTablePrograms(tables, source, keyIndex, maskingSalt(spec));
     target = await openTarget(loaded);

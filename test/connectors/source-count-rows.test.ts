@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { PartitionBounds, Source } from '../../src/connectors/connector.ts';
 import { openSource } from '../../src/connectors/open-connectors.ts';
+import { unconfinedFiles } from '../../src/spec/file-resolver.ts';
 import type { EndpointSpec } from '../../src/spec/spec-schema.ts';
 import {
   mysqlEndpoint,
@@ -49,7 +50,7 @@ for (const kind of ['postgres', 'mysql', 'sqlite'] as const) {
     await endpoint.exec('CREATE TABLE things (id INTEGER PRIMARY KEY, label VARCHAR(10))');
     const values = Array.from({ length: 10 }, (_, i) => `(${i + 1}, 'x')`).join(', ');
     await endpoint.exec(`INSERT INTO things (id, label) VALUES ${values}`);
-    const source = await openSource(endpoint.spec as EndpointSpec, dir, 'source');
+    const source = await openSource(endpoint.spec as EndpointSpec, unconfinedFiles(dir), 'source');
     try {
       for (const [bounds, expected] of BOUNDS) {
         assert.deepEqual(await countAll(source, bounds), [expected, expected], JSON.stringify(bounds));
@@ -64,8 +65,8 @@ describe('files', () => {
   it('csv and jsonl: count the data rows of the whole file', async () => {
     await writeFile(join(dir, 'things.csv'), 'id,label\n1,"two\nlines"\n2,b\n\n3,c\n');
     await writeFile(join(dir, 'things.jsonl'), '{"id":1}\n\n{"id":2}\n{"id":3}\n{"id":4}\n');
-    const csv = await openSource({ type: 'csv', path: 'things.csv' }, dir, 'source');
-    const jsonl = await openSource({ type: 'jsonl', path: 'things.jsonl' }, dir, 'source');
+    const csv = await openSource({ type: 'csv', path: 'things.csv' }, unconfinedFiles(dir), 'source');
+    const jsonl = await openSource({ type: 'jsonl', path: 'things.jsonl' }, unconfinedFiles(dir), 'source');
     try {
       assert.deepEqual(await countAll(csv, { kind: 'whole' }), [3, 3]);
       assert.deepEqual(await countAll(jsonl, { kind: 'whole' }), [4, 4]);

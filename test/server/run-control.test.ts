@@ -199,7 +199,7 @@ test('a run whose process dies is interrupted, and a restarted service reports a
   // Another service over the same store (as after a crash of the first): it reports the run.
   const logs: string[] = [];
   const second = await buildApp({
-    config: serverConfig({ dataDir: server.dir, specDir: server.dir, port: 0, autoResume: true }),
+    config: serverConfig({ dataDir: server.dataDir, specDir: server.dir, port: 0, autoResume: true }),
     store: server.store,
     storeLocation: server.store.location,
     logDestination: { write: (line: string) => void logs.push(line) },

@@ -132,8 +132,8 @@ test('passwords are stored encrypted and never logged or returned', async (t) =>
     );
   }
   // Nor in the store's files (the spec is kept encrypted).
-  for (const file of (await readdir(server.dir)).filter((f) => f.startsWith('state.db'))) {
-    const bytes = await readFile(join(server.dir, file));
+  for (const file of (await readdir(server.dataDir)).filter((f) => f.startsWith('state.db'))) {
+    const bytes = await readFile(join(server.dataDir, file));
     for (const secret of [pgPassword, myPassword])
       assert.ok(!bytes.includes(secret), `${file} holds no password`);
   }

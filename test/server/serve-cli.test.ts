@@ -20,7 +20,7 @@ const PASSWORD = 'alice-password-from-stdin';
 function jivs(args: string[], cwd: string, env: Record<string, string>, input?: string) {
   const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
     cwd,
-    env: { ...process.env, NODE_TEST_CONTEXT: '', JIVS_STATE: join(cwd, 'state.db'), ...env },
+    env: { ...process.env, NODE_TEST_CONTEXT: '', JIVS_STATE: join(cwd, '.jivs', 'state.db'), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -56,7 +56,13 @@ test('jivs user add, then jivs serve runs a migration and stops on SIGTERM', asy
   assert.equal(await again.exit, 2);
   assert.match(again.err(), /already exists/);
 
-  const server = jivs(['serve', '--port', '0'], dir, { JIVS_SPEC_DIR: dir, JIVS_LOG_LEVEL: 'info' });
+  // The data folder is the store's, `.jivs`: a spec folder inside it would put the service's files in reach.
+  const unsafe = jivs(['serve', '--port', '0'], dir, { JIVS_SPEC_DIR: join(dir, '.jivs', 'specs') });
+  assert.equal(await unsafe.exit, 2);
+  assert.match(unsafe.err(), /JIVS_SPEC_DIR: is, or lies inside, the service's own state/);
+
+  // Without JIVS_SPEC_DIR, the spec folder is the dedicated ./jivs-files.
+  const server = jivs(['serve', '--port', '0'], dir, { JIVS_LOG_LEVEL: 'info' });
   t.after(() => server.child.kill('SIGKILL'));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
@@ -90,7 +96,9 @@ test('jivs user add, then jivs serve runs a migration and stops on SIGTERM', asy
     });
     return { status: response.status, body: (await response.json()) as Record<string, string> };
   };
-  const created = await call('POST', '/migrations', { spec: await demoSpecDocument(dir) });
+  const created = await call('POST', '/migrations', {
+    spec: await demoSpecDocument(join(dir, 'jivs-files')),
+  });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const started = await call('POST', `/migrations/${created.body.id}/runs`);
   assert.equal(started.status, 202, JSON.stringify(started.body));
@@ -110,7 +118,7 @@ test('jivs user add, then jivs serve runs a migration and stops on SIGTERM', asy
   );
   assert.ok(!server.out().includes(PASSWORD));
 
-  const store = await StateStore.open(join(dir, 'state.db'));
+  const store = await StateStore.open(join(dir, '.jivs', 'state.db'));
   try {
     const audit = await store.listAudit({ limit: 100 });
     assert.ok(audit.some((e) => e.action === 'user.create' && e.target === 'alice'));

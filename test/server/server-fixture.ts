@@ -36,7 +36,10 @@ export interface RequestOptions {
 export interface TestServer {
   app: Api;
   store: StateStore;
+  /** The spec folder: files the test's specs use go here. */
   dir: string;
+  /** The service's data folder: the store, the JWT secret, key indexes. */
+  dataDir: string;
   url: string;
   /** Every line the service logged. */
   logs: string[];
@@ -53,7 +56,9 @@ export async function startServer(
   t: TestContext,
   overrides: Partial<ServerConfig> = {},
 ): Promise<TestServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'jivs-server-'));
+  const root = await mkdtemp(join(tmpdir(), 'jivs-server-'));
+  const dir = join(root, 'files');
+  const dataDir = join(root, 'data');
   const logs: string[] = [];
   const responses: string[] = [];
   const destination = new Writable({
@@ -62,9 +67,9 @@ export async function startServer(
       done();
     },
   });
-  const store = await StateStore.open(join(dir, 'state.db'));
+  const store = await StateStore.open(join(dataDir, 'state.db'));
   const config = serverConfig({
-    dataDir: dir,
+    dataDir,
     specDir: dir,
     adminPassword: ADMIN_PASSWORD,
     port: 0,
@@ -76,7 +81,7 @@ export async function startServer(
   t.after(async () => {
     await app.close();
     await store.close();
-    await rm(dir, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
   });
 
   const request = async <T>(method: string, path: string, options: RequestOptions = {}) => {
@@ -118,5 +123,5 @@ export async function startServer(
       throw new Error(`creating ${username} failed: ${created.status} ${created.text}`);
     return login(username, USER_PASSWORD);
   };
-  return { app, store, dir, url, logs, responses, request, login, tokenFor, adminToken };
+  return { app, store, dir, dataDir, url, logs, responses, request, login, tokenFor, adminToken };
 }

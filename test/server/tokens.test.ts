@@ -38,7 +38,7 @@ test('no, tampered, expired, unsigned or foreign tokens are 401', async (t) => {
   const promoted = Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url');
   assert.equal((await me(`${header}.${promoted}.${signature}`)).status, 401, 'tampered payload');
 
-  const secret = (await readFile(join(server.dir, 'jwt-secret'), 'utf8')).trim();
+  const secret = (await readFile(join(server.dataDir, 'jwt-secret'), 'utf8')).trim();
   const now = Math.floor(Date.now() / 1000);
   const valid = {
     sub: 'admin',

@@ -123,7 +123,7 @@ describe('valid spec corpus', () => {
       const loaded = await loadSpec(fixture.file);
       const raw = parse(readFileSync(fixture.file, 'utf8')) as Record<string, unknown>;
       assert.equal(loaded.file, fixture.file);
-      assert.equal(loaded.baseDir, VALID_DIR.replace(/\/$/, ''));
+      assert.equal(loaded.files.baseDir, VALID_DIR.replace(/\/$/, ''));
       for (const [key, fallback] of Object.entries(DEFAULTS)) {
         assert.equal(
           loaded.spec[key as keyof typeof DEFAULTS],

@@ -102,9 +102,9 @@ describe('content verification narrows differing key ranges down to the keys', (
     assert.equal(run.report.totals.loaded, ROWS);
 
     const loaded = await loadSpec(file);
-    source = await openSource(loaded.spec.source, loaded.baseDir, 'source');
-    target = await openSource(loaded.spec.target, loaded.baseDir, 'target');
-    plan = (await planMigration(loaded.spec, source, loaded.baseDir)).tables[0]!;
+    source = await openSource(loaded.spec.source, loaded.files, 'source');
+    target = await openSource(loaded.spec.target, loaded.files, 'target');
+    plan = (await planMigration(loaded.spec, source, loaded.files)).tables[0]!;
     compiled = (await compileTablePrograms([plan], source, keyIndex, null)).get('orders')!;
     assert.ok(plan.partitions.length >= 3, `${plan.partitions.length} partitions`);
   });

@@ -37,17 +37,35 @@ export function openCsvParser(file: string, options: CsvOptions): Readable {
 }
 
 /**
- * A CSV syntax error (e.g. an unclosed quote) as an InputError located at `file:line`; other errors
- * are returned unchanged.
+ * What csv-parse's error codes mean, in words that quote nothing from the file: some of its own
+ * messages carry the field's text or the header, which may be personal data or a secret.
+ */
+const CSV_ERRORS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'Quote Not Closed: the file ends inside a quoted field',
+  CSV_INVALID_CLOSING_QUOTE:
+    'Invalid Closing Quote: a closing quote is followed by a character other than the delimiter',
+  INVALID_OPENING_QUOTE: 'Invalid Opening Quote: a quote appears inside an unquoted field',
+  CSV_INVALID_OPENING_QUOTE: 'Invalid Opening Quote: a quote appears inside an unquoted field',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'A character follows a closing quote',
+  CSV_MAX_RECORD_SIZE: 'A record is larger than the maximum record size',
+  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'A record has a different number of fields than the first one',
+  CSV_RECORD_INCONSISTENT_COLUMNS: 'A record has a different number of fields than there are columns',
+  CSV_INVALID_COLUMN_MAPPING: 'The header does not give a name to every column',
+};
+
+/**
+ * A CSV syntax error (e.g. an unclosed quote) as an InputError located at `file:line`, saying what is
+ * wrong without quoting the file; other errors are returned unchanged.
  */
 export function describeCsvError(error: unknown, file: string): unknown {
   if (!(error instanceof CsvError)) return error;
   const line = typeof error.lines === 'number' ? `:${error.lines}` : '';
+  const what = CSV_ERRORS[error.code] ?? `The CSV is malformed here (${error.code})`;
   return new InputError(
     [
       {
         path: `${file}${line}`,
-        message: `${error.message.replace(/\.$/, '')}. Fix the file there, or check the delimiter, quote and encoding options.`,
+        message: `${what}. Fix the file there, or check the delimiter, quote and encoding options.`,
       },
     ],
     { cause: error },

@@ -1,5 +1,5 @@
 /** Writes CSV files: one `<table>.csv` per table in a target directory. */
-import type { Sink, TableSchema } from '../connector.ts';
+import { OPEN_AS_GIVEN, type FileCheck, type Sink, type TableSchema } from '../connector.ts';
 import { InputError } from '../../errors.ts';
 import type { CsvEndpoint } from '../../spec/spec-schema.ts';
 import { createCsvBatchEncoder } from './csv-batch-encoder.ts';
@@ -16,11 +16,14 @@ import { openFileSink } from './file-sink.ts';
  *
  * @throws InputError when `path` is a file or an option is invalid
  */
-export async function openCsvSink(endpoint: CsvEndpoint & { path: string }): Promise<Sink> {
+export async function openCsvSink(
+  endpoint: CsvEndpoint & { path: string },
+  checkFile: FileCheck = OPEN_AS_GIVEN,
+): Promise<Sink> {
   const options = resolveCsvOptions(endpoint);
   const encode = createCsvBatchEncoder(options);
   const names = (table: TableSchema): string[] => table.columns.map((column) => column.name);
-  return openFileSink(endpoint.path, {
+  return openFileSink(endpoint.path, checkFile, {
     extension: '.csv',
     formatName: 'CSV',
     encoding: options.encoding,

@@ -1,6 +1,6 @@
 /** Reads CSV files: one file is one table, or a directory of them. */
 import type { Readable } from 'node:stream';
-import type { RowBatch, Source, TableSchema } from '../connector.ts';
+import { OPEN_AS_GIVEN, type FileCheck, type RowBatch, type Source, type TableSchema } from '../connector.ts';
 import type { CsvEndpoint } from '../../spec/spec-schema.ts';
 import { resolveCsvColumns } from './csv-columns.ts';
 import { resolveCsvOptions, type CsvOptions } from './csv-options.ts';
@@ -24,9 +24,12 @@ import { columnPositions } from './source-columns.ts';
  *
  * @throws InputError when the path does not exist, holds no CSV file, or an option is invalid
  */
-export async function openCsvSource(endpoint: CsvEndpoint & { path: string }): Promise<Source> {
+export async function openCsvSource(
+  endpoint: CsvEndpoint & { path: string },
+  checkFile: FileCheck = OPEN_AS_GIVEN,
+): Promise<Source> {
   const options = resolveCsvOptions(endpoint);
-  const tables = await listFileTables(endpoint.path, '.csv', 'CSV');
+  const tables = await listFileTables(endpoint.path, '.csv', 'CSV', checkFile);
   return createFileSource(tables, createCsvSampler(options), (file, table, columns, batchSize, open) =>
     readCsvFile(file, options, table, columns, batchSize, open),
   );

@@ -4,7 +4,7 @@ import { mkdir, open as openFile, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { RowBatch, Sink, TableMode, TableSchema, TableWriter } from '../connector.ts';
+import type { FileCheck, RowBatch, Sink, TableMode, TableSchema, TableWriter } from '../connector.ts';
 import { InputError } from '../../errors.ts';
 import { createTextEncoder, type TextEncoder } from './text-encoding.ts';
 
@@ -50,11 +50,15 @@ interface OpenTable {
  *
  * @throws InputError when `directory` is an existing file
  */
-export async function openFileSink(directory: string, format: FileSinkFormat): Promise<Sink> {
+export async function openFileSink(
+  directory: string,
+  checkFile: FileCheck,
+  format: FileSinkFormat,
+): Promise<Sink> {
   await ensureDirectory(directory, format.formatName);
   const tables = new Map<string, OpenTable>();
   const fileOf = (table: string): string =>
-    join(directory, `${checkTableName(table, directory)}${format.extension}`);
+    checkFile(join(directory, `${checkTableName(table, directory)}${format.extension}`));
 
   const endTable = async (name: string): Promise<void> => {
     const table = tables.get(name);

@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { InputError } from '../../errors.ts';
+import type { FileCheck } from '../connector.ts';
 
 /** One file that a file endpoint exposes as a table. */
 export interface FileTable {
@@ -19,12 +20,14 @@ export interface FileTable {
  * @param path absolute path of a file or a directory
  * @param extension the file extension with its dot, e.g. `.csv`
  * @param formatName the format named in messages, e.g. `CSV`
+ * @param checkFile checks each file of a directory (a link leading elsewhere is refused)
  * @throws InputError when the path does not exist or is not readable, or a directory holds no such file
  */
 export async function listFileTables(
   path: string,
   extension: string,
   formatName: string,
+  checkFile: FileCheck,
 ): Promise<FileTable[]> {
   const info = await statOrThrow(path, formatName);
   if (info.isFile()) return [{ name: tableName(path), file: path }];
@@ -38,7 +41,7 @@ export async function listFileTables(
     if (extname(entry.name).toLowerCase() !== extension) continue;
     const file = join(path, entry.name);
     if (entry.isFile() || (entry.isSymbolicLink() && (await stat(file).catch(() => null))?.isFile())) {
-      tables.push({ name: tableName(entry.name), file });
+      tables.push({ name: tableName(entry.name), file: checkFile(file) });
     }
   }
   if (tables.length === 0) {

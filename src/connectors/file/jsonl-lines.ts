@@ -25,6 +25,12 @@ export function openJsonlLines(file: string, encoding: string): Readable {
  *
  * @throws InputError located at `file:line` when the line is not valid JSON or not an object
  */
+/** ` at character N` from a JSON.parse error, when it says where; never the text it quotes. */
+function jsonErrorPosition(error: unknown): string {
+  const position = /position (\d+)/.exec((error as Error).message)?.[1];
+  return position === undefined ? '' : ` at character ${Number(position) + 1}`;
+}
+
 export function parseJsonlLine(text: string, file: string, line: number): JsonObject | null {
   const json = line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (json.trim() === '') return null;
@@ -36,7 +42,8 @@ export function parseJsonlLine(text: string, file: string, line: number): JsonOb
       [
         {
           path: `${file}:${line}`,
-          message: `not valid JSON (${(error as Error).message}); each line must hold one JSON object.`,
+          // V8's message quotes the text around the error: keep only where it is.
+          message: `not valid JSON${jsonErrorPosition(error)}; each line must hold one JSON object.`,
         },
       ],
       { cause: error },

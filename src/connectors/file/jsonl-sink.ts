@@ -1,5 +1,5 @@
 /** Writes JSON Lines files: one `<table>.jsonl` per table in a target directory. */
-import type { Sink } from '../connector.ts';
+import { OPEN_AS_GIVEN, type FileCheck, type Sink } from '../connector.ts';
 import type { JsonlEndpoint } from '../../spec/spec-schema.ts';
 import { openFileSink } from './file-sink.ts';
 import { createJsonlBatchEncoder } from './jsonl-batch-encoder.ts';
@@ -12,9 +12,12 @@ import { resolveTextEncoding } from './text-encoding.ts';
  *
  * @throws InputError when `path` is a file or the encoding is unknown
  */
-export async function openJsonlSink(endpoint: JsonlEndpoint & { path: string }): Promise<Sink> {
+export async function openJsonlSink(
+  endpoint: JsonlEndpoint & { path: string },
+  checkFile: FileCheck = OPEN_AS_GIVEN,
+): Promise<Sink> {
   const encoding = resolveTextEncoding(endpoint.encoding, endpoint.path);
-  return openFileSink(endpoint.path, {
+  return openFileSink(endpoint.path, checkFile, {
     extension: '.jsonl',
     formatName: 'JSON Lines',
     encoding,

@@ -1,6 +1,6 @@
 /** Reads JSON Lines files: one object per line; one file is one table, or a directory of them. */
 import type { Readable } from 'node:stream';
-import type { RowBatch, Source, TableSchema } from '../connector.ts';
+import { OPEN_AS_GIVEN, type FileCheck, type RowBatch, type Source, type TableSchema } from '../connector.ts';
 import type { JsonlEndpoint } from '../../spec/spec-schema.ts';
 import { listFileTables } from './file-tables.ts';
 import { createFileSource } from './file-source.ts';
@@ -22,9 +22,12 @@ import { resolveTextEncoding } from './text-encoding.ts';
  *
  * @throws InputError when the path does not exist, holds no JSON Lines file, or the encoding is unknown
  */
-export async function openJsonlSource(endpoint: JsonlEndpoint & { path: string }): Promise<Source> {
+export async function openJsonlSource(
+  endpoint: JsonlEndpoint & { path: string },
+  checkFile: FileCheck = OPEN_AS_GIVEN,
+): Promise<Source> {
   const encoding = resolveTextEncoding(endpoint.encoding, endpoint.path);
-  const tables = await listFileTables(endpoint.path, '.jsonl', 'JSON Lines');
+  const tables = await listFileTables(endpoint.path, '.jsonl', 'JSON Lines', checkFile);
   return createFileSource(tables, createJsonlSampler(encoding), (file, table, columns, batchSize, open) =>
     readJsonlFile(file, encoding, table, columns, batchSize, open),
   );

@@ -24,7 +24,7 @@ export async function jwtSecret(configured: string | undefined, dataDir: string)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString('hex');
   // wx: two instances starting at once must not overwrite each other's secret.
   try {

@@ -46,8 +46,7 @@ export function migrationRoutes(app: Api, context: ServiceContext): void {
       migrationId,
       box,
       previous: previous?.spec as Record<string, unknown> | undefined,
-      specDir: config.specDir,
-      allowAnyPath: config.allowAnyPath,
+      files: context.files,
     });
   const existing = async (id: string) => {
     const migration = await store.getMigration(id);

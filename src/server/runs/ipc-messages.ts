@@ -2,6 +2,7 @@
 import type { RunReport } from '../../engine/report.ts';
 import type { TableProgress } from '../../engine/run-observer.ts';
 import type { InputProblem } from '../../errors.ts';
+import type { FileAccess } from '../../spec/file-resolver.ts';
 import type { PhaseName } from '../../state/run-types.ts';
 
 /** What a child is asked to do. */
@@ -18,8 +19,8 @@ export interface JobSpec {
   secrets: Record<string, string>;
   /** What the run record names as its spec file, e.g. `api:migrations/<id>`. */
   specFile: string;
-  /** Relative paths in the spec resolve against this folder. */
-  baseDir: string;
+  /** Where the spec's files may be: the child resolves every path through a FileResolver of this. */
+  files: FileAccess;
 }
 
 export type ParentMessage =

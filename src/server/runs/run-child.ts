@@ -10,6 +10,7 @@ import { resumeMigration, runMigration } from '../../engine/orchestrator.ts';
 import { planMigration } from '../../engine/plan.ts';
 import type { RunObserver, TableProgress } from '../../engine/run-observer.ts';
 import { InputError } from '../../errors.ts';
+import { FileResolver } from '../../spec/file-resolver.ts';
 import type { LoadedSpec } from '../../spec/load-spec.ts';
 import { validateSpec } from '../../spec/validate-spec.ts';
 import type { RunRecord } from '../../state/run-types.ts';
@@ -67,14 +68,14 @@ function ipcObserver(): RunObserver & { flush(): void } {
 
 function loadedSpec(job: ChildJob): LoadedSpec {
   Object.assign(process.env, job.secrets);
-  return { spec: validateSpec(job.spec), file: job.specFile, baseDir: job.baseDir };
+  return { spec: validateSpec(job.spec), file: job.specFile, files: new FileResolver(job.files) };
 }
 
 async function plan(job: ChildJob): Promise<void> {
   const loaded = loadedSpec(job);
-  const source = await openSource(loaded.spec.source, loaded.baseDir, 'source');
+  const source = await openSource(loaded.spec.source, loaded.files, 'source');
   try {
-    await send({ type: 'plan', plan: await planMigration(loaded.spec, source, loaded.baseDir) });
+    await send({ type: 'plan', plan: await planMigration(loaded.spec, source, loaded.files) });
   } finally {
     await source.close();
   }

@@ -12,6 +12,8 @@ import { specHash } from '../../engine/orchestrator.ts';
 import type { RunReport } from '../../engine/report.ts';
 import { ownerMayBeAlive } from '../../engine/run-owner.ts';
 import { InputError } from '../../errors.ts';
+import { FileResolver, type FileAccess } from '../../spec/file-resolver.ts';
+import { fileProblems } from '../../spec/spec-file-paths.ts';
 import type { MigrationDefinition } from '../../state/service-types.ts';
 import { ApiError, badRequest, conflict, notFound } from '../http-errors.ts';
 import type { ServiceMetrics } from '../metrics.ts';
@@ -41,7 +43,8 @@ export interface RunManagerOptions {
   /** The store as the run processes open it: a SQLite path or a PostgreSQL URL. */
   storeLocation: string;
   maxRuns: number;
-  specDir: string;
+  /** Where the files of specs may be (the spec folder) and may not (the service's state). */
+  files: FileAccess;
   box: SecretBox | undefined;
   metrics: ServiceMetrics;
   logger: Logger;
@@ -78,7 +81,11 @@ export class RunManager {
   private holding = 0;
   private closing = false;
 
-  constructor(private readonly options: RunManagerOptions) {}
+  private readonly files: FileResolver;
+
+  constructor(private readonly options: RunManagerOptions) {
+    this.files = new FileResolver(options.files);
+  }
 
   /** The live view of a run this service executes (or queues) now. */
   live(runId: string): LiveRun | undefined {
@@ -90,8 +97,14 @@ export class RunManager {
     return this.holding;
   }
 
+  /**
+   * What a child needs to plan or run a stored migration. Its file paths are checked again here: a
+   * spec stored under other rules (or before a symbolic link appeared) must not reach a forbidden file.
+   */
   private jobSpec(migration: MigrationDefinition): JobSpec {
     const stored = migration.spec as Record<string, unknown>;
+    const problems = fileProblems(validateStoredSpec(stored), this.files);
+    if (problems.length) throw badRequest('the stored spec names files the service may not use', problems);
     let secrets: Record<string, string>;
     try {
       secrets = openSecrets(stored, migration.id, this.options.box);
@@ -102,7 +115,7 @@ export class RunManager {
       spec: withSecretReferences(stored),
       secrets,
       specFile: `api:migrations/${migration.id}`,
-      baseDir: this.options.specDir,
+      files: this.options.files,
     };
   }
 

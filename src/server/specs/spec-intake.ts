@@ -1,11 +1,11 @@
 /**
  * A spec submitted to the API, checked as completely as `jivs plan` checks a spec file before it
  * connects anywhere (the same validateSpec), plus what only a service must check: how passwords are
- * stored (spec-secrets.ts) and that file endpoints stay inside the spec folder.
+ * stored (spec-secrets.ts) and that every file path stays inside the spec folder (service-files.ts).
  */
-import { isAbsolute, relative, resolve } from 'node:path';
 import { InputError, type InputProblem } from '../../errors.ts';
-import { resolveEnvReferences } from '../../spec/env-references.ts';
+import type { FileResolver } from '../../spec/file-resolver.ts';
+import { fileProblems } from '../../spec/spec-file-paths.ts';
 import type { MigrationSpec } from '../../spec/spec-schema.ts';
 import { validateSpec } from '../../spec/validate-spec.ts';
 import { badRequest } from '../http-errors.ts';
@@ -17,8 +17,8 @@ export interface SpecIntakeOptions {
   box: SecretBox | undefined;
   /** The stored spec this one replaces (an update), whose secrets `"***"` keeps. */
   previous?: Record<string, unknown>;
-  specDir: string;
-  allowAnyPath: boolean;
+  /** Resolves the spec's file paths: inside the spec folder, never the service's own state. */
+  files: FileResolver;
 }
 
 /** A spec ready to store, and the validated spec (defaults filled in) it stands for. */
@@ -42,29 +42,6 @@ export function validateStoredSpec(stored: Record<string, unknown>): MigrationSp
   }
 }
 
-/** File endpoints whose path leads outside `specDir` (the service must not read or write anywhere). */
-function pathProblems(spec: MigrationSpec, specDir: string): InputProblem[] {
-  const problems: InputProblem[] = [];
-  for (const name of ENDPOINTS) {
-    const endpoint = spec[name];
-    if (!('path' in endpoint)) continue;
-    let path: string;
-    try {
-      path = resolveEnvReferences(endpoint.path, `${name}.path`);
-    } catch {
-      continue; // an unset variable is reported when the run plans
-    }
-    const within = relative(specDir, resolve(specDir, path));
-    if (within.startsWith('..') || isAbsolute(within)) {
-      problems.push({
-        path: `spec.${name}.path`,
-        message: `must stay inside the server's spec folder (JIVS_SPEC_DIR); write a path relative to it.`,
-      });
-    }
-  }
-  return problems;
-}
-
 /** Checks and prepares a submitted spec; throws a 400 ApiError listing every problem. */
 export function acceptSpec(document: unknown, options: SpecIntakeOptions): AcceptedSpec {
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
@@ -80,7 +57,7 @@ export function acceptSpec(document: unknown, options: SpecIntakeOptions): Accep
     if (!(error instanceof InputError)) throw error;
     problems.push(...error.problems);
   }
-  if (spec && !options.allowAnyPath) problems.push(...pathProblems(spec, options.specDir));
+  if (spec) problems.push(...inBody(fileProblems(spec, options.files)));
   if (problems.length || !spec) throw badRequest('the spec is invalid', problems);
   return { stored, spec };
 }

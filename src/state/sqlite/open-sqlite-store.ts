@@ -1,14 +1,22 @@
-/** Opens (creating if needed) a SQLite store file, or an in-memory store for `:memory:`. */
+/**
+ * Opens (creating if needed) a SQLite store file, or an in-memory store for `:memory:`. The file holds
+ * password hashes and run data: it is created with mode 0600 (SQLite gives its -wal and -shm files
+ * the same mode), and an existing one is set to 0600.
+ */
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { StateDatabase } from '../database-types.ts';
 import type { OpenedStore } from '../opened-store.ts';
 
 export async function openSqliteStore(path: string): Promise<OpenedStore> {
   const inMemory = path === ':memory:';
-  if (!inMemory) await mkdir(dirname(path), { recursive: true });
+  if (!inMemory) {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await (await open(path, 'a', 0o600)).close();
+    await chmod(path, 0o600);
+  }
   const sqlite = new Database(path);
   try {
     sqlite.pragma('journal_mode = WAL');
