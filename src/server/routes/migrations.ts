@@ -40,7 +40,7 @@ export function migrationView(m: MigrationDefinition) {
 }
 
 export function migrationRoutes(app: Api, context: ServiceContext): void {
-  const { store, config, box, runs } = context;
+  const { store, box, runs } = context;
   const intake = (document: unknown, migrationId: string, previous?: MigrationDefinition) =>
     acceptSpec(document, {
       migrationId,

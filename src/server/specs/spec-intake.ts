@@ -10,7 +10,7 @@ import type { MigrationSpec } from '../../spec/spec-schema.ts';
 import { validateSpec } from '../../spec/validate-spec.ts';
 import { badRequest } from '../http-errors.ts';
 import type { SecretBox } from '../secrets.ts';
-import { ENDPOINTS, sealSecrets, withSecretReferences } from './spec-secrets.ts';
+import { sealSecrets, withSecretReferences } from './spec-secrets.ts';
 
 export interface SpecIntakeOptions {
   migrationId: string;
