@@ -148,4 +148,20 @@ describe('jivs migrate with ${ENV:…} references', () => {
     assert.equal(run.report.target, 'sqlite ${ENV:DEMO_TARGET}');
     assert.ok(!stored.stdout.includes(secret), 'resolved value not in the stored run');
   });
+
+  test('the control-plane store is never an endpoint: a target at .jivs/state.db exits 2 untouched', async (t) => {
+    const demo = await copyDemo(await tempDir(t));
+    const first = await runJivs(['migrate', 'demo.yaml'], { cwd: demo });
+    assert.equal(first.code, 0, describeResult(first));
+    const store = join(demo, '.jivs', 'state.db');
+    const before = tablesIn(store);
+    const spec = await editSpec(demo, 'into-store.yaml', (doc) => {
+      doc.set('target', doc.createNode({ type: 'sqlite', path: '.jivs/state.db' }));
+      doc.set('mode', 'append');
+    });
+    const result = await runJivs(['migrate', spec], { cwd: demo });
+    assert.equal(result.code, 2, describeResult(result));
+    assert.match(result.stderr, /^ {2}target\.path: leads to the program's own state/m);
+    assert.deepEqual(tablesIn(store), before, 'no table was added to the store');
+  });
 });
