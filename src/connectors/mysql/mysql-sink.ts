@@ -3,6 +3,7 @@
  * written in one transaction as multi-row INSERTs on a pooled connection, secondary indexes and
  * foreign keys added after the load.
  */
+import { redactRowValues } from '../database-message.ts';
 import { targetTableExists } from '../target-table-exists.ts';
 import type { MysqlEndpoint } from '../../spec/spec-schema.ts';
 import { mysqlCheckpointTable, upsertCheckpointQuery } from './mysql-checkpoints.ts';
@@ -129,7 +130,7 @@ class MysqlSink implements Sink {
             await connection.query('COMMIT');
           } catch (error) {
             await connection.query('ROLLBACK').catch(() => {});
-            throw error;
+            throw redactRowValues(error);
           }
         });
       },

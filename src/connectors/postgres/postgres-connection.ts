@@ -2,6 +2,7 @@
 import pg from 'pg';
 import type { PostgresEndpoint } from '../../spec/spec-schema.ts';
 import { connectionFailed } from '../connection-errors.ts';
+import { withoutRowValues } from '../database-message.ts';
 
 /**
  * Session settings every connection starts with, so values print in canonical form whatever the
@@ -68,11 +69,14 @@ export async function openPostgresPool(
   return pool;
 }
 
-/** A PostgreSQL error's message with its DETAIL and CONTEXT lines (CONTEXT names the COPY row). */
+/**
+ * A PostgreSQL error's message with its DETAIL and CONTEXT lines (CONTEXT names the COPY row), without
+ * the row values they quote.
+ */
 export function describePostgresError(error: unknown): string {
   const pgError = error as Partial<pg.DatabaseError> & { message?: string };
   const parts = [pgError.message ?? String(error)];
   if (pgError.detail) parts.push(`DETAIL: ${pgError.detail}`);
   if (pgError.where) parts.push(`CONTEXT: ${pgError.where}`);
-  return parts.join('; ');
+  return withoutRowValues(parts.join('; '));
 }
