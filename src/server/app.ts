@@ -34,6 +34,9 @@ import { RunManager } from './runs/run-manager.ts';
 import { SecretBox } from './secrets.ts';
 import type { Api, ServiceContext } from './service-context.ts';
 import { prepareSpecFolder, serviceFileAccess } from './service-files.ts';
+import { SpecReach } from './specs/spec-reach.ts';
+import { storeAddress } from './specs/store-endpoint.ts';
+import { parseStoreLocation } from '../state/store-location.ts';
 import type { ServiceStore } from './service-store.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -74,20 +77,23 @@ export async function buildApp(options: AppOptions): Promise<Api> {
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
 
-  const files = await prepareSpecFolder(serviceFileAccess(config, options.storeLocation));
+  const reach = new SpecReach(
+    await prepareSpecFolder(serviceFileAccess(config, options.storeLocation)),
+    storeAddress(parseStoreLocation(options.storeLocation)),
+  );
   const metrics = new ServiceMetrics();
   const box = config.secretKey === undefined ? undefined : new SecretBox(config.secretKey);
   const runs = new RunManager({
     store,
     storeLocation: options.storeLocation,
     maxRuns: config.maxRuns,
-    files: files.access,
+    reach,
     box,
     metrics,
     logger,
   });
   const streams = new OpenStreams();
-  const context: ServiceContext = { config, store, runs, metrics, box, streams, files };
+  const context: ServiceContext = { config, store, runs, metrics, box, streams, reach };
   const routes: RouteEntry[] = [];
   app.decorate('jivsRoutes', routes);
   app.decorate('jivs', context);

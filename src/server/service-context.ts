@@ -7,8 +7,8 @@ import type { OpenStreams } from './events.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { RunManager } from './runs/run-manager.ts';
 import type { SecretBox } from './secrets.ts';
-import type { FileResolver } from '../spec/file-resolver.ts';
 import type { ServiceStore } from './service-store.ts';
+import type { SpecReach } from './specs/spec-reach.ts';
 
 export interface ServiceContext {
   config: ServerConfig;
@@ -17,8 +17,8 @@ export interface ServiceContext {
   metrics: ServiceMetrics;
   /** Undefined without JIVS_SECRET_KEY: literal passwords cannot be stored then. */
   box: SecretBox | undefined;
-  /** Resolves and checks every file path of a spec the service accepts or runs (service-files.ts). */
-  files: FileResolver;
+  /** What a spec the service accepts or runs may reach (files, databases). */
+  reach: SpecReach;
   /** Live event streams, ended when the service shuts down. */
   streams: OpenStreams;
 }

@@ -9,6 +9,7 @@ import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
+import { BACKENDS } from '../state/store-backends.ts';
 import { startServer, type TestServer } from './server-fixture.ts';
 
 type Problems = { error: string; problems: { path: string; message: string }[] };
@@ -195,4 +196,36 @@ test('the store, the JWT secret and the spec folder are private to the service',
   assert.equal((await stat(join(server.dataDir, 'state.db'))).mode & 0o777, 0o600);
   assert.equal((await stat(join(server.dataDir, 'jwt-secret'))).mode & 0o777, 0o600);
   assert.equal((await stat(server.dataDir)).mode & 0o077, 0, 'the data folder is not readable by others');
+});
+
+test('with the store in PostgreSQL, its schema is not an endpoint', async (t) => {
+  const location = await BACKENDS.find((b) => b.name === 'postgres')!.location(t);
+  const schema = new URL(location).searchParams.get('schema')!;
+  const server = await startServer(t, {}, location);
+  writeSource(join(server.dir, 'source.db'));
+  const token = await server.tokenFor('engineer');
+  const pgEndpoint = (host: string, schemaName: string) => ({
+    type: 'postgres',
+    host,
+    port: 5432,
+    user: 'postgres',
+    database: 'test',
+    schema: schemaName,
+  });
+  for (const host of ['127.0.0.1', 'localhost']) {
+    // Reading it would copy the password hashes; appending into it would add an admin.
+    const read = await create(server, token, {
+      ...spec('source.db', 'out.db'),
+      source: pgEndpoint(host, schema),
+    });
+    assertRefused(read, 'spec.source', []);
+    const write = await create(server, token, {
+      ...spec('source.db', 'out.db'),
+      target: pgEndpoint(host, schema),
+      mode: 'append',
+    });
+    assertRefused(write, 'spec.target', []);
+  }
+  const elsewhere = { ...spec('source.db', 'out.db'), target: pgEndpoint('127.0.0.1', `${schema}_data`) };
+  assert.equal((await create(server, token, elsewhere)).status, 201);
 });

@@ -55,6 +55,8 @@ export interface TestServer {
 export async function startServer(
   t: TestContext,
   overrides: Partial<ServerConfig> = {},
+  /** The store: default a SQLite file in the data folder; a PostgreSQL URL puts it there. */
+  storeLocation?: string,
 ): Promise<TestServer> {
   const root = await mkdtemp(join(tmpdir(), 'jivs-server-'));
   const dir = join(root, 'files');
@@ -67,7 +69,7 @@ export async function startServer(
       done();
     },
   });
-  const store = await StateStore.open(join(dataDir, 'state.db'));
+  const store = await StateStore.open(storeLocation ?? join(dataDir, 'state.db'));
   const config = serverConfig({
     dataDir,
     specDir: dir,

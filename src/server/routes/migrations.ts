@@ -46,7 +46,7 @@ export function migrationRoutes(app: Api, context: ServiceContext): void {
       migrationId,
       box,
       previous: previous?.spec as Record<string, unknown> | undefined,
-      files: context.files,
+      reach: context.reach,
     });
   const existing = async (id: string) => {
     const migration = await store.getMigration(id);

@@ -12,14 +12,13 @@ import { specHash } from '../../engine/orchestrator.ts';
 import type { RunReport } from '../../engine/report.ts';
 import { ownerMayBeAlive } from '../../engine/run-owner.ts';
 import { InputError } from '../../errors.ts';
-import { FileResolver, type FileAccess } from '../../spec/file-resolver.ts';
-import { fileProblems } from '../../spec/spec-file-paths.ts';
 import type { MigrationDefinition } from '../../state/service-types.ts';
 import { ApiError, badRequest, conflict, notFound } from '../http-errors.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import type { SecretBox } from '../secrets.ts';
 import type { ServiceStore, StoredRun } from '../service-store.ts';
 import { validateStoredSpec } from '../specs/spec-intake.ts';
+import type { SpecReach } from '../specs/spec-reach.ts';
 import { openSecrets, withSecretReferences } from '../specs/spec-secrets.ts';
 import { forkRunner } from './fork-child.ts';
 import type {
@@ -43,8 +42,8 @@ export interface RunManagerOptions {
   /** The store as the run processes open it: a SQLite path or a PostgreSQL URL. */
   storeLocation: string;
   maxRuns: number;
-  /** Where the files of specs may be (the spec folder) and may not (the service's state). */
-  files: FileAccess;
+  /** What specs may reach; its file access goes to each run's process. */
+  reach: SpecReach;
   box: SecretBox | undefined;
   metrics: ServiceMetrics;
   logger: Logger;
@@ -81,11 +80,7 @@ export class RunManager {
   private holding = 0;
   private closing = false;
 
-  private readonly files: FileResolver;
-
-  constructor(private readonly options: RunManagerOptions) {
-    this.files = new FileResolver(options.files);
-  }
+  constructor(private readonly options: RunManagerOptions) {}
 
   /** The live view of a run this service executes (or queues) now. */
   live(runId: string): LiveRun | undefined {
@@ -103,7 +98,7 @@ export class RunManager {
    */
   private jobSpec(migration: MigrationDefinition): JobSpec {
     const stored = migration.spec as Record<string, unknown>;
-    const problems = fileProblems(validateStoredSpec(stored), this.files);
+    const problems = this.options.reach.problems(validateStoredSpec(stored));
     if (problems.length) throw badRequest('the stored spec names files the service may not use', problems);
     let secrets: Record<string, string>;
     try {
@@ -115,7 +110,7 @@ export class RunManager {
       spec: withSecretReferences(stored),
       secrets,
       specFile: `api:migrations/${migration.id}`,
-      files: this.options.files,
+      files: this.options.reach.files.access,
     };
   }
 

@@ -4,12 +4,11 @@
  * stored (spec-secrets.ts) and that every file path stays inside the spec folder (service-files.ts).
  */
 import { InputError, type InputProblem } from '../../errors.ts';
-import type { FileResolver } from '../../spec/file-resolver.ts';
-import { fileProblems } from '../../spec/spec-file-paths.ts';
 import type { MigrationSpec } from '../../spec/spec-schema.ts';
 import { validateSpec } from '../../spec/validate-spec.ts';
 import { badRequest } from '../http-errors.ts';
 import type { SecretBox } from '../secrets.ts';
+import type { SpecReach } from './spec-reach.ts';
 import { sealSecrets, withSecretReferences } from './spec-secrets.ts';
 
 export interface SpecIntakeOptions {
@@ -17,8 +16,8 @@ export interface SpecIntakeOptions {
   box: SecretBox | undefined;
   /** The stored spec this one replaces (an update), whose secrets `"***"` keeps. */
   previous?: Record<string, unknown>;
-  /** Resolves the spec's file paths: inside the spec folder, never the service's own state. */
-  files: FileResolver;
+  /** What the spec may reach: files inside the spec folder, never the service's own state. */
+  reach: SpecReach;
 }
 
 /** A spec ready to store, and the validated spec (defaults filled in) it stands for. */
@@ -57,7 +56,7 @@ export function acceptSpec(document: unknown, options: SpecIntakeOptions): Accep
     if (!(error instanceof InputError)) throw error;
     problems.push(...error.problems);
   }
-  if (spec) problems.push(...inBody(fileProblems(spec, options.files)));
+  if (spec) problems.push(...inBody(options.reach.problems(spec)));
   if (problems.length || !spec) throw badRequest('the spec is invalid', problems);
   return { stored, spec };
 }
