@@ -4,6 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { InputError } from '../errors.ts';
+import { allowedHostEntries, parseAllowedHosts } from './specs/allowed-hosts.ts';
+import { parseEnvAllowList } from './specs/env-policy.ts';
 
 /** How the service runs; see {@link serverConfigFromEnv} for the variables behind each field. */
 export interface ServerConfig {
@@ -40,6 +42,16 @@ export interface ServerConfig {
   logLevel: string;
   /** Allow file endpoints (sqlite, csv, jsonl) outside `specDir` (`JIVS_ALLOW_ANY_PATH=1`; default no). */
   allowAnyPath: boolean;
+  /**
+   * Environment variables a spec may refer to, only as a password (or masking salt): names, or prefixes
+   * ending in `*` (`JIVS_SPEC_ENV_ALLOW`, comma-separated; default none).
+   */
+  specEnvAllow: string[];
+  /**
+   * Database hosts specs may connect to: CIDRs, addresses and host names (`JIVS_ALLOWED_HOSTS`,
+   * comma-separated); empty: any host.
+   */
+  allowedHosts: string[];
 }
 
 /** Defaults for everything a caller may leave out. */
@@ -55,6 +67,8 @@ export function serverConfig(partial: Partial<ServerConfig> & { dataDir: string 
     loginRateLimit: { max: 5, windowMs: 60_000 },
     logLevel: 'info',
     allowAnyPath: false,
+    specEnvAllow: [],
+    allowedHosts: [],
     ...partial,
   };
 }
@@ -91,5 +105,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv, storeDir: string | n
     refreshTokenSeconds: integer(env, 'JIVS_REFRESH_TOKEN_DAYS', 7, 1, 365) * 24 * 3600,
     logLevel: env.JIVS_LOG_LEVEL || 'info',
     allowAnyPath: flag(env, 'JIVS_ALLOW_ANY_PATH'),
+    specEnvAllow: parseEnvAllowList(env.JIVS_SPEC_ENV_ALLOW),
+    allowedHosts: parseAllowedHosts(allowedHostEntries(env.JIVS_ALLOWED_HOSTS)).entries,
   });
 }

@@ -20,6 +20,8 @@ import {
 } from '../schemas/migration-schemas.ts';
 import { StartedRunSchema } from '../schemas/run-schemas.ts';
 import type { Api, ServiceContext } from '../service-context.ts';
+import { parseAllowedHosts } from '../specs/allowed-hosts.ts';
+import { envReferenceProblems } from '../specs/env-policy.ts';
 import { acceptSpec, validateStoredSpec } from '../specs/spec-intake.ts';
 import { openSecrets, redactSecrets } from '../specs/spec-secrets.ts';
 import { noBody } from './no-body.ts';
@@ -41,6 +43,7 @@ export function migrationView(m: MigrationDefinition) {
 
 export function migrationRoutes(app: Api, context: ServiceContext): void {
   const { store, config, box, runs } = context;
+  const allowedHosts = config.allowedHosts.length ? parseAllowedHosts(config.allowedHosts) : null;
   const intake = (document: unknown, migrationId: string, previous?: MigrationDefinition) =>
     acceptSpec(document, {
       migrationId,
@@ -48,6 +51,8 @@ export function migrationRoutes(app: Api, context: ServiceContext): void {
       previous: previous?.spec as Record<string, unknown> | undefined,
       specDir: config.specDir,
       allowAnyPath: config.allowAnyPath,
+      envAllow: config.specEnvAllow,
+      allowedHosts,
     });
   const existing = async (id: string) => {
     const migration = await store.getMigration(id);
@@ -180,6 +185,8 @@ export function migrationRoutes(app: Api, context: ServiceContext): void {
     async (request) => {
       const migration = await existing(request.params.id);
       const stored = migration.spec as Record<string, unknown>;
+      const refused = envReferenceProblems(stored, config.specEnvAllow);
+      if (refused.length) return { valid: false, problems: refused };
       try {
         validateStoredSpec(stored);
         openSecrets(stored, migration.id, box);

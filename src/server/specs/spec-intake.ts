@@ -10,6 +10,8 @@ import type { MigrationSpec } from '../../spec/spec-schema.ts';
 import { validateSpec } from '../../spec/validate-spec.ts';
 import { badRequest } from '../http-errors.ts';
 import type { SecretBox } from '../secrets.ts';
+import { hostProblems, type AllowedHosts } from './allowed-hosts.ts';
+import { envReferenceProblems } from './env-policy.ts';
 import { ENDPOINTS, sealSecrets, withSecretReferences } from './spec-secrets.ts';
 
 export interface SpecIntakeOptions {
@@ -19,6 +21,10 @@ export interface SpecIntakeOptions {
   previous?: Record<string, unknown>;
   specDir: string;
   allowAnyPath: boolean;
+  /** Variables a password may refer to (`JIVS_SPEC_ENV_ALLOW`); see env-policy.ts. */
+  envAllow: readonly string[];
+  /** Database hosts allowed (`JIVS_ALLOWED_HOSTS`); null: any. */
+  allowedHosts: AllowedHosts | null;
 }
 
 /** A spec ready to store, and the validated spec (defaults filled in) it stands for. */
@@ -73,6 +79,7 @@ export function acceptSpec(document: unknown, options: SpecIntakeOptions): Accep
     ]);
   }
   const { stored, problems } = sealSecrets(document as Record<string, unknown>, options);
+  problems.unshift(...envReferenceProblems(document, options.envAllow));
   let spec: MigrationSpec | undefined;
   try {
     spec = validateStoredSpec(stored);
@@ -81,6 +88,7 @@ export function acceptSpec(document: unknown, options: SpecIntakeOptions): Accep
     problems.push(...error.problems);
   }
   if (spec && !options.allowAnyPath) problems.push(...pathProblems(spec, options.specDir));
+  if (spec) problems.push(...hostProblems(spec, options.allowedHosts));
   if (problems.length || !spec) throw badRequest('the spec is invalid', problems);
   return { stored, spec };
 }
