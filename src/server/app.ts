@@ -83,6 +83,8 @@ export async function buildApp(options: AppOptions): Promise<Api> {
     box,
     metrics,
     logger,
+    envAllow: config.specEnvAllow,
+    allowedHosts: config.allowedHosts,
   });
   const streams = new OpenStreams();
   const context: ServiceContext = { config, store, runs, metrics, box, streams };

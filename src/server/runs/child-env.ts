@@ -64,7 +64,12 @@ export function explicitStoreLocation(location: string, env: NodeJS.ProcessEnv):
   }
   const from = (name: string) => env[name] || undefined;
   // The host first (pg's default: localhost): a URL without one cannot hold a user or password.
-  if (!url.hostname) url.hostname = from(STORE_DEFAULTS.hostname) ?? 'localhost';
+  if (!url.hostname) {
+    const host = from(STORE_DEFAULTS.hostname) ?? 'localhost';
+    // A socket folder goes in the `host` parameter, which pg prefers to the URL's host.
+    if (host.startsWith('/') && !url.searchParams.has('host')) url.searchParams.set('host', host);
+    url.hostname = host.startsWith('/') ? 'localhost' : host;
+  }
   // pg's own fallback for the user is USER, which the run's process does not get either.
   const user = from(STORE_DEFAULTS.username) ?? from('USER');
   if (!url.username && user) url.username = encodeURIComponent(user);

@@ -20,6 +20,8 @@ export interface JobSpec {
   specFile: string;
   /** Relative paths in the spec resolve against this folder. */
   baseDir: string;
+  /** `JIVS_ALLOWED_HOSTS` entries: the database hosts the job may connect to; empty: any. */
+  allowedHosts: string[];
 }
 
 export type ParentMessage =

@@ -19,6 +19,8 @@ import type { SecretBox } from '../secrets.ts';
 import type { ServiceStore, StoredRun } from '../service-store.ts';
 import { validateStoredSpec } from '../specs/spec-intake.ts';
 import { openSecrets, withSecretReferences } from '../specs/spec-secrets.ts';
+import { envReferenceProblems } from '../specs/env-policy.ts';
+import { childEnvironment, explicitStoreLocation } from './child-env.ts';
 import { forkRunner } from './fork-child.ts';
 import type {
   ChildFailure,
@@ -45,6 +47,10 @@ export interface RunManagerOptions {
   box: SecretBox | undefined;
   metrics: ServiceMetrics;
   logger: Logger;
+  /** Variables specs may refer to (`JIVS_SPEC_ENV_ALLOW`): checked again here, and all a run's process gets. */
+  envAllow: readonly string[];
+  /** Database hosts runs may connect to (`JIVS_ALLOWED_HOSTS`); empty: any. */
+  allowedHosts: readonly string[];
 }
 
 /** True when a stored run was cancelled through the service. */
@@ -78,7 +84,12 @@ export class RunManager {
   private holding = 0;
   private closing = false;
 
-  constructor(private readonly options: RunManagerOptions) {}
+  /** The store as a run's process reaches it (without the service's PG… variables). */
+  private readonly storeLocation: string;
+
+  constructor(private readonly options: RunManagerOptions) {
+    this.storeLocation = explicitStoreLocation(options.storeLocation, process.env);
+  }
 
   /** The live view of a run this service executes (or queues) now. */
   live(runId: string): LiveRun | undefined {
@@ -92,6 +103,9 @@ export class RunManager {
 
   private jobSpec(migration: MigrationDefinition): JobSpec {
     const stored = migration.spec as Record<string, unknown>;
+    // A spec stored before the policy (or under a wider allow-list) must not run with a reference.
+    const refused = envReferenceProblems(stored, this.options.envAllow);
+    if (refused.length) throw badRequest('the stored spec is invalid', refused);
     let secrets: Record<string, string>;
     try {
       secrets = openSecrets(stored, migration.id, this.options.box);
@@ -103,6 +117,7 @@ export class RunManager {
       secrets,
       specFile: `api:migrations/${migration.id}`,
       baseDir: this.options.specDir,
+      allowedHosts: [...this.options.allowedHosts],
     };
   }
 
@@ -166,7 +181,7 @@ export class RunManager {
 
   /** Starts a child for `job`, wiring its output to the log and its messages to `onMessage`. */
   private spawn(job: ChildJob, log: () => Logger, onMessage: (m: ChildMessage) => void): ChildProcess {
-    const child = forkRunner();
+    const child = forkRunner(childEnvironment(process.env, this.options.envAllow));
     this.children.add(child);
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => log().warn({ stream: 'child' }, line));
@@ -245,7 +260,7 @@ export class RunManager {
     const job: ChildJob = {
       kind: 'run',
       ...this.jobSpec(migration),
-      storeLocation: this.options.storeLocation,
+      storeLocation: this.storeLocation,
       migrationId: migration.id,
     };
     return new Promise<LiveRun>((resolve, reject) => {
@@ -402,7 +417,7 @@ export class RunManager {
       live.state = 'running';
       live.emitEvent('started', { runId });
       execution.child = this.spawn(
-        { kind: 'resume', ...job, storeLocation: this.options.storeLocation, runId },
+        { kind: 'resume', ...job, storeLocation: this.storeLocation, runId },
         () => this.logFor(live),
         (message) => {
           if (message.type === 'event') this.onEvent(execution, message.event);

@@ -10,7 +10,11 @@ import { specPathFromPointer } from '../../spec/spec-path.ts';
 import { ENDPOINTS, SECRET_FIELDS, secretVariable } from './spec-secrets.ts';
 
 /** Spec paths whose whole value may be an environment reference (the secret fields of the schema). */
-export const SECRET_PATHS: ReadonlySet<string> = new Set(['source.password', 'target.password', 'masking.salt']);
+export const SECRET_PATHS: ReadonlySet<string> = new Set([
+  'source.password',
+  'target.password',
+  'masking.salt',
+]);
 
 /** Variables no spec may ever refer to, whatever the allow-list: the service's secrets and settings. */
 const SERVICE_SECRETS = new Set([
@@ -95,7 +99,9 @@ export function envReferenceProblems(document: unknown, allow: readonly string[]
       continue;
     }
     const name = names[0]!;
-    const instead = path.endsWith('.password') ? ', or give the password itself (it is stored encrypted)' : '';
+    const instead = path.endsWith('.password')
+      ? ', or give the password itself (it is stored encrypted)'
+      : '';
     if (isInternalVariable(name)) {
       problems.push({
         path: at,
