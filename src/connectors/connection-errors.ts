@@ -4,6 +4,9 @@
  */
 import { InputError } from '../errors.ts';
 
+/** How long a first connection to a PostgreSQL or MySQL server may take (CLI and service alike). */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 interface DriverError {
   code?: string;
   errno?: number;
@@ -14,7 +17,7 @@ const ADVICE: Record<string, string> = {
   ECONNREFUSED: 'nothing is listening there; check host and port, and that the server runs',
   ENOTFOUND: 'the host name does not resolve; check host',
   EAI_AGAIN: 'the host name does not resolve; check host',
-  ETIMEDOUT: 'the connection timed out; check host, port and firewalls',
+  ETIMEDOUT: `no answer within ${CONNECT_TIMEOUT_MS / 1000} s; check host, port and firewalls`,
   ECONNRESET: 'the server closed the connection; check that it accepts this client (TLS, pg_hba.conf)',
   // PostgreSQL SQLSTATEs
   '28P01': 'the password was refused; check the environment variable the spec names',
@@ -30,7 +33,10 @@ const ADVICE: Record<string, string> = {
 /** An InputError (exit code 2) for a connection that could not be made. */
 export function connectionFailed(connection: string, role: 'source' | 'target', error: unknown): InputError {
   const driver = error as DriverError;
-  const advice = (driver.code && ADVICE[driver.code]) || `${driver.message ?? String(error)}`;
+  // pg's connect timeout is a plain Error ("timeout expired", "… due to connection timeout").
+  const timedOut = !driver.code && /timeout expired|connection timeout/i.test(driver.message ?? '');
+  const code = timedOut ? 'ETIMEDOUT' : driver.code;
+  const advice = (code && ADVICE[code]) || `${driver.message ?? String(error)}`;
   return new InputError([{ path: role, message: `cannot connect to ${connection}: ${advice}.` }], {
     cause: error,
   });

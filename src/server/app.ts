@@ -77,10 +77,12 @@ export async function buildApp(options: AppOptions): Promise<Api> {
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
 
-  const reach = new SpecReach(
-    await prepareSpecFolder(serviceFileAccess(config, options.storeLocation)),
-    storeAddress(parseStoreLocation(options.storeLocation)),
-  );
+  const reach = new SpecReach({
+    files: await prepareSpecFolder(serviceFileAccess(config, options.storeLocation)),
+    store: storeAddress(parseStoreLocation(options.storeLocation)),
+    envAllow: config.specEnvAllow,
+    allowedHosts: config.allowedHosts,
+  });
   const metrics = new ServiceMetrics();
   const box = config.secretKey === undefined ? undefined : new SecretBox(config.secretKey);
   const runs = new RunManager({

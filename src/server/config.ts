@@ -4,6 +4,8 @@
  */
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
+import { allowedHostEntries, parseAllowedHosts } from './specs/allowed-hosts.ts';
+import { parseEnvAllowList } from './specs/env-policy.ts';
 
 /** How the service runs; see {@link serverConfigFromEnv} for the variables behind each field. */
 export interface ServerConfig {
@@ -47,6 +49,16 @@ export interface ServerConfig {
    * and `/proc`, `/sys`, `/dev` stay out of reach even then.
    */
   allowAnyPath: boolean;
+  /**
+   * Environment variables a spec may refer to, only as a password (or masking salt): names, or prefixes
+   * ending in `*` (`JIVS_SPEC_ENV_ALLOW`, comma-separated; default none).
+   */
+  specEnvAllow: string[];
+  /**
+   * Database hosts specs may connect to: CIDRs, addresses and host names (`JIVS_ALLOWED_HOSTS`,
+   * comma-separated); empty: any host.
+   */
+  allowedHosts: string[];
 }
 
 /** The spec folder when `JIVS_SPEC_DIR` is not set: a dedicated folder, never the working directory itself. */
@@ -65,6 +77,8 @@ export function serverConfig(partial: Partial<ServerConfig> & { dataDir: string 
     loginRateLimit: { max: 5, windowMs: 60_000 },
     logLevel: 'info',
     allowAnyPath: false,
+    specEnvAllow: [],
+    allowedHosts: [],
     ...partial,
   };
 }
@@ -101,5 +115,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv, storeDir: string | n
     refreshTokenSeconds: integer(env, 'JIVS_REFRESH_TOKEN_DAYS', 7, 1, 365) * 24 * 3600,
     logLevel: env.JIVS_LOG_LEVEL || 'info',
     allowAnyPath: flag(env, 'JIVS_ALLOW_ANY_PATH'),
+    specEnvAllow: parseEnvAllowList(env.JIVS_SPEC_ENV_ALLOW),
+    allowedHosts: parseAllowedHosts(allowedHostEntries(env.JIVS_ALLOWED_HOSTS)).entries,
   });
 }

@@ -6,7 +6,7 @@
 import mysql from 'mysql2/promise';
 import type { Connection, ConnectionOptions, Pool, PoolConnection } from 'mysql2/promise';
 import type { MysqlEndpoint } from '../../spec/spec-schema.ts';
-import { connectionFailed } from '../connection-errors.ts';
+import { CONNECT_TIMEOUT_MS, connectionFailed } from '../connection-errors.ts';
 
 export type Role = 'source' | 'target';
 
@@ -44,7 +44,7 @@ export function connectionOptions(endpoint: MysqlEndpoint): ConnectionOptions {
     jsonStrings: true,
     timezone: 'Z',
     multipleStatements: false,
-    connectTimeout: 10_000,
+    connectTimeout: CONNECT_TIMEOUT_MS,
     enableKeepAlive: true,
   };
 }

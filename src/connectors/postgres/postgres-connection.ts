@@ -1,7 +1,7 @@
 /** Opens the connection pool of a PostgreSQL endpoint and proves it works with a first connection. */
 import pg from 'pg';
 import type { PostgresEndpoint } from '../../spec/spec-schema.ts';
-import { connectionFailed } from '../connection-errors.ts';
+import { CONNECT_TIMEOUT_MS, connectionFailed } from '../connection-errors.ts';
 import { withoutRowValues } from '../database-message.ts';
 
 /**
@@ -26,9 +26,6 @@ const SESSION_SETTINGS = [
 const TARGET_SETTINGS = [...SESSION_SETTINGS, 'synchronous_commit=off'];
 
 const options = (settings: string[]) => settings.map((setting) => `-c ${setting}`).join(' ');
-
-/** How long the first connection may take before the endpoint counts as unreachable. */
-const CONNECT_TIMEOUT_MS = 30_000;
 
 /**
  * A pool of at most `poolSize` connections. A first connection is made here: if it fails, an

@@ -179,8 +179,11 @@ export function migrationRoutes(app: Api, context: ServiceContext): void {
     async (request) => {
       const migration = await existing(request.params.id);
       const stored = migration.spec as Record<string, unknown>;
+      const refused = context.reach.documentProblems(stored);
+      if (refused.length) return { valid: false, problems: refused };
       try {
-        validateStoredSpec(stored);
+        const unreachable = context.reach.problems(validateStoredSpec(stored));
+        if (unreachable.length) return { valid: false, problems: unreachable };
         openSecrets(stored, migration.id, box);
         return { valid: true, problems: [] };
       } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * Starts the process of a run (run-child.ts) the same way from the sources under tsx and from the
  * compiled dist: the script sits next to this module with the same extension, and the child gets this
- * process's loader flags (`--import tsx`), but none of its test-runner or debugger flags.
+ * process's loader flags (`--import tsx`), but none of its test-runner or debugger flags. Its
+ * environment is the caller's to give (child-env.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
@@ -11,19 +12,6 @@ import { fileURLToPath } from 'node:url';
 export const RUNNER_PATH = fileURLToPath(
   new URL(`./run-child${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
 );
-
-/**
- * Variables a run's process must not see: the service's own secrets. A spec could otherwise refer to
- * them (`${ENV:JIVS_JWT_SECRET}` as a file path) and have an error message print them.
- */
-const SCRUBBED = [
-  'JIVS_JWT_SECRET',
-  'JIVS_SECRET_KEY',
-  'JIVS_ADMIN_PASSWORD',
-  'JIVS_METRICS_TOKEN',
-  'JIVS_DATABASE_URL',
-  'NODE_TEST_CONTEXT',
-];
 
 function childExecArgv(): string[] {
   const out: string[] = [];
@@ -41,9 +29,8 @@ function childExecArgv(): string[] {
   return out;
 }
 
-export function forkRunner(script = RUNNER_PATH): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of SCRUBBED) delete env[name];
+/** Forks a run's process with exactly `env` (see child-env.ts) as its environment. */
+export function forkRunner(env: NodeJS.ProcessEnv, script = RUNNER_PATH): ChildProcess {
   return fork(script, [], {
     execArgv: childExecArgv(),
     env,

@@ -21,6 +21,8 @@ export interface JobSpec {
   specFile: string;
   /** Where the spec's files may be: the child resolves every path through a FileResolver of this. */
   files: FileAccess;
+  /** `JIVS_ALLOWED_HOSTS` entries: the database hosts the job may connect to; empty: any. */
+  allowedHosts: string[];
 }
 
 export type ParentMessage =

@@ -15,6 +15,9 @@ import type { LoadedSpec } from '../../spec/load-spec.ts';
 import { validateSpec } from '../../spec/validate-spec.ts';
 import type { RunRecord } from '../../state/run-types.ts';
 import { StateStore } from '../../state/state-store.ts';
+import { parseAllowedHosts } from '../specs/allowed-hosts.ts';
+import { misplacedSecretReferences } from '../specs/env-policy.ts';
+import { guardHosts } from './host-guard.ts';
 import type { ChildFailure, ChildJob, ChildMessage, ParentMessage, RunEvent } from './ipc-messages.ts';
 
 /** Table progress is sent at most this often per table (and always before a phase ends). */
@@ -66,13 +69,22 @@ function ipcObserver(): RunObserver & { flush(): void } {
   };
 }
 
-function loadedSpec(job: ChildJob): LoadedSpec {
+/**
+ * The job's spec, validated, with its secrets set in this process's environment: only once each stored
+ * secret's reference is known to sit at its own field (a password stored for the source is never
+ * referenced by the target), and every database host is allowed (host-guard.ts).
+ */
+async function loadedSpec(job: ChildJob): Promise<LoadedSpec> {
+  const misplaced = misplacedSecretReferences(job.spec);
+  if (misplaced.length) throw new InputError(misplaced);
+  const spec = validateSpec(job.spec);
+  if (job.allowedHosts.length) await guardHosts(spec, parseAllowedHosts(job.allowedHosts));
   Object.assign(process.env, job.secrets);
-  return { spec: validateSpec(job.spec), file: job.specFile, files: new FileResolver(job.files) };
+  return { spec, file: job.specFile, files: new FileResolver(job.files) };
 }
 
 async function plan(job: ChildJob): Promise<void> {
-  const loaded = loadedSpec(job);
+  const loaded = await loadedSpec(job);
   const source = await openSource(loaded.spec.source, loaded.files, 'source');
   try {
     await send({ type: 'plan', plan: await planMigration(loaded.spec, source, loaded.files) });
@@ -82,7 +94,7 @@ async function plan(job: ChildJob): Promise<void> {
 }
 
 async function run(job: ChildJob & { kind: 'run' | 'resume' }, control: Control): Promise<void> {
-  const loaded = loadedSpec(job);
+  const loaded = await loadedSpec(job);
   const store = await StateStore.open(job.storeLocation);
   const observer = ipcObserver();
   try {

@@ -20,6 +20,7 @@ import type { ServiceStore, StoredRun } from '../service-store.ts';
 import { validateStoredSpec } from '../specs/spec-intake.ts';
 import type { SpecReach } from '../specs/spec-reach.ts';
 import { openSecrets, withSecretReferences } from '../specs/spec-secrets.ts';
+import { childEnvironment, explicitStoreLocation } from './child-env.ts';
 import { forkRunner } from './fork-child.ts';
 import type {
   ChildFailure,
@@ -42,7 +43,10 @@ export interface RunManagerOptions {
   /** The store as the run processes open it: a SQLite path or a PostgreSQL URL. */
   storeLocation: string;
   maxRuns: number;
-  /** What specs may reach; its file access goes to each run's process. */
+  /**
+   * What specs may reach, checked again before each job; its file access, allowed hosts and allowed
+   * variables (all the environment a run's process gets) go to each run's process.
+   */
   reach: SpecReach;
   box: SecretBox | undefined;
   metrics: ServiceMetrics;
@@ -80,7 +84,12 @@ export class RunManager {
   private holding = 0;
   private closing = false;
 
-  constructor(private readonly options: RunManagerOptions) {}
+  /** The store as a run's process reaches it (without the service's PG… variables). */
+  private readonly storeLocation: string;
+
+  constructor(private readonly options: RunManagerOptions) {
+    this.storeLocation = explicitStoreLocation(options.storeLocation, process.env);
+  }
 
   /** The live view of a run this service executes (or queues) now. */
   live(runId: string): LiveRun | undefined {
@@ -98,8 +107,10 @@ export class RunManager {
    */
   private jobSpec(migration: MigrationDefinition): JobSpec {
     const stored = migration.spec as Record<string, unknown>;
+    const refused = this.options.reach.documentProblems(stored);
+    if (refused.length) throw badRequest('the stored spec is invalid', refused);
     const problems = this.options.reach.problems(validateStoredSpec(stored));
-    if (problems.length) throw badRequest('the stored spec names files the service may not use', problems);
+    if (problems.length) throw badRequest('the stored spec names places the service may not reach', problems);
     let secrets: Record<string, string>;
     try {
       secrets = openSecrets(stored, migration.id, this.options.box);
@@ -111,6 +122,7 @@ export class RunManager {
       secrets,
       specFile: `api:migrations/${migration.id}`,
       files: this.options.reach.files.access,
+      allowedHosts: [...this.options.reach.allowedHostEntries],
     };
   }
 
@@ -174,7 +186,7 @@ export class RunManager {
 
   /** Starts a child for `job`, wiring its output to the log and its messages to `onMessage`. */
   private spawn(job: ChildJob, log: () => Logger, onMessage: (m: ChildMessage) => void): ChildProcess {
-    const child = forkRunner();
+    const child = forkRunner(childEnvironment(process.env, this.options.reach.envAllow));
     this.children.add(child);
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => log().warn({ stream: 'child' }, line));
@@ -253,7 +265,7 @@ export class RunManager {
     const job: ChildJob = {
       kind: 'run',
       ...this.jobSpec(migration),
-      storeLocation: this.options.storeLocation,
+      storeLocation: this.storeLocation,
       migrationId: migration.id,
     };
     return new Promise<LiveRun>((resolve, reject) => {
@@ -410,7 +422,7 @@ export class RunManager {
       live.state = 'running';
       live.emitEvent('started', { runId });
       execution.child = this.spawn(
-        { kind: 'resume', ...job, storeLocation: this.options.storeLocation, runId },
+        { kind: 'resume', ...job, storeLocation: this.storeLocation, runId },
         () => this.logFor(live),
         (message) => {
           if (message.type === 'event') this.onEvent(execution, message.event);

@@ -49,6 +49,7 @@ export function acceptSpec(document: unknown, options: SpecIntakeOptions): Accep
     ]);
   }
   const { stored, problems } = sealSecrets(document as Record<string, unknown>, options);
+  problems.unshift(...options.reach.documentProblems(document));
   let spec: MigrationSpec | undefined;
   try {
     spec = validateStoredSpec(stored);

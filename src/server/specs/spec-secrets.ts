@@ -16,7 +16,7 @@ export const REDACTED = '***';
 const WHOLE_REFERENCE = /^\$\{ENV:[A-Za-z_][A-Za-z0-9_]*\}$/;
 
 /** Endpoint fields that hold secrets. */
-const SECRET_FIELDS = ['password'] as const;
+export const SECRET_FIELDS = ['password'] as const;
 
 /** Fields that say where a password goes: a kept password is only reused while these stay the same. */
 const DESTINATION_FIELDS = ['type', 'host', 'port', 'user', 'database'] as const;

@@ -1,0 +1,134 @@
+/**
+ * Issue 11, item 13: engineers must not use the service to probe hosts and ports. JIVS_ALLOWED_HOSTS
+ * limits database endpoints to listed CIDRs and names (refused at intake when the host says enough,
+ * else by the run's process after resolving it), and a first connection gives up after 10 s.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test, type TestContext } from 'node:test';
+import pg from 'pg';
+import { demoSpecDocument } from './demo-spec-document.ts';
+import { silentServer } from './fake-postgres.ts';
+import { startServer, type TestServer } from './server-fixture.ts';
+import { collectEvents } from './sse-client.ts';
+
+const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+
+interface Problems {
+  error: string;
+  problems: { path: string; message: string }[];
+}
+
+async function pgSchema(t: TestContext): Promise<string> {
+  const schema = `jivs_sechosts_${randomBytes(4).toString('hex')}`;
+  const pool = new pg.Pool({ ...PG, max: 1 });
+  await pool.query(`CREATE SCHEMA "${schema}"`);
+  t.after(async () => {
+    await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await pool.end();
+  });
+  return schema;
+}
+
+async function create(server: TestServer, token: string, spec: Record<string, unknown>) {
+  return server.request<Problems & { id: string }>('POST', '/api/v1/migrations', {
+    token,
+    body: { name: `m-${randomBytes(3).toString('hex')}`, spec },
+  });
+}
+
+test('JIVS_ALLOWED_HOSTS lets listed hosts run and refuses others before connecting', async (t) => {
+  const server = await startServer(t, { allowedHosts: ['127.0.0.1/32'] });
+  const token = await server.tokenFor('engineer');
+  const demo = await demoSpecDocument(server.dir);
+  const schema = await pgSchema(t);
+
+  const allowed = await create(server, token, { ...demo, target: { type: 'postgres', ...PG, schema } });
+  assert.equal(allowed.status, 201, allowed.text);
+  const started = await server.request<{ runId: string }>(
+    'POST',
+    `/api/v1/migrations/${allowed.body.id}/runs`,
+    { token },
+  );
+  assert.equal(started.status, 202, started.text);
+  const events = await collectEvents(`${server.url}/api/v1/runs/${started.body.runId}/events`, token);
+  assert.equal(
+    (events.at(-1)!.data as { outcome: string }).outcome,
+    'succeeded',
+    JSON.stringify(events.at(-1)),
+  );
+
+  // An address outside the list: refused as the spec comes in.
+  for (const host of ['10.255.255.1', '127.0.0.2', '::1']) {
+    const refused = await create(server, token, { ...demo, target: { type: 'mysql', ...PG, host } });
+    assert.equal(refused.status, 400, refused.text);
+    const problem = refused.body.problems.find((p) => p.path === 'spec.target.host');
+    assert.ok(problem, refused.text);
+    assert.match(problem.message, new RegExp(`"${host.replace(/\./g, '\\.')}".*JIVS_ALLOWED_HOSTS`));
+  }
+});
+
+test('a host name is refused by the run when it resolves outside the list', async (t) => {
+  const server = await startServer(t, { allowedHosts: ['127.0.0.2/32'] });
+  const token = await server.tokenFor('engineer');
+  const demo = await demoSpecDocument(server.dir);
+  // localhost resolves to 127.0.0.1 (and ::1): not in the list. Intake cannot know without DNS.
+  const created = await create(server, token, {
+    ...demo,
+    source: { type: 'postgres', ...PG, host: 'localhost' },
+  });
+  assert.equal(created.status, 201, created.text);
+  const began = Date.now();
+  for (const action of ['runs', 'plan']) {
+    const refused = await server.request<Problems>(
+      'POST',
+      `/api/v1/migrations/${created.body.id}/${action}`,
+      {
+        token,
+      },
+    );
+    assert.equal(refused.status, 400, refused.text);
+    assert.equal(refused.body.problems[0]!.path, 'spec.source.host');
+    assert.match(refused.body.problems[0]!.message, /"localhost".*JIVS_ALLOWED_HOSTS/);
+    assert.doesNotMatch(refused.body.problems[0]!.message, /127\.0\.0\.1|::1/, 'no resolved address shown');
+  }
+  assert.ok(Date.now() - began < 8000, 'refused without waiting for a connection');
+  assert.deepEqual(await server.store.listRuns({ limit: 10 }), [], 'no run recorded');
+
+  // Without a CIDR, a name that is not listed cannot be allowed: refused at intake.
+  const names = await startServer(t, { allowedHosts: ['db.example'] });
+  const other = await create(names, await names.tokenFor('engineer'), {
+    ...demo,
+    source: { type: 'postgres', ...PG, host: 'localhost' },
+  });
+  assert.equal(other.status, 400, other.text);
+  assert.equal(other.body.problems[0]!.path, 'spec.source.host');
+});
+
+test(
+  'a server that never answers is given up after 10 s, with a clear message',
+  { timeout: 60_000 },
+  async (t) => {
+    const silent = await silentServer(t);
+    const server = await startServer(t);
+    const token = await server.tokenFor('engineer');
+    const demo = await demoSpecDocument(server.dir);
+    const created = await create(server, token, {
+      ...demo,
+      source: { type: 'postgres', ...PG, port: silent.port },
+    });
+    assert.equal(created.status, 201, created.text);
+    const began = Date.now();
+    const refused = await server.request<Problems>('POST', `/api/v1/migrations/${created.body.id}/runs`, {
+      token,
+    });
+    const took = Date.now() - began;
+    assert.equal(refused.status, 400, refused.text);
+    assert.equal(silent.connections, 1, 'one attempt, not retried');
+    assert.match(
+      refused.body.problems[0]!.message,
+      /cannot connect to .*no answer within 10 s; check host, port/,
+    );
+    assert.ok(took >= 9_000 && took < 14_000, `gave up after ${took} ms`);
+  },
+);
