@@ -19,7 +19,7 @@ const WHOLE_REFERENCE = /^\$\{ENV:[A-Za-z_][A-Za-z0-9_]*\}$/;
 export const SECRET_FIELDS = ['password'] as const;
 
 /** Fields that say where a password goes: a kept password is only reused while these stay the same. */
-const DESTINATION_FIELDS = ['type', 'host', 'port', 'user', 'database'] as const;
+const DESTINATION_FIELDS = ['type', 'host', 'port', 'user', 'database', 'ssl'] as const;
 
 type Document = Record<string, unknown>;
 
