@@ -188,8 +188,18 @@ export interface Sink {
   prepareTable(table: TableSchema, mode: TableMode): Promise<PreparedTable>;
   /** A writer for one partition of a prepared table; several may be open on one table at once. */
   openWriter(table: TableSchema): Promise<TableWriter>;
-  /** After all partitions of every table are loaded: indexes, unique constraints, foreign keys. */
+  /**
+   * After all partitions of every table are loaded: the primary key, indexes and unique constraints
+   * (and whatever else the table lacks but its foreign keys). Called for every table before any
+   * {@link addForeignKeys}.
+   */
   finalizeTable(table: TableSchema): Promise<void>;
+  /**
+   * After every table is finalized: the table's foreign keys, so that each finds the key it references
+   * in place, also in a cycle of references. Optional: sinks whose tables carry their foreign keys from
+   * the start (SQLite) or have none (files) leave it out.
+   */
+  addForeignKeys?(table: TableSchema): Promise<void>;
   /**
    * Rows that reference a missing parent row, for targets that cannot enforce foreign keys during a
    * bulk load (reported by Verification). Optional: sinks without foreign keys leave it out.

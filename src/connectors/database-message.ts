@@ -29,3 +29,9 @@ export function redactRowValues<T>(error: T): T {
   if (error instanceof Error) error.message = withoutRowValues(error.message);
   return error;
 }
+
+/** True for a unique-key violation of any target: PostgreSQL 23505, MySQL 1062, SQLite UNIQUE. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
+  return code === '23505' || code === 'ER_DUP_ENTRY' || errno === 1062 || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

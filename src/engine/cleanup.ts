@@ -1,23 +1,49 @@
 /** Phase 7, Cleanup: indexes and constraints after the data, then the connections are closed. */
 import type { Sink } from '../connectors/connector.ts';
+import { isDuplicateKeyError } from '../connectors/database-message.ts';
 import type { TablePlan } from './plan-types.ts';
 
 /**
- * Creates each table's secondary indexes and constraints. A table whose index cannot be built (e.g.
- * duplicates under a unique index) does not stop the others; the failures are returned.
+ * Creates each table's keys, indexes and constraints, then every table's foreign keys: a foreign key
+ * finds the key it references in place whatever the load order, also in a cycle of references. A table
+ * whose index or key cannot be built (e.g. duplicates under a unique index) does not stop the others;
+ * the failures are returned, with advice that fits their cause.
  */
 export async function finalizeTargetTables(sink: Sink, tables: readonly TablePlan[]): Promise<string[]> {
   const failures: string[] = [];
+  const failed = new Set<string>();
   for (const table of tables) {
     try {
       await sink.finalizeTable(table.target);
     } catch (error) {
+      failed.add(table.target.name);
+      failures.push(failure(table, 'indexes or constraints', error));
+    }
+  }
+  if (!sink.addForeignKeys) return failures;
+  for (const table of tables) {
+    if (!table.target.foreignKeys.length) continue;
+    const missing = table.target.foreignKeys.find((fk) => failed.has(fk.referencedTable));
+    if (missing) {
       failures.push(
-        `${table.target.name}: indexes or constraints could not be created: ${(error as Error).message}. The data is loaded; fix the duplicates or drop the constraint from the source schema, then rerun.`,
+        `${table.target.name}: foreign keys were not added: table "${missing.referencedTable}" did not get its keys (above). The data is loaded; fix that first, then rerun.`,
       );
+      continue;
+    }
+    try {
+      await sink.addForeignKeys(table.target);
+    } catch (error) {
+      failures.push(failure(table, 'foreign keys', error));
     }
   }
   return failures;
+}
+
+function failure(table: TablePlan, what: string, error: unknown): string {
+  const advice = isDuplicateKeyError(error)
+    ? 'fix the duplicates in the source or drop the unique constraint from the source schema, then rerun'
+    : 'fix the cause, then rerun';
+  return `${table.target.name}: ${what} could not be created: ${(error as Error).message}. The data is loaded; ${advice}.`;
 }
 
 /**

@@ -188,6 +188,27 @@ function targetSchema(
   };
 }
 
+/**
+ * Where the load order breaks a cycle of foreign keys: the references that point to a table loaded
+ * later. They hold anyway, because every foreign key is added after all the data and keys (Cleanup).
+ */
+function cycleWarning(
+  selected: readonly { schema: TableSchema }[],
+  order: readonly string[],
+  cycle: readonly string[],
+): string {
+  const position = new Map(order.map((name, i) => [name, i]));
+  const forward = selected.flatMap(({ schema }) =>
+    schema.foreignKeys
+      .filter((fk) => (position.get(fk.referencedTable) ?? -1) > position.get(schema.name)!)
+      .map((fk) => `${schema.name}(${fk.columns.join(', ')}) → ${fk.referencedTable}`),
+  );
+  const later = forward.length
+    ? `, so ${forward.join(', ')} ${forward.length === 1 ? 'refers' : 'refer'} to a table loaded later`
+    : '';
+  return `foreign keys form a cycle between ${cycle.join(', ')}; the tables load in name order${later}. Foreign keys are added after all the data and keys, so the cycle holds.`;
+}
+
 /** Plans the migration; throws an InputError listing every problem of the spec against the source. */
 export async function planMigration(
   spec: MigrationSpec,
@@ -236,11 +257,7 @@ export async function planMigration(
       return [...table.schema.foreignKeys.map((fk) => fk.referencedTable), ...referencedTables(table.entry)];
     },
   );
-  const warnings = cycle.length
-    ? [
-        `foreign keys form a cycle between ${cycle.join(', ')}; these load in name order (constraints are added after the data).`,
-      ]
-    : [];
+  const warnings = cycle.length ? [cycleWarning(selected, order, cycle)] : [];
 
   const tables: TablePlan[] = [];
   for (const name of order) {

@@ -139,10 +139,9 @@ class MysqlSink implements Sink {
   }
 
   /**
-   * Adds the indexes and foreign keys the table lacks (truncate and append keep existing ones), in one
-   * ALTER TABLE each, then moves the AUTO_INCREMENT counter past the highest loaded id. Foreign keys
-   * are added without checking existing rows (the session has foreign_key_checks off); orphans were
-   * counted by {@link foreignKeyViolations}.
+   * Adds the indexes the table lacks (truncate and append keep existing ones), in one ALTER TABLE, then
+   * moves the AUTO_INCREMENT counter past the highest loaded id. Foreign keys follow in
+   * {@link addForeignKeys}.
    */
   async finalizeTable(table: TableSchema): Promise<void> {
     const name = q(table.name);
@@ -158,6 +157,21 @@ class MysqlSink implements Sink {
     const indexes = table.indexes.filter((i) => !indexNames.has(mysqlIdentifier(i.name)));
     if (indexes.length) await this.pool.rows(`ALTER TABLE ${name} ${indexes.map(addIndexClause).join(', ')}`);
 
+    const counter = autoIncrementColumn(table);
+    if (counter) {
+      const [row] = await this.pool.rows<{ next: number | string }>(
+        `SELECT COALESCE(MAX(${q(counter.name)}), 0) + 1 AS next FROM ${name}`,
+      );
+      await this.pool.rows(`ALTER TABLE ${name} AUTO_INCREMENT = ${BigInt(row?.next ?? 1)}`);
+    }
+  }
+
+  /**
+   * Adds the foreign keys the table lacks, in one ALTER TABLE, without checking existing rows (the
+   * session has foreign_key_checks off); orphans were counted by {@link foreignKeyViolations}.
+   */
+  async addForeignKeys(table: TableSchema): Promise<void> {
+    const name = q(table.name);
     const constraintNames = new Set(
       (
         await this.pool.rows<{ name: string }>(
@@ -170,14 +184,6 @@ class MysqlSink implements Sink {
     const foreignKeys = table.foreignKeys.filter((f) => !constraintNames.has(mysqlIdentifier(f.name)));
     if (foreignKeys.length) {
       await this.pool.rows(`ALTER TABLE ${name} ${foreignKeys.map(addForeignKeyClause).join(', ')}`);
-    }
-
-    const counter = autoIncrementColumn(table);
-    if (counter) {
-      const [row] = await this.pool.rows<{ next: number | string }>(
-        `SELECT COALESCE(MAX(${q(counter.name)}), 0) + 1 AS next FROM ${name}`,
-      );
-      await this.pool.rows(`ALTER TABLE ${name} AUTO_INCREMENT = ${BigInt(row?.next ?? 1)}`);
     }
   }
 

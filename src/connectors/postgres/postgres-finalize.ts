@@ -138,7 +138,10 @@ async function resetIdentities(db: Queryable, schema: string, table: TableSchema
   }
 }
 
-/** Indexes, unique constraints, foreign keys, identity sequences, then fresh planner statistics. */
+/**
+ * The primary key, indexes and unique constraints, identity sequences, then fresh planner statistics;
+ * foreign keys follow in {@link addPostgresForeignKeys} once every table has its keys.
+ */
 export async function finalizePostgresTable(
   db: Queryable,
   schema: string,
@@ -146,9 +149,17 @@ export async function finalizePostgresTable(
 ): Promise<void> {
   await addPrimaryKey(db, schema, table);
   await createIndexes(db, schema, table);
-  for (const fk of table.foreignKeys) await addForeignKey(db, schema, table.name, fk);
   await resetIdentities(db, schema, table);
   await db.query(`ANALYZE ${qualified(schema, table.name)}`);
+}
+
+/** The table's foreign keys, once every table has its primary key and unique indexes. */
+export async function addPostgresForeignKeys(
+  db: Queryable,
+  schema: string,
+  table: TableSchema,
+): Promise<void> {
+  for (const fk of table.foreignKeys) await addForeignKey(db, schema, table.name, fk);
 }
 
 /** Adds the primary key the table was created without, unless it has one (kept by truncate or append). */

@@ -16,7 +16,11 @@ import type {
 import { postgresCheckpointTable } from './postgres-checkpoints.ts';
 import { openPostgresPool } from './postgres-connection.ts';
 import { openCopyWriter } from './postgres-copy-writer.ts';
-import { countForeignKeyViolations, finalizePostgresTable } from './postgres-finalize.ts';
+import {
+  addPostgresForeignKeys,
+  countForeignKeyViolations,
+  finalizePostgresTable,
+} from './postgres-finalize.ts';
 import { ident, qualified, quoteIdentifier, shortenIdentifier } from './postgres-identifiers.ts';
 import { candidateDefaults, createTableStatements, type EnumStyle } from './postgres-table-ddl.ts';
 
@@ -188,6 +192,10 @@ export class PostgresSink implements Sink {
 
   async finalizeTable(table: TableSchema): Promise<void> {
     await finalizePostgresTable(this.pool, this.schema, table);
+  }
+
+  async addForeignKeys(table: TableSchema): Promise<void> {
+    await addPostgresForeignKeys(this.pool, this.schema, table);
   }
 
   async foreignKeyViolations(table: TableSchema): Promise<number> {

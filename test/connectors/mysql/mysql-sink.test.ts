@@ -320,6 +320,7 @@ describe('MySQL sink: modes and schema objects', { timeout: 60_000 }, () => {
   it('adds indexes, foreign keys and the AUTO_INCREMENT counter after the load, even with orphans', async () => {
     await sink.finalizeTable(PARENT);
     await sink.finalizeTable(CHILD);
+    await sink.addForeignKeys!(CHILD);
     const indexes = await db.query<{ name: string; unique: string; columns: string }>(
       `SELECT INDEX_NAME AS name, MIN(NON_UNIQUE) AS \`unique\`, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS columns
        FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'parent'
@@ -360,6 +361,7 @@ describe('MySQL sink: modes and schema objects', { timeout: 60_000 }, () => {
     // Finalizing again (a truncate or append run) keeps what exists.
     await sink.finalizeTable(PARENT);
     await sink.finalizeTable(CHILD);
+    await sink.addForeignKeys!(CHILD);
   });
 
   it('appends (counting the rows before), truncates, recreates, and refuses fail-if-exists', async () => {

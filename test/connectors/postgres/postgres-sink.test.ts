@@ -373,6 +373,7 @@ describe('PostgresSink', () => {
       assert.equal(await sink.foreignKeyViolations!(child), 3);
       await sink.finalizeTable(parent);
       await sink.finalizeTable(child);
+      await sink.addForeignKeys!(child);
       const constraints = await schema.sql<{ name: string; type: string; validated: boolean; def: string }>(
         `SELECT conname AS name, contype::text AS type, convalidated AS validated, pg_get_constraintdef(oid) AS def
            FROM pg_constraint WHERE conrelid IN ('parent'::regclass, 'child'::regclass) ORDER BY conname`,
@@ -417,6 +418,7 @@ describe('PostgresSink', () => {
       assert.equal(await sink.foreignKeyViolations!(child), 0);
       await sink.finalizeTable(parent);
       await sink.finalizeTable(child);
+      await sink.addForeignKeys!(child);
       const rows = await schema.sql<{ validated: boolean }>(
         `SELECT convalidated AS validated FROM pg_constraint WHERE conrelid = 'child'::regclass AND contype = 'f'`,
       );
@@ -435,6 +437,7 @@ describe('PostgresSink', () => {
         await (await sink.openWriter(parent)).write([[id, `p${id}`]]);
         await sink.finalizeTable(parent);
         await sink.finalizeTable(child);
+        await sink.addForeignKeys!(child);
         const keys = await schema.sql<{ name: string }>(
           `SELECT conname AS name FROM pg_constraint WHERE conrelid = 'child'::regclass AND contype = 'f' ORDER BY 1`,
         );
