@@ -5,7 +5,7 @@
  */
 import picomatch from 'picomatch';
 import type { ForeignKeySchema, IndexSchema, Source, TableSchema } from '../connectors/connector.ts';
-import { parseLogicalType } from '../connectors/logical-type.ts';
+import { formatLogicalType, parseLogicalType } from '../connectors/logical-type.ts';
 import { InputError, type InputProblem } from '../errors.ts';
 import { unconfinedFiles, type FileResolver } from '../spec/file-resolver.ts';
 import type { MigrationSpec, TableEntry } from '../spec/spec-schema.ts';
@@ -263,7 +263,7 @@ export async function planMigration(
   for (const name of order) {
     const table = selected.find((t) => t.schema.name === name)!;
     const { mappings: columns, qualities, computed } = columnsOf.get(name)!;
-    const notes = unknownTypeNotes(table, columns);
+    const notes = [...unknownTypeNotes(table, columns), ...arrayNotes(columns, spec.target.type)];
     const target = targetSchema(
       table,
       targetTableOf.get(name)!.name,
@@ -296,6 +296,20 @@ export async function planMigration(
 }
 
 /** Columns whose native type the connector did not know (loaded as text), with the override to add. */
+/** Targets without array columns, which receive arrays as JSON text. */
+const NO_ARRAYS = new Set(['sqlite', 'mysql']);
+
+/** Array columns going to a target without arrays: they are written as JSON text. */
+function arrayNotes(columns: ColumnMapping[], targetType: string): string[] {
+  if (!NO_ARRAYS.has(targetType)) return [];
+  return columns
+    .filter((c) => c.target.type.array)
+    .map(
+      (c) =>
+        `column ${c.target.name} (${formatLogicalType(c.target.type)}) is written as JSON text: the ${targetType} target has no array columns.`,
+    );
+}
+
 function unknownTypeNotes(table: SelectedTable, columns: ColumnMapping[]): string[] {
   return columns
     .filter((c) => c.source.typeFallback && table.entry?.columns?.[c.source.name]?.type === undefined)

@@ -4,6 +4,7 @@
  * (see mysql-connection.ts), so the escaped form is what the server reads.
  */
 import type { ColumnSchema } from '../connector.ts';
+import { toJsonText } from '../json-text.ts';
 import { quoteMysqlString } from './mysql-types.ts';
 
 /** Encodes one non-null value of a column as an SQL literal. */
@@ -12,7 +13,7 @@ export type LiteralEncoder = (value: unknown) => string;
 /** The encoder for a column's canonical values (see CanonicalValue). */
 export function literalEncoderFor(column: ColumnSchema): LiteralEncoder {
   const { type } = column;
-  if (type.array) return (value) => quoteMysqlString(JSON.stringify(value, jsonReplacer));
+  if (type.array) return (value) => quoteMysqlString(toJsonText(value));
   if (type.kind === 'timestamptz') return (value) => quoteMysqlString(toUtcDatetime(String(value)));
   return (value) => literal(value, column.name);
 }
@@ -33,14 +34,8 @@ function literal(value: unknown, column: string): string {
       return value ? '1' : '0';
   }
   if (Buffer.isBuffer(value)) return value.length ? `X'${value.toString('hex')}'` : "''";
-  if (Array.isArray(value)) return quoteMysqlString(JSON.stringify(value, jsonReplacer));
+  if (Array.isArray(value)) return quoteMysqlString(toJsonText(value));
   return quoteMysqlString(String(value));
-}
-
-function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (Buffer.isBuffer(value)) return value.toString('base64');
-  return value;
 }
 
 const TIMESTAMPTZ =

@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError } from '../../errors.ts';
 import { targetTableExists } from '../target-table-exists.ts';
+import { toJsonText } from '../json-text.ts';
 import { sqliteCheckpointTable, upsertCheckpoint } from './sqlite-checkpoints.ts';
 import type {
   CheckpointRecord,
@@ -55,9 +56,10 @@ function wrapDefault(value: string): string {
 /** Rows per INSERT statement (fewer for very wide tables). */
 const ROWS_PER_INSERT = 100;
 
-/** SQLite stores booleans as 0/1; every other canonical value binds as it is. */
+/** SQLite stores booleans as 0/1 and arrays as JSON text; every other canonical value binds as it is. */
 function toSqliteValue(value: unknown): unknown {
-  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return Array.isArray(value) ? toJsonText(value) : value;
 }
 
 class SqliteSink implements Sink {

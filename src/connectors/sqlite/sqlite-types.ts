@@ -35,6 +35,7 @@ export function sqliteToLogical(declared: string): LogicalType {
 
 /** The declared type written for a portable type; chosen so that {@link sqliteToLogical} maps it back. */
 export function logicalToSqlite(type: LogicalType): string {
+  if (type.array) return 'JSON TEXT'; // SQLite has no arrays: JSON text, as the MySQL target writes
   switch (type.kind) {
     case 'boolean':
       return 'BOOLEAN';
