@@ -4,13 +4,16 @@ import type { Introspector, TableSchema, TableStatistics } from '../connector.ts
 import type { LogicalKind } from '../logical-type.ts';
 import { findFileTable, type FileTable } from './file-tables.ts';
 
-/** Data rows read to infer a file's columns and types. */
-export const SAMPLE_ROWS = 1000;
+/** Data rows read to infer the columns and types of a file larger than {@link WHOLE_SAMPLE_MAX_BYTES}. */
+export const SAMPLE_ROWS = 10_000;
+
+/** Files up to this size are read whole to infer their types: no value can fall outside them. */
+export const WHOLE_SAMPLE_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Files up to this size are counted exactly for planning; larger ones are estimated from the sample. */
 export const EXACT_COUNT_MAX_BYTES = 50 * 1024 * 1024;
 
-/** What a format learns from the first {@link SAMPLE_ROWS} data rows of a file. */
+/** What a format learns from the data rows it samples of a file (see {@link sampleRowsOf}). */
 export interface TableSample {
   columns: string[];
   /** The inferred kind of each column; null when the sample held no non-null value. */
@@ -31,6 +34,11 @@ export interface FileSampler {
   countRows(file: string): Promise<number>;
 }
 
+/** How many data rows to sample of `file`: all of a small file, {@link SAMPLE_ROWS} of a larger one. */
+async function sampleRowsOf(file: string): Promise<number> {
+  return (await stat(file)).size <= WHOLE_SAMPLE_MAX_BYTES ? Number.POSITIVE_INFINITY : SAMPLE_ROWS;
+}
+
 /**
  * An introspector over the tables of a file endpoint. Files have no keys, indexes or defaults: every
  * column is nullable, typed by {@link TableSample.kinds} (text when unknown), and `nativeType` says the
@@ -41,7 +49,7 @@ export function createFileIntrospector(tables: FileTable[], sampler: FileSampler
   const sampleOf = (table: FileTable): Promise<TableSample> => {
     let sample = samples.get(table.name);
     if (!sample) {
-      sample = sampler.sample(table.file, SAMPLE_ROWS);
+      sample = sampleRowsOf(table.file).then((rows) => sampler.sample(table.file, rows));
       samples.set(table.name, sample);
     }
     return sample;

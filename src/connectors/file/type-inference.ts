@@ -4,6 +4,9 @@
  */
 import type { LogicalKind } from '../logical-type.ts';
 
+/** The `integer` kind is 32 bits in every target (PostgreSQL `integer`, MySQL `int`). */
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -19,7 +22,7 @@ const TIMESTAMP =
 
 /**
  * The narrowest kind a CSV text value fits:
- * integer (`-?\d+` within ±2^53), bigint (within 64 bits), decimal (`-?\d+.\d+`, or an integer beyond
+ * integer (`-?\d+` within 32 bits), bigint (within 64 bits), decimal (`-?\d+.\d+`, or an integer beyond
  * 64 bits), float (with an exponent, or `1.` / `.5`), boolean (`true`/`false`, any case), date
  * (`YYYY-MM-DD`, a real calendar day), time (`HH:MM:SS[.fff]`), timestamp (`YYYY-MM-DD[ T]HH:MM:SS[.fff]`),
  * timestamptz (the same with `Z` or an offset), else text. Numbers with a leading zero (`007`, `01.5`)
@@ -32,7 +35,8 @@ export function inferTextKind(value: string): LogicalKind {
     if (INTEGER.test(value)) {
       if (LEADING_ZERO.test(value)) return 'text';
       const number = Number(value);
-      if (Number.isSafeInteger(number)) return 'integer';
+      if (number >= INT32_MIN && number <= INT32_MAX) return 'integer';
+      if (Number.isSafeInteger(number)) return 'bigint';
       const big = BigInt(value);
       return big >= INT64_MIN && big <= INT64_MAX ? 'bigint' : 'decimal';
     }
@@ -45,14 +49,15 @@ export function inferTextKind(value: string): LogicalKind {
 }
 
 /**
- * The kind of a value parsed from JSON, null for JSON null: a safe integer → integer, another number →
- * float, boolean → boolean, object or array → json, a string → date/time/timestamp/timestamptz when it
+ * The kind of a value parsed from JSON, null for JSON null: an integer within 32 bits → integer, a
+ * larger safe integer → bigint, another number → float, boolean → boolean, object or array → json, a string → date/time/timestamp/timestamptz when it
  * has that form (see {@link inferTextKind}), else text.
  */
 export function inferJsonKind(value: unknown): LogicalKind | null {
   switch (typeof value) {
     case 'number':
-      return Number.isSafeInteger(value) ? 'integer' : 'float';
+      if (!Number.isSafeInteger(value)) return 'float';
+      return value >= INT32_MIN && value <= INT32_MAX ? 'integer' : 'bigint';
     case 'boolean':
       return 'boolean';
     case 'string':

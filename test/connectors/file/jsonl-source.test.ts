@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import iconv from 'iconv-lite';
+import { SAMPLE_ROWS, WHOLE_SAMPLE_MAX_BYTES } from '../../../src/connectors/file/file-introspector.ts';
 import { openJsonlSource } from '../../../src/connectors/file/jsonl-source.ts';
 import { rowDefect } from '../../../src/connectors/row-defect.ts';
 import { InputError, MigrationFailedError } from '../../../src/errors.ts';
@@ -122,22 +123,36 @@ describe('JSON Lines source', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
-  it('marks a row with keys the sample did not see', async () => {
+  it('reads a small file whole to find its columns: a key on the last line is a column', async () => {
     const lines = Array.from({ length: 1001 }, (_, i) => JSON.stringify({ a: i }));
     lines.push('{"a":1001,"late":"x"}');
     const path = await jsonlFile('t.jsonl', lines);
     const source = await openJsonlSource({ type: 'jsonl', path });
     assert.deepEqual(
       (await tableOf(source, 't')).columns.map((c) => c.name),
-      ['a'],
+      ['a', 'late'],
     );
     const rows = await readRows(source, 't');
-    assert.equal(rows.length, 1002);
-    assert.deepEqual(rows[1001], [1001]);
-    assert.equal(rowDefect(rows[1000]!), undefined);
+    assert.deepEqual(rows[1001], [1001, 'x']);
+  });
+
+  it('marks a row of a large file with keys the sample did not see', async () => {
+    const pad = 'p'.repeat(1700);
+    const lines = Array.from({ length: SAMPLE_ROWS + 1 }, (_, i) => JSON.stringify({ a: i, pad }));
+    lines.push(JSON.stringify({ a: SAMPLE_ROWS + 1, pad, late: 'x' }));
+    const path = await jsonlFile('t.jsonl', lines);
+    assert.ok((await stat(path)).size > WHOLE_SAMPLE_MAX_BYTES);
+    const source = await openJsonlSource({ type: 'jsonl', path });
+    assert.deepEqual(
+      (await tableOf(source, 't')).columns.map((c) => c.name),
+      ['a', 'pad'],
+    );
+    const rows = await readRows(source, 't');
+    assert.equal(rows.length, SAMPLE_ROWS + 2);
+    assert.equal(rowDefect(rows[SAMPLE_ROWS]!), undefined);
     assert.match(
-      rowDefect(rows[1001]!) ?? '',
-      new RegExp(`t\\.jsonl:1002: keys "late" are not among the table's columns`),
+      rowDefect(rows[SAMPLE_ROWS + 1]!) ?? '',
+      new RegExp(`t\\.jsonl:${SAMPLE_ROWS + 2}: keys "late" are not among the table's columns`),
     );
   });
 

@@ -7,7 +7,11 @@ describe('type inference', () => {
     const cases: [string, string][] = [
       ['0', 'integer'],
       ['-42', 'integer'],
-      ['9007199254740991', 'integer'],
+      ['2147483647', 'integer'],
+      ['-2147483648', 'integer'],
+      ['2147483648', 'bigint'],
+      ['15713029743', 'bigint'],
+      ['9007199254740991', 'bigint'],
       ['9007199254740992', 'bigint'],
       ['-9223372036854775808', 'bigint'],
       ['9223372036854775808', 'decimal'],
@@ -40,6 +44,7 @@ describe('type inference', () => {
 
   it('classifies JSON values', () => {
     assert.equal(inferJsonKind(1), 'integer');
+    assert.equal(inferJsonKind(15713029743), 'bigint');
     assert.equal(inferJsonKind(1.5), 'float');
     assert.equal(inferJsonKind(2 ** 60), 'float');
     assert.equal(inferJsonKind(true), 'boolean');
