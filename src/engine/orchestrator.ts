@@ -437,7 +437,17 @@ async function streamAllPartitions(
             });
             if (final === null) return;
             if (final.quality) compiled.tally.add(final.quality);
-            if (++completed === table.partitions.length) checkCompleteness(table, state, observer);
+            if (++completed === table.partitions.length) {
+              checkCompleteness(table, state, observer);
+              // The table's rate is final once its last partition is done, however few rows it has.
+              enforceErrorPolicy(
+                table.quality.errors,
+                state.countsOf(name),
+                true,
+                tablePolicyPath,
+                `table ${name}`,
+              );
+            }
           } catch (error) {
             failFast.abort(error);
             throw error;

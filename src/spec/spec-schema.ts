@@ -189,7 +189,8 @@ export const ErrorPolicySchema = Type.Object(
       Type.Number({
         minimum: 0,
         maximum: 1,
-        description: 'Fail the run once rejected/extracted exceeds this share (checked after 1,000 rows).',
+        description:
+          'Fail the run once rejected/extracted exceeds this share (checked from 1,000 rows on, and at the end of each table or run whatever its size).',
       }),
     ),
   },

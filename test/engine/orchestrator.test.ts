@@ -147,6 +147,19 @@ describe('orchestrator (SQLite → SQLite)', () => {
     assert.match(report.error ?? '', /% of 11 rows rejected/);
   });
 
+  it("enforces a table's maxRejectRate at the end of that table, however few rows it has", async () => {
+    const { report } = await run({
+      target: { type: 'sqlite', path: 'out-7.db' },
+      include: ['*'],
+      tables: [{ name: 'Orders', errors: { maxRejectRate: 0.4 } }],
+    });
+    assert.equal(report.status, 'failed');
+    assert.match(
+      report.error ?? '',
+      /50\.00% of 4 rows of table \w+ rejected, more than tables\[0\]\.errors\.maxRejectRate \(40\.00%\)/i,
+    );
+  });
+
   it('stops at a batch boundary when aborted', async () => {
     const big = join(dir, 'big.db');
     createSqliteDatabase(
