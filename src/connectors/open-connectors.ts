@@ -6,6 +6,8 @@ import type { Sink, Source } from './connector.ts';
 import { openCsvSink, openCsvSource, openJsonlSink, openJsonlSource } from './file/index.ts';
 import { openMysqlSink, openMysqlSource } from './mysql/index.ts';
 import { openPostgresSink, openPostgresSource } from './postgres/index.ts';
+import { shortenIdentifier } from './postgres/postgres-identifiers.ts';
+import { mysqlIdentifier } from './mysql/mysql-ddl.ts';
 import { openSqliteSink } from './sqlite/sqlite-sink.ts';
 import { openSqliteSource } from './sqlite/sqlite-source.ts';
 
@@ -32,6 +34,22 @@ export function describeEndpoint(endpoint: EndpointSpec): string {
   if ('path' in endpoint) return `${endpoint.type} ${endpoint.path}`;
   const user = endpoint.user === undefined ? '' : `${endpoint.user}@`;
   return `${endpoint.type} ${user}${endpoint.host ?? '127.0.0.1'}:${endpoint.port ?? ''}/${endpoint.database}`;
+}
+
+/**
+ * How a target of `type` names an identifier it is given: PostgreSQL keeps 63 bytes and MySQL 64
+ * characters (longer names get a prefix and a hash); SQLite and files keep every name. The plan gives
+ * each table and column its final name with this, so that every phase uses the same names.
+ */
+export function targetIdentifier(type: EndpointSpec['type']): (name: string) => string {
+  switch (type) {
+    case 'postgres':
+      return shortenIdentifier;
+    case 'mysql':
+      return mysqlIdentifier;
+    default:
+      return (name) => name;
+  }
 }
 
 export async function openSource(

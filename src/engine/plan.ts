@@ -5,6 +5,7 @@
  */
 import picomatch from 'picomatch';
 import type { ForeignKeySchema, IndexSchema, Source, TableSchema } from '../connectors/connector.ts';
+import { targetIdentifier } from '../connectors/open-connectors.ts';
 import { formatLogicalType, parseLogicalType } from '../connectors/logical-type.ts';
 import { InputError, type InputProblem } from '../errors.ts';
 import { unconfinedFiles, type FileResolver } from '../spec/file-resolver.ts';
@@ -104,7 +105,7 @@ function mapColumns(
   for (const column of schema.columns) {
     const setting = settings[column.name];
     if (setting?.skip) continue;
-    const name = setting?.rename ?? applyNaming(column.name, spec.naming);
+    const name = finalName(spec, setting?.rename ?? applyNaming(column.name, spec.naming));
     // A masked value is text (a hash, stars) unless the spec says otherwise.
     const unmasked = setting?.mask ? { kind: 'text' as const } : column.type;
     const type = setting?.type === undefined ? unmasked : (parseLogicalType(setting.type) ?? column.type);
@@ -154,7 +155,7 @@ function targetSchema(
       continue;
     }
     indexes.push({
-      name: applyNaming(index.name, spec.naming),
+      name: finalName(spec, applyNaming(index.name, spec.naming)),
       columns: mapped as string[],
       unique: index.unique,
     });
@@ -171,7 +172,7 @@ function targetSchema(
     } else {
       foreignKeys.push({
         ...fk,
-        name: applyNaming(`fk_${targetName}_${own.join('_')}`, spec.naming),
+        name: finalName(spec, applyNaming(`fk_${targetName}_${own.join('_')}`, spec.naming)),
         columns: own as string[],
         referencedTable: parent.name,
         referencedColumns: referenced as string[],
@@ -233,7 +234,7 @@ export async function planMigration(
       new Set(columns.map((c) => c.target.name.toLowerCase())),
       problems,
     );
-    const name = table.entry?.target ?? applyNaming(table.schema.name, spec.naming);
+    const name = finalName(spec, table.entry?.target ?? applyNaming(table.schema.name, spec.naming));
     const clash = tableClash.get(name.toLowerCase());
     if (clash !== undefined) {
       problems.push({
@@ -296,6 +297,14 @@ export async function planMigration(
 }
 
 /** Columns whose native type the connector did not know (loaded as text), with the override to add. */
+/**
+ * `name` as the spec's target will call it (PostgreSQL keeps 63 bytes, MySQL 64 characters): the one
+ * name every phase uses, shown by `jivs plan`.
+ */
+function finalName(spec: MigrationSpec, name: string): string {
+  return targetIdentifier(spec.target.type)(name);
+}
+
 /** Targets without array columns, which receive arrays as JSON text. */
 const NO_ARRAYS = new Set(['sqlite', 'mysql']);
 
