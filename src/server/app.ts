@@ -20,6 +20,7 @@ import './auth/principal.ts';
 import type { ServerConfig } from './config.ts';
 import { errorHandler } from './error-handler.ts';
 import { OpenStreams } from './events.ts';
+import { registerJsonBodyParser } from './json-body.ts';
 import { createLogger } from './logger.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -92,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<Api> {
   app.decorateRequest('principal', null);
 
   app.setValidatorCompiler(validatorCompiler);
+  registerJsonBodyParser(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
     reply
