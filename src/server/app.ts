@@ -140,7 +140,14 @@ export async function buildApp(options: AppOptions): Promise<Api> {
   await app.register(fastifyJwt, {
     secret: await jwtSecret(config.jwtSecret, config.dataDir),
     sign: { algorithm: 'HS256', expiresIn: config.accessTokenSeconds, iss: 'jivs', aud: 'jivs-api' },
-    verify: { algorithms: ['HS256'], allowedIss: 'jivs', allowedAud: 'jivs-api' },
+    // Without requiredClaims a token lacking exp (never expires) or aud/iss (minted for something
+    // else) would pass: fast-jwt checks a claim only when it is present.
+    verify: {
+      algorithms: ['HS256'],
+      allowedIss: 'jivs',
+      allowedAud: 'jivs-api',
+      requiredClaims: ['exp', 'aud', 'iss', 'sub', 'uid'],
+    },
   });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
