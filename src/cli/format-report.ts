@@ -4,10 +4,11 @@ import type { RunReport } from '../engine/report.ts';
 import { SEVERITIES } from '../rules/quality.ts';
 import { formatDuration, formatTable } from './format-table.ts';
 
-export function formatReport(report: RunReport): string {
+/** `status`: the status to show, when it is not the report's own (`interrupted`). */
+export function formatReport(report: RunReport, status: string = report.status): string {
   const out: string[] = [];
   out.push(
-    `Run ${report.runId} (${report.spec.name}): ${report.status.toUpperCase()} in ${formatDuration(report.durationMs)}${report.attempt > 1 ? ` (attempt ${report.attempt})` : ''}`,
+    `Run ${report.runId} (${report.spec.name}): ${status.toUpperCase()} in ${formatDuration(report.durationMs)}${report.attempt > 1 ? ` (attempt ${report.attempt})` : ''}`,
   );
   out.push(`  ${report.source}  →  ${report.target}`);
   out.push('');

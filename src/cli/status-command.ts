@@ -1,5 +1,6 @@
 /** `jivs status [run]`: the recent runs, or one run with its phases, partitions and rejected rows. */
 import type { RunReport } from '../engine/report.ts';
+import { isInterrupted } from '../engine/run-interruption.ts';
 import { ownerMayBeAlive } from '../engine/run-owner.ts';
 import { describeReason, type RunRecord } from '../state/run-types.ts';
 import { formatReport } from './format-report.ts';
@@ -37,9 +38,9 @@ export async function statusCommand(runId: string | undefined, options: StatusOp
   });
 }
 
-/** A run stored as running whose process is gone crashed or was killed: it shows as interrupted. */
+/** A run whose process or service crashed or was killed shows as interrupted (engine/run-interruption.ts). */
 function shownStatus(run: RunRecord): string {
-  const status = run.status === 'running' && !ownerMayBeAlive(run.owner) ? 'interrupted' : run.status;
+  const status = isInterrupted(run) ? 'interrupted' : run.status;
   return run.attempt > 1 ? `${status} (attempt ${run.attempt})` : status;
 }
 
@@ -51,7 +52,7 @@ async function showRun(runId: string, options: StatusOptions): Promise<void> {
     if (options.json) return printJson({ ...run, partitions, rejects });
     const report = run.report as RunReport | null;
     const out: string[] = [];
-    if (report) out.push(formatReport(report));
+    if (report) out.push(formatReport(report, isInterrupted(run) ? 'interrupted' : report.status));
     else
       out.push(
         `Run ${run.id} (${run.specName}): ${shownStatus(run).toUpperCase()}, started ${run.startedAt}`,

@@ -8,6 +8,7 @@ import { InputError } from '../errors.ts';
 import { hashPassword, passwordProblem } from '../server/auth/passwords.ts';
 import { USERNAME_PATTERN } from '../server/schemas/user-schemas.ts';
 import type { UserRole } from '../state/service-types.ts';
+import { StoreConflictError } from '../state/store-errors.ts';
 import { withStore, type GlobalOptions } from './cli-context.ts';
 import { EXIT_SUCCESS } from './exit-codes.ts';
 
@@ -83,7 +84,11 @@ export async function userAddCommand(username: string, options: UserAddOptions):
   if (problem) throw new InputError([{ path: 'password', message: problem }]);
   return withStore(options, async (store) => {
     if (await store.getUser(username)) throw new InputError(`user ${username} already exists.`);
-    await store.createUser({ username, passwordHash: await hashPassword(password), role: options.role });
+    const passwordHash = await hashPassword(password);
+    await store.createUser({ username, passwordHash, role: options.role }).catch((error: unknown) => {
+      // A name that differs from an existing one only in case: names are unique regardless of case.
+      throw error instanceof StoreConflictError ? new InputError(error.message) : error;
+    });
     await store.appendAudit({
       actor: null,
       action: 'user.create',

@@ -26,6 +26,7 @@ import { planMigration } from './plan.ts';
 import type { MigrationPlan, TablePlan } from './plan-types.ts';
 import { allVerified, topRejectReasons, type RunReport, type TableReport } from './report.ts';
 import { currentOwner, ownerMayBeAlive } from './run-owner.ts';
+import { outerStopMessage } from './run-interruption.ts';
 import type { RunObserver } from './run-observer.ts';
 import { runPartition } from './run-partition.ts';
 import { guardStateFiles, keyIndexDir } from './state-files.ts';
@@ -253,7 +254,7 @@ async function execute(run: Execution, options: RunOptions): Promise<RunReport> 
   };
 
   const stop = new AbortController();
-  const onOuterAbort = () => stop.abort(new RunPaused('stopped on request (interrupted).'));
+  const onOuterAbort = () => stop.abort(new RunPaused(outerStopMessage(options.signal?.reason)));
   if (options.signal?.aborted) onOuterAbort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const unwatch = watchControl(store, runId, stop);

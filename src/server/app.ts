@@ -20,6 +20,7 @@ import './auth/principal.ts';
 import type { ServerConfig } from './config.ts';
 import { errorHandler } from './error-handler.ts';
 import { OpenStreams } from './events.ts';
+import { registerJsonBodyParser } from './json-body.ts';
 import { createLogger } from './logger.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -102,6 +103,7 @@ export async function buildApp(options: AppOptions): Promise<Api> {
   app.decorateRequest('principal', null);
 
   app.setValidatorCompiler(validatorCompiler);
+  registerJsonBodyParser(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
     reply
@@ -148,7 +150,14 @@ export async function buildApp(options: AppOptions): Promise<Api> {
   await app.register(fastifyJwt, {
     secret: await jwtSecret(config.jwtSecret, config.dataDir),
     sign: { algorithm: 'HS256', expiresIn: config.accessTokenSeconds, iss: 'jivs', aud: 'jivs-api' },
-    verify: { algorithms: ['HS256'], allowedIss: 'jivs', allowedAud: 'jivs-api' },
+    // Without requiredClaims a token lacking exp (never expires) or aud/iss (minted for something
+    // else) would pass: fast-jwt checks a claim only when it is present.
+    verify: {
+      algorithms: ['HS256'],
+      allowedIss: 'jivs',
+      allowedAud: 'jivs-api',
+      requiredClaims: ['exp', 'aud', 'iss', 'sub', 'uid'],
+    },
   });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {

@@ -69,6 +69,8 @@ export interface RejectReasonsTable {
 export type FlagColumn = ColumnType<boolean | number, number, number>;
 
 export interface UsersTable {
+  /** Random, never reused (null only in a row written by something else than the store). */
+  id: string | null;
   username: string;
   password_hash: string;
   role: string;
@@ -80,6 +82,8 @@ export interface UsersTable {
 export interface RefreshTokensTable {
   token_hash: string;
   username: string;
+  /** The users.id of the user it was issued to. */
+  user_id: string | null;
   expires_at: string;
   revoked_at: string | null;
 }

@@ -16,8 +16,10 @@ export const PHASES = [
 export type PhaseName = (typeof PHASES)[number];
 
 /**
- * `paused`: stopped on request (Ctrl-C, SIGTERM, `jivs pause`) at a batch boundary; `failed`: stopped by
+ * `paused`: stopped on request (Ctrl-C, SIGTERM, `jivs pause`) at a batch boundary, or by itself when
+ * the service running it went away (its error then starts with `interrupted:`); `failed`: stopped by
  * an error. Both can be resumed, and so can a `running` run whose owner process is gone (a crash).
+ * Readers show the interrupted ones as `interrupted` (engine/run-interruption.ts).
  */
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'paused';
 

@@ -9,6 +9,11 @@ export const USER_ROLES = ['admin', 'engineer', 'viewer', 'auditor'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 export interface User {
+  /**
+   * Random and never reused: a user deleted and created again under the same name has a new id, so
+   * tokens (which carry it) of the old one stay invalid.
+   */
+  id: string;
   username: string;
   /** The password hash as the service made it (algorithm and salt included); never the password. */
   passwordHash: string;
@@ -38,6 +43,8 @@ export interface RefreshToken {
   /** A hash of the token (the token itself is never stored). */
   tokenHash: string;
   username: string;
+  /** The {@link User.id} it was issued to (null for a token stored without one). */
+  userId: string | null;
   /** ISO 8601. */
   expiresAt: string;
   /** ISO 8601, or null while the token is usable. */
@@ -47,6 +54,8 @@ export interface RefreshToken {
 export interface NewRefreshToken {
   tokenHash: string;
   username: string;
+  /** The {@link User.id} it is issued to; a token without one is refused at refresh. */
+  userId?: string;
   /** When it stops being accepted: a Date, or ISO 8601 text. */
   expiresAt: Date | string;
 }

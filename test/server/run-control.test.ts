@@ -110,7 +110,7 @@ test('queue, pause, resume and cancel', async (t) => {
   assert.deepEqual(await endOf(aEvents), {
     runId: a.runId,
     outcome: 'paused',
-    error: 'stopped on request (interrupted).',
+    error: 'stopped on request.',
   } as never);
   const paused = await server.request<RunView>('GET', `/api/v1/runs/${a.runId}`, { token });
   assert.equal(paused.body.status, 'paused');

@@ -129,6 +129,7 @@ test(
       refused.body.problems[0]!.message,
       /cannot connect to .*no answer within 10 s; check host, port/,
     );
-    assert.ok(took >= 9_000 && took < 14_000, `gave up after ${took} ms`);
+    // 10 s, plus the run process starting; generous above, so a busy machine does not fail it.
+    assert.ok(took >= 9_000 && took < 30_000, `gave up after ${took} ms`);
   },
 );

@@ -42,6 +42,7 @@ test('no, tampered, expired, unsigned or foreign tokens are 401', async (t) => {
   const now = Math.floor(Date.now() / 1000);
   const valid = {
     sub: 'admin',
+    uid: (await server.store.getUser('admin'))!.id,
     role: 'admin',
     typ: 'access',
     iss: 'jivs',
@@ -82,7 +83,7 @@ test('no, tampered, expired, unsigned or foreign tokens are 401', async (t) => {
     401,
     'no such user',
   );
-  const expired = server.app.jwt.sign({ sub: 'admin', role: 'admin', typ: 'access' }, {
+  const expired = server.app.jwt.sign({ sub: 'admin', uid: valid.uid, role: 'admin', typ: 'access' }, {
     clockTimestamp: Date.now() - 3600_000,
   } as never);
   assert.equal((await me(expired)).status, 401, 'expired, signed by the service');

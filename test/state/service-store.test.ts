@@ -28,6 +28,7 @@ for (const backend of BACKENDS) {
         const before = new Date().toISOString();
         const bob = await store.createUser({ username: 'bob', passwordHash: 'hash-b', role: 'viewer' });
         assert.deepEqual(bob, {
+          id: bob.id,
           username: 'bob',
           passwordHash: 'hash-b',
           role: 'viewer',
@@ -36,6 +37,7 @@ for (const backend of BACKENDS) {
           updatedAt: bob.createdAt,
         });
         assert.match(bob.createdAt, ISO);
+        assert.match(bob.id, /^[0-9a-f-]{36}$/, 'a random id');
         assert.ok(bob.createdAt >= before);
         await store.createUser({ username: 'alice', passwordHash: 'hash-a', role: 'admin' });
         await store.createUser({
@@ -126,12 +128,18 @@ for (const backend of BACKENDS) {
     describe('refresh tokens', () => {
       it('saves, finds and revokes a token once', async (t) => {
         const store = await openStore(t);
-        await store.createUser({ username: 'alice', passwordHash: 'h', role: 'admin' });
+        const alice = await store.createUser({ username: 'alice', passwordHash: 'h', role: 'admin' });
         const expiresAt = new Date('2030-01-02T03:04:05.678Z');
-        const saved = await store.saveRefreshToken({ tokenHash: 'hash-1', username: 'alice', expiresAt });
+        const saved = await store.saveRefreshToken({
+          tokenHash: 'hash-1',
+          username: 'alice',
+          userId: alice.id,
+          expiresAt,
+        });
         assert.deepEqual(saved, {
           tokenHash: 'hash-1',
           username: 'alice',
+          userId: alice.id,
           expiresAt: '2030-01-02T03:04:05.678Z',
           revokedAt: null,
         });

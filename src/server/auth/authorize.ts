@@ -2,7 +2,8 @@
  * The one check of every request against the permission table (permissions.ts). It runs first
  * (`onRequest`), before the body is read or validated: a caller without a valid token gets 401 and one
  * with the wrong role 403, whatever they sent. Tokens are checked for signature, algorithm, issuer,
- * audience and expiry, and the user must still exist and be enabled.
+ * audience and expiry (each of them required), and the user must still exist under the same id (not
+ * deleted and created again) and be enabled: read from the store on every request, never cached.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -53,7 +54,9 @@ export function authorizeHook(store: ServiceStore, metricsToken: string | undefi
       );
     }
     const user = claims.typ === 'access' ? await store.getUser(claims.sub) : undefined;
-    if (!user || user.disabled) throw unauthorized('the access token belongs to no enabled user.');
+    if (!user || user.disabled || typeof claims.uid !== 'string' || claims.uid !== user.id) {
+      throw unauthorized('the access token belongs to no enabled user; sign in again.');
+    }
     request.principal = { username: user.username, role: user.role };
     if (!permission.includes(user.role)) {
       await audit(store, request, {

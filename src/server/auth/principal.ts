@@ -7,9 +7,16 @@ export interface Principal {
   role: UserRole;
 }
 
-/** The claims of an access token (HS256 JWT). */
+/**
+ * The claims of an access token (HS256 JWT); the service also sets and requires `iss`, `aud`, `iat`
+ * and `exp` (app.ts).
+ */
 export interface AccessClaims {
+  /** The user name. */
   sub: string;
+  /** The user's id (`User.id`): a user deleted and created again under the same name has another. */
+  uid: string;
+  /** The role when the token was issued (informative: each request reads the role from the store). */
   role: UserRole;
   typ: 'access';
 }

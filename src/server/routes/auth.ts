@@ -17,11 +17,12 @@ export function authRoutes(app: Api, context: ServiceContext): void {
   const { store, config } = context;
 
   async function issueTokens(user: User) {
-    const accessToken = app.jwt.sign({ sub: user.username, role: user.role, typ: 'access' });
+    const accessToken = app.jwt.sign({ sub: user.username, uid: user.id, role: user.role, typ: 'access' });
     const { token, tokenHash } = newRefreshToken();
     await store.saveRefreshToken({
       tokenHash,
       username: user.username,
+      userId: user.id,
       expiresAt: new Date(Date.now() + config.refreshTokenSeconds * 1000),
     });
     return {
@@ -104,7 +105,9 @@ export function authRoutes(app: Api, context: ServiceContext): void {
       if (Date.parse(stored.expiresAt) <= Date.now())
         throw unauthorized('the refresh token has expired; sign in again.');
       const user = await store.getUser(stored.username);
-      if (!user || user.disabled) throw unauthorized('the user no longer exists or is disabled.');
+      // A user deleted and created again under the same name has another id: the old tokens stay dead.
+      if (!user || user.disabled || stored.userId !== user.id)
+        throw unauthorized('the user no longer exists or is disabled; sign in again.');
       await store.revokeRefreshToken(tokenHash);
       return issueTokens(user);
     },

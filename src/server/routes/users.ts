@@ -90,7 +90,7 @@ export function userRoutes(app: Api, { store }: ServiceContext): void {
     async (request, reply) => {
       const { username, password, role } = request.body;
       checkPassword(password);
-      if (await store.getUser(username)) throw conflict(`user ${username} already exists.`);
+      // A name taken already, in any case (ADMIN next to admin), is a StoreConflictError: 409.
       await store.createUser({ username, passwordHash: await hashPassword(password), role });
       await audit(store, request, { action: 'user.create', target: username, detail: { role } });
       return reply.status(201).send(userView((await store.getUser(username))!));

@@ -3,12 +3,13 @@
  * never carries the data path. Forked by the RunManager; talks to it only over IPC (ipc-messages.ts):
  * progress goes up as observer events, pause and cancel come down and abort the run, which then stops
  * at its next batch boundary and ends paused, resumable. Losing the service (the IPC channel closes)
- * pauses the run the same way.
+ * stops the run the same way, recorded as interrupted (engine/run-interruption.ts).
  */
 import { openSource } from '../../connectors/open-connectors.ts';
 import { resumeMigration, runMigration } from '../../engine/orchestrator.ts';
 import { planMigration } from '../../engine/plan.ts';
 import type { RunObserver, TableProgress } from '../../engine/run-observer.ts';
+import { SERVICE_WENT_AWAY } from '../../engine/run-interruption.ts';
 import { InputError } from '../../errors.ts';
 import { FileResolver } from '../../spec/file-resolver.ts';
 import type { LoadedSpec } from '../../spec/load-spec.ts';
@@ -183,8 +184,9 @@ process.on('message', (message: ParentMessage) => {
   }
 });
 
-// The service went away: stop at the next batch boundary, resumable.
+// The service went away (it crashed or was killed; a shutdown sends `pause` first): stop at the next
+// batch boundary, paused with an error that marks the run interrupted, and resumable.
 process.on('disconnect', () => {
   control.refuse(new CancelledBeforeStart('the service stopped before the run moved any data.'));
-  control.abort.abort(new Error('the service stopped'));
+  control.abort.abort(new Error(SERVICE_WENT_AWAY));
 });

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
 import { specHash } from '../../engine/orchestrator.ts';
 import type { RunReport } from '../../engine/report.ts';
+import { isInterrupted } from '../../engine/run-interruption.ts';
 import { ownerMayBeAlive } from '../../engine/run-owner.ts';
 import { InputError } from '../../errors.ts';
 import type { MigrationDefinition } from '../../state/service-types.ts';
@@ -56,11 +57,6 @@ export interface RunManagerOptions {
 /** True when a stored run was cancelled through the service. */
 export function wasCancelled(run: { status: string; error: string | null }): boolean {
   return run.status === 'failed' && (run.error ?? '').startsWith(CANCELLED);
-}
-
-/** A stored run recorded as running whose process is gone: it crashed or was killed, and can be resumed. */
-export function isInterrupted(run: StoredRun): boolean {
-  return run.status === 'running' && !ownerMayBeAlive(run.owner);
 }
 
 interface Execution {
@@ -528,7 +524,7 @@ export class RunManager {
     });
   }
 
-  /** Runs recorded as running whose process is gone (the service or the run crashed): resumable. */
+  /** Interrupted runs (their process or the service that ran them crashed or was killed): resumable. */
   async interruptedRuns(): Promise<StoredRun[]> {
     const runs = await this.options.store.listRuns({ limit: 1000 });
     return runs.filter((r) => isInterrupted(r) && !this.executions.has(r.id));

@@ -6,11 +6,13 @@ import type { RunReport } from '../../engine/report.ts';
 import { PHASES, type PartitionProgress, type PhaseTiming } from '../../state/run-types.ts';
 import type { StoredRun } from '../service-store.ts';
 import type { LiveRun } from './live-run.ts';
-import { isInterrupted, wasCancelled } from './run-manager.ts';
+import { isInterrupted } from '../../engine/run-interruption.ts';
+import { wasCancelled } from './run-manager.ts';
 
 /**
  * `queued`: waiting for a slot; `stopping`: pause or cancel asked, not yet at a batch boundary;
- * `interrupted`: recorded as running but its process is gone; `cancelled`: ended by a cancel.
+ * `interrupted`: its process or the service running it went away (engine/run-interruption.ts);
+ * `cancelled`: ended by a cancel.
  */
 export type RunViewStatus =
   'queued' | 'running' | 'stopping' | 'paused' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';

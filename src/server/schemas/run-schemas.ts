@@ -13,7 +13,10 @@ const STATUS = Type.Union(
     Type.Literal('cancelled'),
     Type.Literal('interrupted'),
   ],
-  { description: 'interrupted: recorded as running, but its process is gone (resumable).' },
+  {
+    description:
+      'interrupted: its process, or the service running it, crashed or was killed (resumable; the error starts with "interrupted:" when the run stopped by itself).',
+  },
 );
 
 const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);

@@ -11,6 +11,7 @@ export async function saveRefreshToken(db: Db, token: NewRefreshToken): Promise<
   const row = {
     token_hash: token.tokenHash,
     username: token.username,
+    user_id: token.userId ?? null,
     expires_at: isoTime(token.expiresAt),
     revoked_at: null,
   };
@@ -79,6 +80,7 @@ function tokenFromRow(row: Selectable<StateDatabase['refresh_tokens']>): Refresh
   return {
     tokenHash: row.token_hash,
     username: row.username,
+    userId: row.user_id,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
   };

@@ -1,15 +1,20 @@
 /** The service's users: one row each, keyed by username. */
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { StateDatabase } from '../database-types.ts';
 import type { NewUser, User, UserChanges, UserRole } from '../service-types.ts';
-import { withConflicts } from '../store-errors.ts';
+import { StoreConflictError, withConflicts } from '../store-errors.ts';
 
 type Db = Kysely<StateDatabase>;
 
-/** Adds a user; a taken username is a StoreConflictError. */
+/**
+ * Adds a user under a new random id; a username taken already, in any case (`ADMIN` when `admin`
+ * exists), is a StoreConflictError.
+ */
 export async function createUser(db: Db, user: NewUser): Promise<User> {
   const now = new Date().toISOString();
   const row = {
+    id: randomUUID(),
     username: user.username,
     password_hash: user.passwordHash,
     role: user.role,
@@ -17,14 +22,36 @@ export async function createUser(db: Db, user: NewUser): Promise<User> {
     created_at: now,
     updated_at: now,
   };
-  await withConflicts({ unique: `a user named "${user.username}" already exists` }, () =>
-    db.insertInto('users').values(row).execute(),
-  );
+  try {
+    await withConflicts({ unique: `a user named "${user.username}" already exists` }, () =>
+      db.insertInto('users').values(row).execute(),
+    );
+  } catch (error) {
+    const taken = error instanceof StoreConflictError && (await getUserIgnoringCase(db, user.username));
+    if (taken && taken.username !== user.username) {
+      throw new StoreConflictError(
+        'unique',
+        `the user name "${user.username}" is taken by "${taken.username}": user names are unique regardless of case; choose another name.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   return userFromRow(row);
 }
 
 export async function getUser(db: Db, username: string): Promise<User | undefined> {
   const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  return row && userFromRow(row);
+}
+
+/** The user whose name equals `username` ignoring case (names are unique that way), or undefined. */
+export async function getUserIgnoringCase(db: Db, username: string): Promise<User | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+    .executeTakeFirst();
   return row && userFromRow(row);
 }
 
@@ -72,6 +99,7 @@ export async function countUsers(
 
 function userFromRow(row: Selectable<StateDatabase['users']>): User {
   return {
+    id: row.id ?? '',
     username: row.username,
     passwordHash: row.password_hash,
     role: row.role as UserRole,
