@@ -38,12 +38,18 @@ function fail(value: unknown, what: string): never {
   throw new CoercionError(`${show(value)} is not ${what}`);
 }
 
+/** The narrowest type that holds a whole number: bigint within 64 bits, else decimal(digits). */
+function holding(big: bigint): string {
+  if (big >= INT64_MIN && big <= INT64_MAX) return 'bigint';
+  return `decimal(${(big < 0n ? -big : big).toString().length})`;
+}
+
 function toInteger(value: unknown, bits: 32 | 64): number | bigint {
   let big: bigint;
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) fail(value, 'a whole number');
     if (bits === 32 && (value < INT32_MIN || value > INT32_MAX))
-      fail(value, 'within the integer range; override the type to bigint');
+      fail(value, `within the integer range; override the type to ${holding(BigInt(value))}`);
     if (Number.isSafeInteger(value)) return value;
     big = BigInt(value);
   } else if (typeof value === 'bigint') {
@@ -57,12 +63,7 @@ function toInteger(value: unknown, bits: 32 | 64): number | bigint {
   }
   const [min, max] = bits === 32 ? [BigInt(INT32_MIN), BigInt(INT32_MAX)] : [INT64_MIN, INT64_MAX];
   if (big < min || big > max) {
-    fail(
-      value,
-      bits === 32
-        ? 'within the integer range; override the type to bigint'
-        : 'within the bigint range; override the type to decimal',
-    );
+    fail(value, `within the ${bits === 32 ? 'integer' : 'bigint'} range; override the type to ${holding(big)}`);
   }
   const small = Number(big);
   return Number.isSafeInteger(small) ? small : big;
@@ -168,15 +169,23 @@ export function validTime(hours: number, minutes: number, seconds: number): bool
   return hours < 24 && minutes < 60 && seconds < 60;
 }
 
-function asText(value: unknown): string {
+/**
+ * A date or time value as text. Anything else (e.g. a number in a SQLite DATETIME column) is rejected
+ * for what the column expects, not as "not text": the number may count seconds or days, which only the
+ * spec can say (a parseDate transform).
+ */
+function asText(value: unknown, expected: string): string {
   if (typeof value === 'string') return value.trim();
-  fail(value, 'text');
+  const what = typeof value === 'number' || typeof value === 'bigint' ? ' (it is a number)' : '';
+  fail(value, `${expected}${what}; convert it with a parseDate transform if the source stores it another way`);
 }
 
+const TIMESTAMP_EXPECTED = 'a date/time in ISO form (YYYY-MM-DD HH:MM:SS)';
+
 function parseTimestamp(value: unknown): RegExpExecArray {
-  const text = asText(value);
+  const text = asText(value, TIMESTAMP_EXPECTED);
   const match = TIMESTAMP_TEXT.exec(text);
-  if (!match) fail(value, 'a date/time in ISO form (YYYY-MM-DD HH:MM:SS)');
+  if (!match) fail(value, TIMESTAMP_EXPECTED);
   if (!validDate(Number(match[1]), Number(match[2]), Number(match[3]))) fail(value, 'a valid calendar date');
   if (!validTime(Number(match[4] ?? 0), Number(match[5] ?? 0), Number(match[6] ?? 0)))
     fail(value, 'a valid time of day');
@@ -219,7 +228,7 @@ const COERCERS: Record<LogicalType['kind'], (type: LogicalType) => Coercer> = {
   },
   date: () => (value) => {
     if (typeof value === 'string' && value.length === 10 && isCanonicalDateTime(value)) return value;
-    const text = asText(value);
+    const text = asText(value, 'a date in ISO form (YYYY-MM-DD)');
     const match = DATE_TEXT.exec(text) ?? TIMESTAMP_TEXT.exec(text);
     if (!match) fail(value, 'a date in ISO form (YYYY-MM-DD)');
     if (!validDate(Number(match[1]), Number(match[2]), Number(match[3])))
@@ -227,7 +236,7 @@ const COERCERS: Record<LogicalType['kind'], (type: LogicalType) => Coercer> = {
     return `${match[1]}-${match[2]}-${match[3]}`;
   },
   time: () => (value) => {
-    const text = asText(value);
+    const text = asText(value, 'a time of day (HH:MM:SS)');
     const match = TIME_TEXT.exec(text);
     if (!match || !validTime(Number(match[1]), Number(match[2]), Number(match[3] ?? 0))) {
       fail(value, 'a time of day (HH:MM:SS)');

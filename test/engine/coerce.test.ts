@@ -23,13 +23,16 @@ describe('coerce', () => {
     rejects({ kind: 'integer' }, 2.5, /not a whole number/);
     rejects({ kind: 'integer' }, '12a', /not a whole number/);
     rejects({ kind: 'integer' }, 2147483648, /override the type to bigint/);
+    // The hint names a type that holds the value.
+    rejects({ kind: 'integer' }, '18446744073709551596', /integer range; override the type to decimal\(20\)/);
   });
 
   it('keeps 64-bit integers exact', () => {
     assert.equal(cast({ kind: 'bigint' }, '9007199254740993'), 9007199254740993n);
     assert.equal(cast({ kind: 'bigint' }, 9007199254740993n), 9007199254740993n);
     assert.equal(cast({ kind: 'bigint' }, '-12'), -12);
-    rejects({ kind: 'bigint' }, '9223372036854775808', /bigint range/);
+    rejects({ kind: 'bigint' }, '9223372036854775808', /bigint range; override the type to decimal\(19\)/);
+    rejects({ kind: 'bigint' }, -18446744073709551596n, /override the type to decimal\(20\)/);
   });
 
   it('canonicalises decimals, rounding half away from zero to the scale', () => {
@@ -65,6 +68,13 @@ describe('coerce', () => {
     rejects({ kind: 'date' }, '0000-00-00', /valid calendar date/);
     rejects({ kind: 'date' }, '31.12.2019', /ISO form/);
     rejects({ kind: 'date' }, 'N/A', /ISO form/);
+    // A number in a date column (SQLite DATETIME holding 0) is not "not text".
+    rejects(
+      { kind: 'timestamp' },
+      0,
+      /^0 is not a date\/time in ISO form \(YYYY-MM-DD HH:MM:SS\) \(it is a number\); convert it with a parseDate transform/,
+    );
+    rejects({ kind: 'date' }, 20240501, /is not a date in ISO form \(YYYY-MM-DD\) \(it is a number\)/);
   });
 
   it('normalises timestamps, times and time zones', () => {
