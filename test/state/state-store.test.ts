@@ -61,7 +61,13 @@ function withoutIds(rows: StoredReject[]): RejectedRow[] {
   return rows.map(({ id: _id, ...row }) => row);
 }
 
-const MIGRATIONS = ['0001-initial', '0002-reject-reasons', '0003-resumable-runs', '0004-service'];
+const MIGRATIONS = [
+  '0001-initial',
+  '0002-reject-reasons',
+  '0003-resumable-runs',
+  '0004-service',
+  '0005-raw-reject-values',
+];
 
 for (const backend of BACKENDS) {
   describe(`StateStore on ${backend.name}`, () => {

@@ -3,6 +3,7 @@ import { initial } from './0001-initial.ts';
 import { rejectReasons } from './0002-reject-reasons.ts';
 import { resumableRuns } from './0003-resumable-runs.ts';
 import { service } from './0004-service.ts';
+import { rawRejectValues } from './0005-raw-reject-values.ts';
 import { columnTypes, type StoreBackend } from './column-types.ts';
 
 /**
@@ -16,5 +17,6 @@ export function stateMigrations(backend: StoreBackend): Record<string, Migration
     '0002-reject-reasons': rejectReasons(types),
     '0003-resumable-runs': resumableRuns(),
     '0004-service': service(types),
+    '0005-raw-reject-values': rawRejectValues(),
   };
 }

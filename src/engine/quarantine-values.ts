@@ -1,0 +1,48 @@
+/**
+ * What the quarantine keeps of a rejected row's values. A masked column is stored masked, as the target
+ * holds it, so the store (read by every role of the service) never holds its raw value; the raw values
+ * of the masked columns go to the run's key index instead, for `jivs replay`. `quarantine: raw` (spec
+ * or table) also keeps them in the store, where only engineers and admins see them.
+ */
+import type { Row } from '../connectors/connector.ts';
+import type { Masker } from '../rules/compile-mask.ts';
+import type { MigrationSpec } from '../spec/spec-schema.ts';
+import type { TablePlan } from './plan-types.ts';
+
+export type QuarantineMode = 'masked' | 'raw';
+
+/** The table's `quarantine`, else the spec's, else `masked`. */
+export function quarantineMode(spec: MigrationSpec, plan: TablePlan): QuarantineMode {
+  const entry = spec.tables.find((t) => t.name === plan.source.name);
+  return entry?.quarantine ?? spec.quarantine ?? 'masked';
+}
+
+/** A rejected source row as the quarantine keeps it. */
+export interface QuarantinedValues {
+  /** Column name → value, masked columns masked. */
+  values: Record<string, unknown>;
+  /** The raw values of the masked columns; undefined when the table masks none of its read columns. */
+  raw: Record<string, unknown> | undefined;
+}
+
+/**
+ * Compiles, once per table, what the quarantine keeps of a rejected source row (read order). `masks`
+ * are the table program's compiled masks by target column; the read columns come first.
+ */
+export function compileQuarantinedValues(
+  plan: TablePlan,
+  masks: readonly (Masker | null)[],
+): (sourceRow: Row) => QuarantinedValues {
+  const names = plan.columns.map((c) => c.source.name);
+  const masked = names.flatMap((name, i) => (masks[i] ? [{ name, i, mask: masks[i] }] : []));
+  return (sourceRow) => {
+    const values = Object.fromEntries(names.map((name, i) => [name, sourceRow[i]]));
+    if (!masked.length) return { values, raw: undefined };
+    const raw: Record<string, unknown> = {};
+    for (const { name, i, mask } of masked) {
+      raw[name] = sourceRow[i];
+      values[name] = mask(sourceRow[i]);
+    }
+    return { values, raw };
+  };
+}
