@@ -153,9 +153,8 @@ export const TableModeSchema = Type.Union(
 
 /** How the quarantine stores the values of masked columns of rejected rows. */
 export const QuarantineSchema = Type.Union([Type.Literal('masked'), Type.Literal('raw')], {
-  default: 'masked',
   description:
-    "masked: rejected rows keep masked columns masked, as the target does (the raw values stay in the run's key index for jivs replay); raw: the quarantine also keeps their raw values, which only engineers and admins see in the service.",
+    "A table's setting overrides the spec's; default masked. masked: rejected rows keep masked columns masked, as the target does (the raw values stay in the run's key index for jivs replay); raw: the quarantine also keeps their raw values, which only engineers and admins see in the service.",
 });
 
 export const ColumnEntrySchema = Type.Object(
