@@ -10,7 +10,9 @@ import { resolveEnvReferences } from '../spec/env-references.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { loadLookups } from './load-lookups.ts';
 import type { TablePlan } from './plan-types.ts';
+import type { RejectReason } from '../state/run-types.ts';
 import {
+  compileQuarantinedReasons,
   compileQuarantinedValues,
   quarantineMode,
   type QuarantinedValues,
@@ -22,7 +24,11 @@ export interface CompiledTable {
   program: TableProgram;
   tally: QualityTally;
   /** How the table's rejected rows are kept: the mode, and their values as the quarantine stores them. */
-  quarantine: { mode: QuarantineMode; values: (sourceRow: Row) => QuarantinedValues };
+  quarantine: {
+    mode: QuarantineMode;
+    values: (sourceRow: Row) => QuarantinedValues;
+    reasons: (reasons: RejectReason[]) => RejectReason[];
+  };
 }
 
 /** The resolved `masking.salt` (never printed), or null when the spec sets none. */
@@ -52,6 +58,7 @@ export async function compileTablePrograms(
       quarantine: {
         mode: spec ? quarantineMode(spec, table) : 'masked',
         values: compileQuarantinedValues(table, program.masks),
+        reasons: compileQuarantinedReasons(table, program.masks),
       },
     });
   }

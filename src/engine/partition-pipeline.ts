@@ -61,7 +61,7 @@ export interface PartitionJob {
  */
 function rejectedRows(job: PartitionJob, rejections: Rejection[], firstRow: number): RejectedRow[] {
   const { plan, partition, quarantine } = job;
-  const kept: { key: string; values: Record<string, unknown> }[] = [];
+  const rawRows: { key: string; values: Record<string, unknown> }[] = [];
   const rows = rejections.map(({ index, sourceRow, reasons }): RejectedRow => {
     const key = plan.keyPositions.length
       ? JSON.stringify(
@@ -70,12 +70,13 @@ function rejectedRows(job: PartitionJob, rejections: Rejection[], firstRow: numb
         )
       : `#${partition}:${firstRow + index}`;
     const { values, raw } = quarantine.values(sourceRow);
-    if (!raw) return { table: plan.target.name, partition, key, values, reasons };
-    kept.push({ key, values: raw });
+    const kept = quarantine.reasons(reasons);
+    if (!raw) return { table: plan.target.name, partition, key, values, reasons: kept };
+    rawRows.push({ key, values: raw });
     const rawValues = quarantine.mode === 'raw' ? raw : undefined;
-    return { table: plan.target.name, partition, key, values, rawValues, reasons };
+    return { table: plan.target.name, partition, key, values, rawValues, reasons: kept };
   });
-  if (kept.length) job.keyIndex.keepRejectedValues(plan.target.name, kept);
+  if (rawRows.length) job.keyIndex.keepRejectedValues(plan.target.name, rawRows);
   return rows;
 }
 

@@ -62,7 +62,7 @@ async function replayTable(
   store: StateStore,
   sink: Sink,
   keyIndex: KeyIndex,
-  { program, tally }: CompiledTable,
+  { program, tally, quarantine }: CompiledTable,
 ): Promise<{
   result: TableReplay;
   reasons: RejectReasonTally;
@@ -88,8 +88,9 @@ async function replayTable(
       const resolved: number[] = [];
       const stillRejected: { id: number; reasons: RejectReason[] }[] = [];
       page.forEach((reject, i) => {
-        const newReasons = still.get(i);
-        if (newReasons) {
+        const found = still.get(i);
+        if (found) {
+          const newReasons = quarantine.reasons(found);
           stillRejected.push({ id: reject.id, reasons: newReasons });
           reasons.add(newReasons);
           return;

@@ -19,8 +19,10 @@ import { startServer, type TestServer } from './server-fixture.ts';
 
 const IBAN = 'DE89370400440532013000';
 const MASKED = `${'*'.repeat(IBAN.length - 4)}3000`;
+/** Fails the IBAN's own pattern rule, whose message would quote it. */
+const BAD_IBAN = 'XX-SECRET-IBAN-5678';
 
-/** Two people; Bert's e-mail fails its rule, so his row (and IBAN) lands in the quarantine. */
+/** Bert's e-mail fails its rule, Cleo's IBAN its pattern: both rows land in the quarantine. */
 function spec(dir: string, extra: Record<string, unknown> = {}, emailRule = true): Record<string, unknown> {
   return {
     source: { type: 'sqlite', path: 'people.db' },
@@ -42,19 +44,25 @@ function createSource(dir: string): void {
   createSqliteDatabase(
     join(dir, 'people.db'),
     `CREATE TABLE people (id INTEGER PRIMARY KEY, iban TEXT, email TEXT);
-     INSERT INTO people VALUES (1, 'FR7630006000011234567890189', 'anna@example.com'), (2, '${IBAN}', 'bert@');`,
+     INSERT INTO people VALUES (1, 'FR7630006000011234567890189', 'anna@example.com'), (2, '${IBAN}', 'bert@'),
+       (3, '${BAD_IBAN}', 'cleo@example.com');`,
   );
 }
 
 /** The rejected row's IBAN as `token` sees it: page, JSON Lines and CSV export. */
 async function ibansSeenBy(server: TestServer, runId: string, token: string): Promise<string[]> {
-  const page = await server.request<RejectPage>('GET', `/api/v1/runs/${runId}/rejects`, { token });
+  const page = await server.request<RejectPage>('GET', `/api/v1/runs/${runId}/rejects?table=people`, {
+    token,
+  });
   assert.equal(page.status, 200, page.text);
-  assert.equal(page.body.rows.length, 1);
+  assert.deepEqual(
+    page.body.rows.map((r) => r.key),
+    ['[2]', '[3]'],
+  );
   const jsonl = await server.request('GET', `/api/v1/runs/${runId}/rejects?format=jsonl`, { token });
   const csv = await server.request('GET', `/api/v1/runs/${runId}/rejects?format=csv`, { token });
   for (const text of [page.text, jsonl.text, csv.text]) assert.doesNotMatch(text, /rawValues/);
-  const fromJsonl = (JSON.parse(jsonl.text) as { values: { iban: string } }).values.iban;
+  const fromJsonl = (JSON.parse(jsonl.text.split('\n')[0]!) as { values: { iban: string } }).values.iban;
   const fromCsv = /iban""?:""([^"]*)""/.exec(csv.text)?.[1];
   return [page.body.rows[0]!.values.iban as string, fromJsonl, fromCsv!];
 }
@@ -86,6 +94,10 @@ describe('rejected rows follow the column mask', () => {
     assert.match(stored, /bert@/, 'the rejected row is stored');
     assert.ok(!stored.includes(IBAN), 'the raw IBAN is nowhere in the store');
     assert.ok(!stored.includes('0532013000'), 'nor any longer unmasked part of it');
+    assert.ok(!stored.includes('SECRET'), 'no rule message quotes a masked value');
+    const report = await server.request('GET', `/api/v1/runs/${runId}/report`, { token: viewer });
+    const run = await server.request('GET', `/api/v1/runs/${runId}`, { token: viewer });
+    for (const text of [report.text, run.text]) assert.ok(!text.includes('SECRET') && !text.includes(IBAN));
 
     // Replay after fixing the e-mail rule: the IBAN's own pattern rule needs the raw value to pass.
     const fixed = join(server.dir, 'fixed.yaml');
@@ -93,8 +105,10 @@ describe('rejected rows follow the column mask', () => {
     const replay = await replayRejects(runId, await loadSpec(fixed), server.store);
     assert.deepEqual(
       replay.tables.map((x) => [x.replayed, x.loaded, x.stillRejected]),
-      [[1, 1, 0]],
+      [[2, 1, 1]],
+      'Bert loads; Cleo still fails her pattern rule',
     );
+    assert.ok(!storedRejects(server, runId).includes('SECRET'), 'nor after the replay');
     const loaded = queryAll<{ iban: string }>(
       join(server.dir, 'out.db'),
       'SELECT iban FROM people WHERE id = 2',
