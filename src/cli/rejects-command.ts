@@ -8,6 +8,7 @@ import { stringify } from 'csv-stringify';
 import type { Severity } from '../spec/rules-schema.ts';
 import { describeReason } from '../state/run-types.ts';
 import { REJECT_EXPORT_COLUMNS, rejectExportRecord } from '../state/reject-export.ts';
+import { rejectAsSeen } from '../state/reject-visibility.ts';
 import type { RejectFilter, StateStore, StoredReject } from '../state/state-store.ts';
 import { toJson } from '../state/json-values.ts';
 import { printJson, type GlobalOptions } from './cli-context.ts';
@@ -24,13 +25,15 @@ export interface RejectsOptions extends GlobalOptions {
   json?: boolean;
 }
 
-/** Every matching reject, one at a time. */
+/** Every matching reject, one at a time; the CLI's user owns the store and sees what it keeps raw. */
 async function* allRejects(
   store: StateStore,
   runId: string,
   filter: RejectFilter,
 ): AsyncGenerator<StoredReject> {
-  for await (const page of store.rejectPages(runId, filter)) yield* page;
+  for await (const page of store.rejectPages(runId, filter)) {
+    for (const reject of page) yield rejectAsSeen(reject, true);
+  }
 }
 
 async function exportRejects(
@@ -78,7 +81,7 @@ export async function rejectsCommand(runId: string, options: RejectsOptions): Pr
       return;
     }
     const limit = options.limit ?? 50;
-    const rows = await store.rejects(runId, { ...filter, limit });
+    const rows = (await store.rejects(runId, { ...filter, limit })).map((r) => rejectAsSeen(r, true));
     if (options.json) return printJson({ total, rows: rows.map(({ id: _id, ...row }) => row) });
     if (total === 0) {
       process.stdout.write(`No rejected rows${filterText(filter)} in run ${runId}.\n`);

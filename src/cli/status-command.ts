@@ -8,6 +8,7 @@ import { formatDuration, formatTable } from './format-table.ts';
 import { printJson, withStore, type GlobalOptions } from './cli-context.ts';
 import { openExistingStore } from './open-existing-store.ts';
 import { stateStoreExists } from './state-path.ts';
+import { rejectAsSeen } from '../state/reject-visibility.ts';
 
 const NO_RUNS = 'No runs yet. Start one with `jivs migrate <spec>` or `jivs demo`.\n';
 
@@ -48,7 +49,8 @@ async function showRun(runId: string, options: StatusOptions): Promise<void> {
   await openExistingStore(options, runId, async (store) => {
     const run = (await store.getRun(runId))!;
     const partitions = await store.partitions(runId);
-    const rejects = options.rejects ? await store.rejects(runId, { limit: options.rejects }) : [];
+    const stored = options.rejects ? await store.rejects(runId, { limit: options.rejects }) : [];
+    const rejects = stored.map((r) => rejectAsSeen(r, true));
     if (options.json) return printJson({ ...run, partitions, rejects });
     const report = run.report as RunReport | null;
     const out: string[] = [];

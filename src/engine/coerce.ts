@@ -63,7 +63,10 @@ function toInteger(value: unknown, bits: 32 | 64): number | bigint {
   }
   const [min, max] = bits === 32 ? [BigInt(INT32_MIN), BigInt(INT32_MAX)] : [INT64_MIN, INT64_MAX];
   if (big < min || big > max) {
-    fail(value, `within the ${bits === 32 ? 'integer' : 'bigint'} range; override the type to ${holding(big)}`);
+    fail(
+      value,
+      `within the ${bits === 32 ? 'integer' : 'bigint'} range; override the type to ${holding(big)}`,
+    );
   }
   const small = Number(big);
   return Number.isSafeInteger(small) ? small : big;
@@ -177,7 +180,10 @@ export function validTime(hours: number, minutes: number, seconds: number): bool
 function asText(value: unknown, expected: string): string {
   if (typeof value === 'string') return value.trim();
   const what = typeof value === 'number' || typeof value === 'bigint' ? ' (it is a number)' : '';
-  fail(value, `${expected}${what}; convert it with a parseDate transform if the source stores it another way`);
+  fail(
+    value,
+    `${expected}${what}; convert it with a parseDate transform if the source stores it another way`,
+  );
 }
 
 const TIMESTAMP_EXPECTED = 'a date/time in ISO form (YYYY-MM-DD HH:MM:SS)';

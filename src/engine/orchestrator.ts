@@ -5,13 +5,13 @@
  * {@link resumeMigration} from the checkpoints its partitions committed in the target.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Sink, Source } from '../connectors/connector.ts';
 import { describeEndpoint, openSink, openSource } from '../connectors/open-connectors.ts';
 import { InputError, MigrationFailedError } from '../errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
+import { removeKeyIndexFiles } from '../rules/key-index-file.ts';
 import { loadSpec, type LoadedSpec } from '../spec/load-spec.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { PhaseName, RunStatus } from '../state/run-types.ts';
@@ -265,7 +265,7 @@ async function execute(run: Execution, options: RunOptions): Promise<RunReport> 
     state.plan = plan;
     plan.warnings.forEach((w) => state.warn(w, observer));
     observer.planned?.(plan);
-    state.compiled = await compileTablePrograms(plan.tables, source, state.keyIndex, maskingSalt(spec));
+    state.compiled = await compileTablePrograms(plan.tables, source, state.keyIndex, maskingSalt(spec), spec);
     await streamAllPartitions(run, state, options, stop.signal);
     await phase('verification', async () => {
       const verifications = await verifyTables({
@@ -323,8 +323,9 @@ async function execute(run: Execution, options: RunOptions): Promise<RunReport> 
     // may they go: a crash before that point resumes from them.
     if (status === 'succeeded' || rolledBack) {
       await sink.checkpoints?.clear(runId).catch(() => {});
-      // Only a replay reads the key index of a finished run again, and only rejected rows are replayed.
-      if (report.totals.rejected === 0) await rm(state.keyIndex.path, { force: true });
+      // Only a replay reads the key index of a finished run again, and only rejected rows are replayed;
+      // a rolled-back run has no target left to replay into.
+      if (rolledBack || report.totals.rejected === 0) await removeKeyIndexFiles(state.keyIndex.path);
     }
     return report;
   } finally {

@@ -13,6 +13,7 @@ import type { KeyIndex } from '../rules/key-index.ts';
 import type { QualityTally } from '../rules/quality.ts';
 import type { TableProgram } from '../rules/table-program.ts';
 import type { ContentDigest } from '../verify/content-digest.ts';
+import type { CompiledTable } from './compile-programs.ts';
 import { ErrorPolicyExceeded } from './error-policy.ts';
 import { compileTransform } from './transform.ts';
 import { compileValidator, type Rejection } from './validate.ts';
@@ -32,6 +33,8 @@ export interface PartitionJob {
   clock: PhaseClock;
   /** The table's compiled transforms and rules, shared by its partitions. */
   program: TableProgram;
+  /** How the table's rejected rows are kept (masked columns masked unless `quarantine: raw`). */
+  quarantine: CompiledTable['quarantine'];
   keyIndex: KeyIndex;
   /** The partition's id in the key index: claims are tagged with it and the batch number. */
   keyPart: number;
@@ -52,18 +55,29 @@ export interface PartitionJob {
   commit(accepted: RowBatch, rejected: RejectedRow[], checkpoint: PartitionCheckpoint): Promise<void>;
 }
 
+/**
+ * The quarantine's records of a batch's rejected rows. The raw values of masked columns go to the
+ * run's key index (for a replay), and into the store only with `quarantine: raw`.
+ */
 function rejectedRows(job: PartitionJob, rejections: Rejection[], firstRow: number): RejectedRow[] {
-  const { plan, partition } = job;
-  return rejections.map(({ index, sourceRow, reasons }) => {
+  const { plan, partition, quarantine } = job;
+  const rawRows: { key: string; values: Record<string, unknown> }[] = [];
+  const rows = rejections.map(({ index, sourceRow, reasons }): RejectedRow => {
     const key = plan.keyPositions.length
       ? JSON.stringify(
           plan.keyPositions.map((p) => sourceRow[p]),
           (_k, v) => (typeof v === 'bigint' ? v.toString() : v),
         )
       : `#${partition}:${firstRow + index}`;
-    const values = Object.fromEntries(plan.columns.map((c, i) => [c.source.name, sourceRow[i]]));
-    return { table: plan.target.name, partition, key, values, reasons };
+    const { values, raw } = quarantine.values(sourceRow);
+    const kept = quarantine.reasons(reasons);
+    if (!raw) return { table: plan.target.name, partition, key, values, reasons: kept };
+    rawRows.push({ key, values: raw });
+    const rawValues = quarantine.mode === 'raw' ? raw : undefined;
+    return { table: plan.target.name, partition, key, values, rawValues, reasons: kept };
   });
+  if (rawRows.length) job.keyIndex.keepRejectedValues(plan.target.name, rawRows);
+  return rows;
 }
 
 /** errors.strict: a critical failure ends the run before the batch holding it is loaded. */

@@ -1,17 +1,18 @@
 /**
- * `jivs replay <run>`: re-runs only the rejected rows of a run, from the quarantine, through the
- * transforms and rules of the spec as it is now (after the user fixed a rule or a transform), and loads
- * those that pass into the run's target tables. Their accounting moves from rejected to loaded (or
+ * `jivs replay <run>`: re-runs only the rejected rows of a run, from the quarantine (masked columns
+ * with their raw values from the run's key index), through the transforms and rules of the spec as it
+ * is now (after the user fixed a rule or a transform), and loads those that pass into the run's target
+ * tables. Their accounting moves from rejected to loaded (or
  * filtered) in the run's stored report and partitions; rows that still fail keep their new reasons.
  * Uniqueness and references are checked against the run's key index, so a replayed row cannot
  * duplicate a row loaded before.
  */
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import type { Row, Sink, Source } from '../connectors/connector.ts';
 import { openSink, openSource } from '../connectors/open-connectors.ts';
 import { InputError } from '../errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
+import { removeKeyIndexFiles } from '../rules/key-index-file.ts';
 import type { LoadedSpec } from '../spec/load-spec.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { RejectReason } from '../state/run-types.ts';
@@ -62,7 +63,7 @@ async function replayTable(
   store: StateStore,
   sink: Sink,
   keyIndex: KeyIndex,
-  { program, tally }: CompiledTable,
+  { program, tally, quarantine }: CompiledTable,
 ): Promise<{
   result: TableReplay;
   reasons: RejectReasonTally;
@@ -77,7 +78,10 @@ async function replayTable(
   const writer = await sink.openWriter(plan.target);
   try {
     for await (const page of store.rejectPages(runId, { table: name })) {
-      const rows = page.map((r) => rowFrom(r.values, plan));
+      // Masked columns are stored masked; their raw values come back from the key index.
+      const rows = page.map((r) =>
+        rowFrom({ ...r.values, ...r.rawValues, ...keyIndex.rejectedValues(name, r.key) }, plan),
+      );
       const transformed = transform(rows);
       const { accepted, rejected } = validate(rows, transformed);
       if (accepted.length) await writer.write(accepted);
@@ -85,8 +89,9 @@ async function replayTable(
       const resolved: number[] = [];
       const stillRejected: { id: number; reasons: RejectReason[] }[] = [];
       page.forEach((reject, i) => {
-        const newReasons = still.get(i);
-        if (newReasons) {
+        const found = still.get(i);
+        if (found) {
+          const newReasons = quarantine.reasons(found);
           stillRejected.push({ id: reject.id, reasons: newReasons });
           reasons.add(newReasons);
           return;
@@ -140,7 +145,7 @@ export async function replayRejects(
     source = await openSource(spec.source, loaded.files, 'source');
     const plan = await planMigration(spec, source, loaded.files);
     sink = await openSink(spec.target, loaded.files, 'target');
-    const compiled = await compileTablePrograms(plan.tables, source, keyIndex, salt);
+    const compiled = await compileTablePrograms(plan.tables, source, keyIndex, salt, spec);
     const partitions = await store.partitions(runId);
     const tables: TableReplay[] = [];
     for (const table of plan.tables) {
@@ -185,6 +190,6 @@ export async function replayRejects(
     keyIndex.close();
     await closeConnections(source, sink);
   }
-  if (report.totals.rejected === 0) await rm(indexPath, { force: true });
+  if (report.totals.rejected === 0) await removeKeyIndexFiles(indexPath);
   return result;
 }

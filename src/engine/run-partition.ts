@@ -114,6 +114,7 @@ export async function runPartition(run: PartitionRun): Promise<PartitionCheckpoi
         batchSize: run.batchSize,
         clock: run.clock,
         program: run.compiled.program,
+        quarantine: run.compiled.quarantine,
         keyIndex: run.keyIndex,
         keyPart,
         tally,

@@ -7,11 +7,15 @@
  * Each claim is tagged with the partition and batch that made it ({@link tagged}), so that a partition
  * continuing from its last checkpoint first takes back the claims of the batches after it
  * ({@link releaseAfter}). The file survives a killed process (WAL), as the target's checkpoints do.
+ *
+ * It also keeps the raw values of the masked columns of rejected rows ({@link keepRejectedValues}): the
+ * store holds them masked, and a replay needs them as the source had them. Holding raw data, the file
+ * and its -wal and -shm files are readable by their owner only (0600); see key-index-file.ts.
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { toJson } from '../state/json-values.ts';
+import { createPrivateFile } from './key-index-file.ts';
 
 /** Above this many characters a key is stored as its digest. */
 const MAX_PLAIN_KEY = 64;
@@ -49,7 +53,7 @@ export class KeyIndex {
 
   /** Opens (creating) the index file at `path`; `:memory:` for tests. */
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') createPrivateFile(path);
     this.db = new Database(path);
     // WAL survives a killed process; a lost power supply may cost the last batches, which the
     // checkpoints then redo (fsync only at WAL checkpoints, not per batch).
@@ -59,7 +63,9 @@ export class KeyIndex {
     this.db.exec(`CREATE TABLE IF NOT EXISTS key_sets (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
       CREATE TABLE IF NOT EXISTS parts (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
       CREATE TABLE IF NOT EXISTS keys (set_id INTEGER NOT NULL, key NOT NULL, part INTEGER NOT NULL DEFAULT 0,
-        batch INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (set_id, key)) WITHOUT ROWID;`);
+        batch INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (set_id, key)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS rejected_values (table_name TEXT NOT NULL, row_key TEXT NOT NULL,
+        values_json TEXT NOT NULL, PRIMARY KEY (table_name, row_key)) WITHOUT ROWID;`);
     this.insert = this.db.prepare(
       'INSERT OR IGNORE INTO keys (set_id, key, part, batch) VALUES (?, ?, ?, ?)',
     );
@@ -133,6 +139,28 @@ export class KeyIndex {
 
   has(set: number, key: Key): boolean {
     return this.lookup.get(set, key) !== undefined;
+  }
+
+  /**
+   * Keeps the raw values of the masked columns of rejected rows of `table`, by the row's quarantine key
+   * (a row rejected again after a resume or a replay replaces its entry).
+   */
+  keepRejectedValues(table: string, rows: readonly { key: string; values: Record<string, unknown> }[]): void {
+    const put = this.db.prepare(
+      'INSERT OR REPLACE INTO rejected_values (table_name, row_key, values_json) VALUES (?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      for (const row of rows) put.run(table, row.key, toJson(row.values));
+    })();
+  }
+
+  /** The raw values {@link keepRejectedValues} kept for a rejected row, or undefined. */
+  rejectedValues(table: string, key: string): Record<string, unknown> | undefined {
+    const json = this.db
+      .prepare('SELECT values_json FROM rejected_values WHERE table_name = ? AND row_key = ?')
+      .pluck()
+      .get(table, key) as string | undefined;
+    return json === undefined ? undefined : (JSON.parse(json) as Record<string, unknown>);
   }
 
   /** Runs `work` in one transaction: a batch's claims cost one commit. */

@@ -151,6 +151,12 @@ export const TableModeSchema = Type.Union(
   },
 );
 
+/** How the quarantine stores the values of masked columns of rejected rows. */
+export const QuarantineSchema = Type.Union([Type.Literal('masked'), Type.Literal('raw')], {
+  description:
+    "A table's setting overrides the spec's; default masked. masked: rejected rows keep masked columns masked, as the target does (the raw values stay in the run's key index for jivs replay); raw: the quarantine also keeps their raw values, which only engineers and admins see in the service.",
+});
+
 export const ColumnEntrySchema = Type.Object(
   {
     rename: Type.Optional(
@@ -220,6 +226,7 @@ export const TableEntrySchema = Type.Object(
     ),
     rules: Type.Optional(Type.Array(TableRuleSchema, { description: 'Rules over the whole row.' })),
     errors: Type.Optional(ErrorPolicySchema),
+    quarantine: Type.Optional(QuarantineSchema),
   },
   strict,
 );
@@ -307,6 +314,7 @@ export const MigrationSpecSchema = Type.Object(
       Type.Integer({ minimum: 1000, default: 250000, description: 'Tables larger than this are split.' }),
     ),
     errors: Type.Optional(ErrorPolicySchema),
+    quarantine: Type.Optional(QuarantineSchema),
     checkpoints: Type.Optional(
       Type.Boolean({
         default: true,

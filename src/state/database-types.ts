@@ -50,6 +50,8 @@ export interface RejectsTable {
   partition_index: number;
   row_key: string;
   values_json: string;
+  /** Raw values of the masked columns, only with `quarantine: raw`. */
+  raw_values_json: string | null;
   reasons_json: string;
   batch: Generated<number>;
 }

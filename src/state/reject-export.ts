@@ -1,4 +1,8 @@
-/** One CSV record per rejected row, the same for `jivs rejects --export csv` and the service's export. */
+/**
+ * One CSV record per rejected row, the same for `jivs rejects --export csv` and the service's export.
+ * Every cell is guarded against formula injection (csv-formula-guard.ts).
+ */
+import { neutralizeFormula } from './csv-formula-guard.ts';
 import { toJson } from './json-values.ts';
 import { describeReason } from './run-types.ts';
 import type { StoredReject } from './state-store.ts';
@@ -13,8 +17,9 @@ export const REJECT_EXPORT_COLUMNS = [
   'values',
 ];
 
-export function rejectExportRecord(r: StoredReject): Record<string, unknown> {
-  return {
+/** The CSV record of one rejected row: text cells, none of which a spreadsheet runs as a formula. */
+export function rejectExportRecord(r: StoredReject): Record<string, string> {
+  const record: Record<string, unknown> = {
     table: r.table,
     partition: r.partition,
     key: r.key,
@@ -23,4 +28,5 @@ export function rejectExportRecord(r: StoredReject): Record<string, unknown> {
     reasons: r.reasons.map(describeReason).join('; '),
     values: toJson(r.values),
   };
+  return Object.fromEntries(REJECT_EXPORT_COLUMNS.map((c) => [c, neutralizeFormula(record[c])]));
 }

@@ -85,8 +85,13 @@ export interface RejectedRow {
   partition: number;
   /** Primary key values (or the row's position when the table has none), as JSON. */
   key: string;
-  /** The source row as extracted, column name → value. */
+  /** The source row as extracted, column name → value; masked columns masked (as in the target). */
   values: Record<string, unknown>;
+  /**
+   * The raw values of the masked columns, kept only with `quarantine: raw`; only engineers and admins
+   * of the service see them.
+   */
+  rawValues?: Record<string, unknown>;
   reasons: RejectReason[];
 }
 

@@ -299,6 +299,7 @@ export class StateStore {
               partition_index: r.partition,
               row_key: r.key,
               values_json: toJson(r.values),
+              raw_values_json: r.rawValues ? toJson(r.rawValues) : null,
               reasons_json: JSON.stringify(r.reasons),
               batch,
             })),
@@ -447,6 +448,7 @@ export class StateStore {
       partition: r.partition_index,
       key: r.row_key,
       values: JSON.parse(r.values_json),
+      ...(r.raw_values_json !== null && { rawValues: JSON.parse(r.raw_values_json) }),
       reasons: (JSON.parse(r.reasons_json) as (RejectReason | string)[]).map(reasonFromJson),
     }));
   }

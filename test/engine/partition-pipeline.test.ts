@@ -7,6 +7,7 @@ import { runPartitionPipeline, type PartitionJob } from '../../src/engine/partit
 import { PhaseClock } from '../../src/engine/phase-clock.ts';
 import type { TablePlan } from '../../src/engine/plan-types.ts';
 import type { RejectedRow } from '../../src/state/run-types.ts';
+import { compileQuarantinedReasons, compileQuarantinedValues } from '../../src/engine/quarantine-values.ts';
 import { compiledTable, tablePlan } from '../support/table-plan.ts';
 
 /** A source of `batches` batches of `size` rows that records how far ahead of the consumer it was read. */
@@ -56,6 +57,11 @@ function job(
     batchSize,
     clock: new PhaseClock(),
     program,
+    quarantine: {
+      mode: 'masked',
+      values: compileQuarantinedValues(plan, program.masks),
+      reasons: compileQuarantinedReasons(plan, program.masks),
+    },
     keyIndex,
     keyPart: keyIndex.part('t#0'),
     tally,

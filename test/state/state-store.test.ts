@@ -68,6 +68,7 @@ const MIGRATIONS = [
   '0004-service',
   '0005-user-ids',
   '0006-usernames-ignore-case',
+  '0007-raw-reject-values',
 ];
 
 for (const backend of BACKENDS) {

@@ -17,6 +17,11 @@ const READ: readonly UserRole[] = ALL;
 const OPERATE: readonly UserRole[] = ['admin', 'engineer'];
 const ADMIN: readonly UserRole[] = ['admin'];
 const AUDIT: readonly UserRole[] = ['admin', 'auditor'];
+/**
+ * See the raw values of masked columns in rejected rows (kept only with `quarantine: raw`); other
+ * readers get them masked.
+ */
+export const READ_RAW_REJECTS: readonly UserRole[] = OPERATE;
 
 const API = '/api/v1';
 

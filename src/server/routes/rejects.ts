@@ -7,20 +7,26 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { FastifyBaseLogger } from 'fastify';
 import { REJECT_EXPORT_COLUMNS, rejectExportRecord } from '../../state/reject-export.ts';
+import { rejectAsSeen } from '../../state/reject-visibility.ts';
 import type { RejectFilter, StoredReject } from '../../state/state-store.ts';
 import { toJson } from '../../state/json-values.ts';
+import { READ_RAW_REJECTS } from '../auth/permissions.ts';
 import { notFound } from '../http-errors.ts';
 import { AUTH_ERRORS, IdParamsSchema, errorResponses } from '../schemas/common.ts';
 import { RejectPageSchema, RejectsQuerySchema } from '../schemas/run-schemas.ts';
 import type { Api, ServiceContext } from '../service-context.ts';
 import type { ServiceStore } from '../service-store.ts';
 
+/** Every matching reject, raw values of masked columns only for `mayReadRaw`. */
 async function* allRejects(
   store: ServiceStore,
   runId: string,
   filter: RejectFilter,
+  mayReadRaw: boolean,
 ): AsyncGenerator<StoredReject> {
-  for await (const page of store.rejectPages(runId, filter)) yield* page;
+  for await (const page of store.rejectPages(runId, filter)) {
+    for (const reject of page) yield rejectAsSeen(reject, mayReadRaw);
+  }
 }
 
 async function* jsonLines(rows: AsyncGenerator<StoredReject>): AsyncGenerator<string> {
@@ -59,17 +65,18 @@ export function rejectRoutes(app: Api, { store }: ServiceContext): void {
       if (!(await store.getRun(id))) throw notFound(`run ${id}`);
       const { limit = 100, afterId, format = 'json', table, rule, column, severity } = request.query;
       const filter: RejectFilter = { table, rule, column, severity };
+      const mayReadRaw = READ_RAW_REJECTS.includes(request.principal!.role);
       if (format === 'jsonl') {
         return reply
           .type('application/x-ndjson; charset=utf-8')
           .header('content-disposition', `attachment; filename="${id}-rejects.jsonl"`)
-          .send(Readable.from(jsonLines(allRejects(store, id, filter))) as never); // a stream, not the JSON page
+          .send(Readable.from(jsonLines(allRejects(store, id, filter, mayReadRaw))) as never); // a stream, not the JSON page
       }
       if (format === 'csv') {
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${id}-rejects.csv"`)
-          .send(csvStream(allRejects(store, id, filter), request.log) as never); // a stream, not the JSON page
+          .send(csvStream(allRejects(store, id, filter, mayReadRaw), request.log) as never); // a stream, not the JSON page
       }
       const [total, rows] = await Promise.all([
         store.countRejects(id, filter),
@@ -77,7 +84,7 @@ export function rejectRoutes(app: Api, { store }: ServiceContext): void {
       ]);
       return {
         total,
-        rows: JSON.parse(toJson(rows)) as typeof rows,
+        rows: JSON.parse(toJson(rows.map((r) => rejectAsSeen(r, mayReadRaw)))) as typeof rows,
         nextAfterId: rows.length === limit ? rows.at(-1)!.id : null,
       };
     },

@@ -5,6 +5,7 @@ import { resumableRuns } from './0003-resumable-runs.ts';
 import { service } from './0004-service.ts';
 import { userIds } from './0005-user-ids.ts';
 import { usernamesIgnoreCase } from './0006-usernames-ignore-case.ts';
+import { rawRejectValues } from './0007-raw-reject-values.ts';
 import { columnTypes, type StoreBackend } from './column-types.ts';
 
 /**
@@ -20,5 +21,6 @@ export function stateMigrations(backend: StoreBackend): Record<string, Migration
     '0004-service': service(types),
     '0005-user-ids': userIds(types),
     '0006-usernames-ignore-case': usernamesIgnoreCase(),
+    '0007-raw-reject-values': rawRejectValues(),
   };
 }
