@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test, type TestContext } from 'node:test';
-import pg from 'pg';
+import { createTestSchema } from '../connectors/postgres/postgres-test-schema.ts';
 import { misplacedSecretReferences } from '../../src/server/specs/env-policy.ts';
 import { demoSpecDocument } from './demo-spec-document.ts';
 import { passwordCatcher } from './fake-postgres.ts';
-import { startServer, type TestServer } from './server-fixture.ts';
+import { startServer } from './server-fixture.ts';
 import { collectEvents } from './sse-client.ts';
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
@@ -33,21 +33,9 @@ function setEnv(t: TestContext, name: string, value: string): void {
 }
 
 async function pgSchema(t: TestContext): Promise<string> {
-  const schema = `jivs_secenv_${randomBytes(4).toString('hex')}`;
-  const pool = new pg.Pool({ ...PG, max: 1 });
-  await pool.query(`CREATE SCHEMA "${schema}"`);
-  t.after(async () => {
-    await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await pool.end();
-  });
-  return schema;
-}
-
-async function create(server: TestServer, token: string, spec: Record<string, unknown>) {
-  return server.request<Problems & { id: string }>('POST', '/api/v1/migrations', {
-    token,
-    body: { name: `m-${randomBytes(3).toString('hex')}`, spec },
-  });
+  const schema = await createTestSchema('jivs_secenv');
+  t.after(() => schema.drop());
+  return schema.name;
 }
 
 test('environment references outside password fields, internal ones and unlisted ones are refused before any run', async (t) => {
@@ -79,13 +67,13 @@ test('environment references outside password fields, internal ones and unlisted
     ],
   ];
   for (const [spec, path, variable] of attempts) {
-    const refused = await create(server, token, spec);
+    const refused = await server.createMigration(token, spec);
     assert.equal(refused.status, 400, refused.text);
     const problem = refused.body.problems.find((p) => p.path === path);
     assert.ok(problem, `${path}: ${refused.text}`);
     assert.match(problem.message, new RegExp(`"${variable}"`));
   }
-  const unlisted = await create(server, token, {
+  const unlisted = await server.createMigration(token, {
     ...demo,
     target: { ...target, password: '${ENV:PGPASSWORD}' },
   });
@@ -131,7 +119,7 @@ test('an allow-listed variable reaches the run only as its password, and driver 
   const schema = await pgSchema(t);
 
   // A real run into PostgreSQL with the password from the allow-listed variable.
-  const created = await create(server, token, {
+  const created = await server.createMigration(token, {
     ...demo,
     target: { type: 'postgres', ...PG, schema, password: `\${ENV:${variable}}` },
   });
@@ -154,8 +142,12 @@ test('an allow-listed variable reaches the run only as its password, and driver 
   // A server that asks for the password gets the referenced value, and nothing from PGPASSWORD.
   const catcher = await passwordCatcher(t);
   const source = { type: 'postgres', host: '127.0.0.1', port: catcher.port, database: 'x' };
-  for (const password of [`\${ENV:${variable}}`, undefined]) {
-    const migration = await create(server, token, { ...demo, source: { ...source, password } });
+  for (const [i, password] of [`\${ENV:${variable}}`, undefined].entries()) {
+    const migration = await server.createMigration(
+      token,
+      { ...demo, source: { ...source, password } },
+      `catcher-${i}`,
+    );
     assert.equal(migration.status, 201, migration.text);
     const refused = await server.request('POST', `/api/v1/migrations/${migration.body.id}/runs`, { token });
     assert.equal(refused.status, 400, refused.text);
@@ -179,7 +171,7 @@ test('a stored password goes only to the endpoint it was stored for', async (t) 
 
   // The owner stores a source password (PostgreSQL source, its demo target).
   const source = { type: 'postgres', ...PG, schema, password: stored };
-  const created = await create(server, owner, { ...demo, source });
+  const created = await server.createMigration(owner, { ...demo, source });
   assert.equal(created.status, 201, created.text);
   const id = created.body.id;
   const shown = (

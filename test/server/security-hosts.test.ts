@@ -4,12 +4,11 @@
  * else by the run's process after resolving it), and a first connection gives up after 10 s.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test, type TestContext } from 'node:test';
-import pg from 'pg';
+import { createTestSchema } from '../connectors/postgres/postgres-test-schema.ts';
 import { demoSpecDocument } from './demo-spec-document.ts';
 import { silentServer } from './fake-postgres.ts';
-import { startServer, type TestServer } from './server-fixture.ts';
+import { startServer } from './server-fixture.ts';
 import { collectEvents } from './sse-client.ts';
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
@@ -20,21 +19,9 @@ interface Problems {
 }
 
 async function pgSchema(t: TestContext): Promise<string> {
-  const schema = `jivs_sechosts_${randomBytes(4).toString('hex')}`;
-  const pool = new pg.Pool({ ...PG, max: 1 });
-  await pool.query(`CREATE SCHEMA "${schema}"`);
-  t.after(async () => {
-    await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await pool.end();
-  });
-  return schema;
-}
-
-async function create(server: TestServer, token: string, spec: Record<string, unknown>) {
-  return server.request<Problems & { id: string }>('POST', '/api/v1/migrations', {
-    token,
-    body: { name: `m-${randomBytes(3).toString('hex')}`, spec },
-  });
+  const schema = await createTestSchema('jivs_sechosts');
+  t.after(() => schema.drop());
+  return schema.name;
 }
 
 test('JIVS_ALLOWED_HOSTS lets listed hosts run and refuses others before connecting', async (t) => {
@@ -43,7 +30,10 @@ test('JIVS_ALLOWED_HOSTS lets listed hosts run and refuses others before connect
   const demo = await demoSpecDocument(server.dir);
   const schema = await pgSchema(t);
 
-  const allowed = await create(server, token, { ...demo, target: { type: 'postgres', ...PG, schema } });
+  const allowed = await server.createMigration(token, {
+    ...demo,
+    target: { type: 'postgres', ...PG, schema },
+  });
   assert.equal(allowed.status, 201, allowed.text);
   const started = await server.request<{ runId: string }>(
     'POST',
@@ -60,7 +50,7 @@ test('JIVS_ALLOWED_HOSTS lets listed hosts run and refuses others before connect
 
   // An address outside the list: refused as the spec comes in.
   for (const host of ['10.255.255.1', '127.0.0.2', '::1']) {
-    const refused = await create(server, token, { ...demo, target: { type: 'mysql', ...PG, host } });
+    const refused = await server.createMigration(token, { ...demo, target: { type: 'mysql', ...PG, host } });
     assert.equal(refused.status, 400, refused.text);
     const problem = refused.body.problems.find((p) => p.path === 'spec.target.host');
     assert.ok(problem, refused.text);
@@ -73,12 +63,12 @@ test('a host name is refused by the run when it resolves outside the list', asyn
   const token = await server.tokenFor('engineer');
   const demo = await demoSpecDocument(server.dir);
   // localhost resolves to 127.0.0.1 (and ::1): not in the list. Intake cannot know without DNS.
-  const created = await create(server, token, {
+  const created = await server.createMigration(token, {
     ...demo,
     source: { type: 'postgres', ...PG, host: 'localhost' },
   });
   assert.equal(created.status, 201, created.text);
-  const began = Date.now();
+  // The message (the list, not a connect timeout) shows it was refused before connecting.
   for (const action of ['runs', 'plan']) {
     const refused = await server.request<Problems>(
       'POST',
@@ -92,12 +82,11 @@ test('a host name is refused by the run when it resolves outside the list', asyn
     assert.match(refused.body.problems[0]!.message, /"localhost".*JIVS_ALLOWED_HOSTS/);
     assert.doesNotMatch(refused.body.problems[0]!.message, /127\.0\.0\.1|::1/, 'no resolved address shown');
   }
-  assert.ok(Date.now() - began < 8000, 'refused without waiting for a connection');
   assert.deepEqual(await server.store.listRuns({ limit: 10 }), [], 'no run recorded');
 
   // Without a CIDR, a name that is not listed cannot be allowed: refused at intake.
   const names = await startServer(t, { allowedHosts: ['db.example'] });
-  const other = await create(names, await names.tokenFor('engineer'), {
+  const other = await names.createMigration(await names.tokenFor('engineer'), {
     ...demo,
     source: { type: 'postgres', ...PG, host: 'localhost' },
   });
@@ -113,7 +102,7 @@ test(
     const server = await startServer(t);
     const token = await server.tokenFor('engineer');
     const demo = await demoSpecDocument(server.dir);
-    const created = await create(server, token, {
+    const created = await server.createMigration(token, {
       ...demo,
       source: { type: 'postgres', ...PG, port: silent.port },
     });

@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { BACKENDS } from '../state/store-backends.ts';
-import { startServer, type TestServer } from './server-fixture.ts';
+import { startServer } from './server-fixture.ts';
 
 type Problems = { error: string; problems: { path: string; message: string }[] };
 
@@ -47,13 +47,6 @@ async function engineerServer(t: TestContext, overrides = {}) {
   return { server, token };
 }
 
-async function create(server: TestServer, token: string, document: Record<string, unknown>) {
-  return server.request<Problems & { id: string }>('POST', '/api/v1/migrations', {
-    token,
-    body: { spec: document },
-  });
-}
-
 /** Asserts a 400 that names `specPath` and quotes nothing of what the refused path leads to. */
 function assertRefused(
   response: { status: number; body: Problems; text: string },
@@ -76,21 +69,21 @@ test('the forged-admin chain: a lookup of the JWT secret is refused before any r
     relative(server.dir, join(server.dataDir, 'jwt-secret')),
     join(server.dataDir, 'jwt-secret'),
   ]) {
-    const response = await create(server, token, spec('source.db', 'out.db', file));
+    const response = await server.createMigration(token, spec('source.db', 'out.db', file));
     assertRefused(response, `spec.${lookupPath}`, [secret]);
     assert.match(response.body.problems[0]!.message, /program's own state|inside the server's spec folder/);
   }
   // A link inside the spec folder to the secret is followed and refused the same way.
   await symlink(join(server.dataDir, 'jwt-secret'), join(server.dir, 'innocent.csv'));
   assertRefused(
-    await create(server, token, spec('source.db', 'out.db', 'innocent.csv')),
+    await server.createMigration(token, spec('source.db', 'out.db', 'innocent.csv')),
     `spec.${lookupPath}`,
     [secret],
   );
   const runs = await server.request<{ runs: unknown[] }>('GET', '/api/v1/runs', { token });
   assert.equal(runs.body.runs.length, 0, 'no run started');
   // The legitimate lookup inside the folder is accepted.
-  assert.equal((await create(server, token, spec('source.db', 'out.db', 'codes.csv'))).status, 201);
+  assert.equal((await server.createMigration(token, spec('source.db', 'out.db', 'codes.csv'))).status, 201);
 });
 
 test('hostile paths are refused for the source, the target and lookups', async (t) => {
@@ -118,10 +111,14 @@ test('hostile paths are refused for the source, the target and lookups', async (
     'sub/../../data/jwt-secret',
   ];
   for (const path of hostile) {
-    assertRefused(await create(server, token, spec(path, 'out.db')), 'spec.source.path', [storeBytes]);
-    assertRefused(await create(server, token, spec('source.db', path)), 'spec.target.path', [storeBytes]);
+    assertRefused(await server.createMigration(token, spec(path, 'out.db')), 'spec.source.path', [
+      storeBytes,
+    ]);
+    assertRefused(await server.createMigration(token, spec('source.db', path)), 'spec.target.path', [
+      storeBytes,
+    ]);
     assertRefused(
-      await create(server, token, spec('source.db', 'out.db', path)),
+      await server.createMigration(token, spec('source.db', 'out.db', path)),
       'spec.tables[0].columns.k.transform[0].lookup.file',
       [storeBytes],
     );
@@ -129,7 +126,7 @@ test('hostile paths are refused for the source, the target and lookups', async (
   // Inside the folder, also through a subfolder and a link that stays inside, is fine.
   await mkdir(join(server.dir, 'sub'));
   await symlink(join(server.dir, 'source.db'), join(server.dir, 'sub', 'alias.db'));
-  assert.equal((await create(server, token, spec('sub/alias.db', 'sub/out.db'))).status, 201);
+  assert.equal((await server.createMigration(token, spec('sub/alias.db', 'sub/out.db'))).status, 201);
 });
 
 test('the store and secrets stay out of reach even with JIVS_ALLOW_ANY_PATH', async (t) => {
@@ -139,10 +136,10 @@ test('the store and secrets stay out of reach even with JIVS_ALLOW_ANY_PATH', as
     join(server.dataDir, 'jwt-secret'),
     '/proc/self/environ',
   ]) {
-    assertRefused(await create(server, token, spec(path, 'out.db')), 'spec.source.path', []);
+    assertRefused(await server.createMigration(token, spec(path, 'out.db')), 'spec.source.path', []);
     // mode append into the store would insert users; mode create on audit_log would replace the log.
     assertRefused(
-      await create(server, token, { ...spec('source.db', path), mode: 'append' }),
+      await server.createMigration(token, { ...spec('source.db', path), mode: 'append' }),
       'spec.target.path',
       [],
     );
@@ -150,12 +147,12 @@ test('the store and secrets stay out of reach even with JIVS_ALLOW_ANY_PATH', as
   // What the setting is for: a file outside the spec folder.
   const outside = join(server.dataDir, '..', 'elsewhere.db');
   writeSource(outside);
-  assert.equal((await create(server, token, spec(outside, 'out.db'))).status, 201);
+  assert.equal((await server.createMigration(token, spec(outside, 'out.db'))).status, 201);
 });
 
 test('a link swapped in after the spec was stored is refused when the run starts', async (t) => {
   const { server, token } = await engineerServer(t);
-  const created = await create(server, token, spec('source.db', 'out.db'));
+  const created = await server.createMigration(token, spec('source.db', 'out.db'));
   assert.equal(created.status, 201, created.text);
   await rm(join(server.dir, 'source.db'));
   await symlink(join(server.dataDir, 'state.db'), join(server.dir, 'source.db'));
@@ -173,7 +170,7 @@ test('a file in a source folder that links outside is refused at the start, nami
   await mkdir(join(server.dir, 'csv'));
   await writeFile(join(server.dir, 'csv', 'people.csv'), 'id,name\n1,Ann\n');
   await symlink(join(server.dataDir, 'jwt-secret'), join(server.dir, 'csv', 'secret.csv'));
-  const created = await create(server, token, {
+  const created = await server.createMigration(token, {
     version: 1,
     source: { type: 'csv', path: 'csv' },
     target: { type: 'sqlite', path: 'out.db' },
@@ -214,12 +211,12 @@ test('with the store in PostgreSQL, its schema is not an endpoint', async (t) =>
   });
   for (const host of ['127.0.0.1', 'localhost']) {
     // Reading it would copy the password hashes; appending into it would add an admin.
-    const read = await create(server, token, {
+    const read = await server.createMigration(token, {
       ...spec('source.db', 'out.db'),
       source: pgEndpoint(host, schema),
     });
     assertRefused(read, 'spec.source', []);
-    const write = await create(server, token, {
+    const write = await server.createMigration(token, {
       ...spec('source.db', 'out.db'),
       target: pgEndpoint(host, schema),
       mode: 'append',
@@ -227,5 +224,5 @@ test('with the store in PostgreSQL, its schema is not an endpoint', async (t) =>
     assertRefused(write, 'spec.target', []);
   }
   const elsewhere = { ...spec('source.db', 'out.db'), target: pgEndpoint('127.0.0.1', `${schema}_data`) };
-  assert.equal((await create(server, token, elsewhere)).status, 201);
+  assert.equal((await server.createMigration(token, elsewhere)).status, 201);
 });

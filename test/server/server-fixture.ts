@@ -50,6 +50,22 @@ export interface TestServer {
   /** Creates a user of `role` (as admin) and returns an access token of it. */
   tokenFor(role: UserRole, username?: string): Promise<string>;
   adminToken(): Promise<string>;
+  /**
+   * POST /migrations with `spec` as `token` (and a name of its own, when one spec is stored twice): 201
+   * with the id, or the 400 with its problems.
+   */
+  createMigration(
+    token: string,
+    spec: Record<string, unknown>,
+    name?: string,
+  ): Promise<ApiResponse<CreatedOrRefused>>;
+}
+
+/** The body of POST /migrations: the new migration's id, or the problems that refused it. */
+export interface CreatedOrRefused {
+  id: string;
+  error: string;
+  problems: { path: string; message: string }[];
 }
 
 export async function startServer(
@@ -125,5 +141,20 @@ export async function startServer(
       throw new Error(`creating ${username} failed: ${created.status} ${created.text}`);
     return login(username, USER_PASSWORD);
   };
-  return { app, store, dir, dataDir, url, logs, responses, request, login, tokenFor, adminToken };
+  const createMigration = (token: string, spec: Record<string, unknown>, name?: string) =>
+    request<CreatedOrRefused>('POST', '/api/v1/migrations', { token, body: { name, spec } });
+  return {
+    app,
+    store,
+    dir,
+    dataDir,
+    url,
+    logs,
+    responses,
+    request,
+    login,
+    tokenFor,
+    adminToken,
+    createMigration,
+  };
 }
