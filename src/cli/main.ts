@@ -93,7 +93,11 @@ function buildProgram(outcome: CliOutcome): Command {
     .description('list recent runs, or show one run')
     .argument('[run]', 'run id')
     .option('--json', 'print as JSON')
-    .option('--rejects <n>', 'also list the first n rejected rows', positiveInteger)
+    .option(
+      '--rejects <n>',
+      'also list the first n rejected rows (of the latest run without [run])',
+      positiveInteger,
+    )
     .action(async (run: string | undefined, options: { json?: boolean; rejects?: number }) => {
       const { statusCommand } = await import('./status-command.ts');
       await statusCommand(run, { ...globals(), ...options });
@@ -102,7 +106,7 @@ function buildProgram(outcome: CliOutcome): Command {
   program
     .command('rejects')
     .description("list a run's rejected rows with the rules they failed, or export them")
-    .argument('<run>', 'run id')
+    .argument('[run]', 'run id (default: the latest run)')
     .option('--table <name>', 'only rows of this target table')
     .option('--rule <name>', 'only rows that failed this rule (as the report names it)')
     .option('--column <name>', 'only rows with a failure on this target column')
@@ -118,7 +122,7 @@ function buildProgram(outcome: CliOutcome): Command {
     .addOption(new Option('--export <format>', 'write every matching row').choices(['csv', 'jsonl']))
     .option('-o, --output <file>', 'file for --export (default: stdout)')
     .option('--json', 'print as JSON')
-    .action(async (run: string, options: Omit<RejectsOptions, 'state'>) => {
+    .action(async (run: string | undefined, options: Omit<RejectsOptions, 'state'>) => {
       const { rejectsCommand } = await import('./rejects-command.ts');
       await rejectsCommand(run, { ...globals(), ...options });
     });
@@ -126,10 +130,10 @@ function buildProgram(outcome: CliOutcome): Command {
   program
     .command('replay')
     .description("re-run a run's rejected rows after fixing the spec; rows that pass are loaded")
-    .argument('<run>', 'run id')
+    .argument('[run]', 'run id (default: the latest run)')
     .option('--spec <file>', "spec to replay with (default: the run's spec file)")
     .option('--json', 'print the outcome as JSON')
-    .action(async (run: string, options: { spec?: string; json?: boolean }) => {
+    .action(async (run: string | undefined, options: { spec?: string; json?: boolean }) => {
       outcome.movesData = true;
       const { replayCommand } = await import('./replay-command.ts');
       setExitCode(await replayCommand(run, { ...globals(), ...options }));

@@ -61,8 +61,8 @@ async function exportRejects(
   return count;
 }
 
-export async function rejectsCommand(runId: string, options: RejectsOptions): Promise<void> {
-  await openExistingStore(options, runId, async (store) => {
+export async function rejectsCommand(which: string | undefined, options: RejectsOptions): Promise<void> {
+  await openExistingStore(options, which, async (store, runId) => {
     const filter: RejectFilter = {
       table: options.table,
       rule: options.rule,

@@ -12,8 +12,8 @@ export interface ReplayOptions extends GlobalOptions {
   json?: boolean;
 }
 
-export async function replayCommand(runId: string, options: ReplayOptions): Promise<number> {
-  return openExistingStore(options, runId, async (store) => {
+export async function replayCommand(which: string | undefined, options: ReplayOptions): Promise<number> {
+  return openExistingStore(options, which, async (store, runId) => {
     const run = (await store.getRun(runId))!;
     const loaded = await loadSpec(options.spec ?? run.specFile);
     const result = await replayRejects(runId, loaded, store);

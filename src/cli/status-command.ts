@@ -18,7 +18,7 @@ export interface StatusOptions extends GlobalOptions {
 }
 
 export async function statusCommand(runId: string | undefined, options: StatusOptions): Promise<void> {
-  if (runId !== undefined) return showRun(runId, options);
+  if (runId !== undefined || options.rejects !== undefined) return showRun(runId, options);
   // Reading must not create a store: without one there are simply no runs.
   if (!stateStoreExists(options.state)) {
     if (options.json) return printJson([]);
@@ -45,8 +45,9 @@ function shownStatus(run: RunRecord): string {
   return run.attempt > 1 ? `${status} (attempt ${run.attempt})` : status;
 }
 
-async function showRun(runId: string, options: StatusOptions): Promise<void> {
-  await openExistingStore(options, runId, async (store) => {
+/** One run (the latest without `which`), with its partitions and, on request, its first rejected rows. */
+async function showRun(which: string | undefined, options: StatusOptions): Promise<void> {
+  await openExistingStore(options, which, async (store, runId) => {
     const run = (await store.getRun(runId))!;
     const partitions = await store.partitions(runId);
     const stored = options.rejects ? await store.rejects(runId, { limit: options.rejects }) : [];

@@ -34,6 +34,23 @@ describe('jivs rejects and jivs replay', () => {
     );
     assert.doesNotMatch(listed.stdout, /credit_limit/, 'only rows failing that rule');
 
+    // Without a run id, the latest run is meant, and stderr says which.
+    const latest = await runJivs(['rejects', '--rule', 'email_address.format'], { cwd: dir });
+    assert.equal(latest.code, 0, describeResult(latest));
+    assert.equal(latest.stdout, listed.stdout);
+    assert.match(
+      latest.stderr,
+      new RegExp(`^run ${runId} \\(legacy-erp-demo\\), the latest in the state store$`, 'm'),
+    );
+    const latestStatus = await runJivs(['status', '--rejects', '2', '--json'], { cwd: dir });
+    assert.equal(latestStatus.code, 0, describeResult(latestStatus));
+    const shown = parseJson<{ id: string; rejects: unknown[] }>(latestStatus);
+    assert.equal(shown.id, runId);
+    assert.equal(shown.rejects.length, 2);
+    const empty = await runJivs(['rejects'], { cwd: await tempDir(t) });
+    assert.equal(empty.code, 2, describeResult(empty));
+    assert.match(empty.stderr, /no runs: there is no state store/);
+
     // Every reject exported as CSV and JSONL, with the same rows.
     const total = byTable.customer!.rejected + byTable.orders!.rejected + byTable.order_lines!.rejected;
     const csvExport = await runJivs(['rejects', runId, '--export', 'csv', '-o', 'rejects.csv'], { cwd: dir });
