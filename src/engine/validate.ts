@@ -149,6 +149,7 @@ export function compileValidator(
     tally.check(IMPLICIT_RULES.transform, checkedRows);
     tally.check(IMPLICIT_RULES.cast, checkedRows);
     tally.check(IMPLICIT_RULES.constraints, checkedRows);
+    tally.check(IMPLICIT_RULES.source, checkedRows);
     if (program.filter) tally.check(IMPLICIT_RULES.filter, transformed.rows.length);
     const candidates: Candidate[] = [];
     inKeyTransaction(() => {
@@ -164,6 +165,7 @@ export function compileValidator(
         }
         const defect = rowDefect(source[r]!);
         if (defect !== undefined) {
+          tally.fail(IMPLICIT_RULES.source);
           (reasons ??= []).unshift({ rule: 'source', column: null, severity: 'critical', message: defect });
         }
         tally.countValues(row);

@@ -3,7 +3,7 @@
  * completeness per column; and one quality score per table.
  *
  * Score = 100 × Σ w(severity) × passed / Σ w(severity) × checked, over every rule of the table
- * (the implicit ones, cast and target constraints, count as critical), with weights critical 8,
+ * (the implicit ones, cast, target constraints and source defects, count as critical), with weights critical 8,
  * major 4, minor 2, warning 1. A table whose rules checked nothing scores 100. Completeness rules
  * count once per table: checked 1, passed 1 or 0, so a missed completeness target weighs like one row.
  */

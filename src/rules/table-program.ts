@@ -26,7 +26,7 @@ import type { RuleDescriptor } from './quality.ts';
 import { compileValueSteps, type ValueStep } from './value-steps.ts';
 
 /** Indexes of the implicit rules, first in every table's descriptor list. */
-export const IMPLICIT_RULES = { filter: 0, transform: 1, cast: 2, constraints: 3 } as const;
+export const IMPLICIT_RULES = { filter: 0, transform: 1, cast: 2, constraints: 3, source: 4 } as const;
 
 /** A per-row check over the transformed row. */
 export interface RowCheck {
@@ -154,6 +154,8 @@ export function compileTableProgram(
     { name: 'transform', kind: 'transform', column: null, severity: 'critical' },
     { name: 'cast', kind: 'cast', column: null, severity: 'critical' },
     { name: 'target constraints', kind: 'constraint', column: null, severity: 'critical' },
+    // A row the source could not give whole (a CSV record with too many fields, a JSON line with unknown keys).
+    { name: 'source', kind: 'source', column: null, severity: 'critical' },
   ];
 
   let filter: TableProgram['filter'] = null;

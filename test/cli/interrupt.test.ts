@@ -7,8 +7,11 @@ import type { PartitionProgress, RunRecord } from '../../src/state/run-types.ts'
 import { countRows } from './demo-fixture.ts';
 import { describeResult, parseJson, runJivs, spawnJivs, tempDir } from './run-jivs.ts';
 
-/** How long after SIGINT the process may take to end. */
-const PROMPT_EXIT_MS = 5000;
+/**
+ * How long after SIGINT the process may take to end: generous, so a busy machine does not fail it. That
+ * the run stopped early, rather than finished, is shown by the exit code and the paused run.
+ */
+const PROMPT_EXIT_MS = 20_000;
 
 describe('SIGINT during a run', () => {
   test('stops the run: exit 1 within seconds, run paused, no partition left running', async (t) => {

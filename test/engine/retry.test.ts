@@ -140,7 +140,7 @@ describe('withRetry', () => {
         },
       ),
     );
-    assert.ok(performance.now() - started < 1000, 'ended promptly');
+    assert.ok(performance.now() - started < 5000, 'ended promptly, not after the 10 s retry delay');
     assert.equal(calls, 1);
     assert.equal(error, controller.signal.reason);
     assert.equal(error.name, 'AbortError');
