@@ -274,6 +274,10 @@ function elementNormalizer(type: LogicalType, single: boolean): (value: unknown)
     case 'timestamp': {
       const coerce = coercerFor(type);
       return (value) => {
+        // Read back from a column with a zone (a timestamptz target): compared by instant, in UTC, as the
+        // zone-less value was written (sessions run in UTC). Cheap for a value without a zone.
+        const instant = typeof value === 'string' ? utcInstant(value) : null;
+        if (instant !== null) return instant;
         if (
           typeof value === 'string' &&
           value.length >= 19 &&
