@@ -122,8 +122,9 @@ export class StateStore {
     });
     let { error } = await migrator.migrateToLatest();
     // Kysely's Migrator lists the tables of every schema; one dropped meanwhile by someone else fails
-    // that listing ("schema … does not exist"), which says nothing about this store: try again.
-    for (let retry = 0; retry < 3 && error && droppedElsewhere(error, opened.schema); retry++) {
+    // that listing ("schema … does not exist", "relation other.t does not exist"), which says nothing
+    // about this store: try again.
+    for (let retry = 0; retry < 5 && error && droppedElsewhere(error, opened.schema); retry++) {
       ({ error } = await migrator.migrateToLatest());
     }
     if (error) {
@@ -616,7 +617,11 @@ function reasonFromJson(reason: RejectReason | string): RejectReason {
 
 /** The error names a schema other than the store's as missing: another client dropped it meanwhile. */
 function droppedElsewhere(error: unknown, schema: string | null): boolean {
-  const missing = /schema "([^"]+)" does not exist/.exec((error as Error).message ?? '')?.[1];
+  const message = (error as Error).message ?? '';
+  // A whole schema, or one of its tables (`relation "other._jivs_checkpoints" does not exist`).
+  const missing =
+    /schema "([^"]+)" does not exist/.exec(message)?.[1] ??
+    /relation "([^".]+)\.[^"]+" does not exist/.exec(message)?.[1];
   return schema !== null && missing !== undefined && missing !== schema;
 }
 
