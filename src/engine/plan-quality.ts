@@ -26,16 +26,21 @@ export function columnQuality(entry: ColumnEntry | undefined, specPath: string |
   };
 }
 
-/** Computed columns of a table entry as target columns; reports bad types and name clashes. */
+/**
+ * Computed columns of a table entry as target columns, named as the target will name them
+ * (`targetName`); reports bad types and name clashes.
+ */
 export function planComputedColumns(
   entry: TableEntry | undefined,
   specPath: string | null,
   takenNames: ReadonlySet<string>,
   problems: InputProblem[],
+  targetName: (name: string) => string,
 ): ComputedColumn[] {
   const computed: ComputedColumn[] = [];
-  for (const [name, spec] of Object.entries(entry?.computed ?? {})) {
-    const path = `${specPath}.computed.${name}`;
+  for (const [written, spec] of Object.entries(entry?.computed ?? {})) {
+    const path = `${specPath}.computed.${written}`;
+    const name = targetName(written);
     const type = parseLogicalType(spec.type);
     if (takenNames.has(name.toLowerCase())) {
       problems.push({

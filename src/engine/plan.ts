@@ -233,6 +233,7 @@ export async function planMigration(
       table.specPath,
       new Set(columns.map((c) => c.target.name.toLowerCase())),
       problems,
+      (written) => finalName(spec, written),
     );
     const name = finalName(spec, table.entry?.target ?? applyNaming(table.schema.name, spec.naming));
     const clash = tableClash.get(name.toLowerCase());

@@ -15,6 +15,7 @@ import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from './databa
 const LONG_TABLE = 'products_with_a_very_long_table_name_that_needs_more_than_63_byt';
 const LONG_COLUMN = 'col_very_long_name_that_goes_on_and_on_past_the_limit_of_postgre';
 const UMLAUT_COLUMN = 'größe_'.repeat(10).slice(0, 60);
+const COMPUTED = 'computed_column_with_a_name_longer_than_postgres_keeps_for_identifiers';
 
 describe('identifiers longer than 63 bytes into PostgreSQL', () => {
   let source: DatabaseEndpoint;
@@ -39,7 +40,11 @@ describe('identifiers longer than 63 bytes into PostgreSQL', () => {
 
   test('migrate, verify and jivs verify agree on the shortened names', async () => {
     const dir = await tempDir();
-    const { report, store, file } = await runSpec(dir, { source: source.spec, target: target.spec });
+    const { report, store, file } = await runSpec(dir, {
+      source: source.spec,
+      target: target.spec,
+      tables: [{ name: LONG_TABLE, computed: { [COMPUTED]: { type: 'text', value: 'legacy-erp' } } }],
+    });
     stores.push(store);
     assert.equal(report.status, 'succeeded', report.error ?? '');
     assert.ok(report.verified, 'verified');
@@ -53,7 +58,11 @@ describe('identifiers longer than 63 bytes into PostgreSQL', () => {
       columns.every((c) => Buffer.byteLength(c) <= 63),
       columns.join(', '),
     );
-    assert.equal(columns.length, 3);
+    assert.equal(columns.length, 4);
+    assert.ok(
+      rows.every((row) => Object.values(row).includes('legacy-erp')),
+      'the computed column landed',
+    );
     const standalone = await verifySpec(await loadSpec(file));
     assert.ok(standalone.matches, JSON.stringify(standalone.tables));
     assert.equal(standalone.tables[0]!.targetRows, 3);
