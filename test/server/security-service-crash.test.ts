@@ -176,33 +176,25 @@ test('JIVS_AUTO_RESUME takes a run that paused itself when its service went away
   t.after(() => rm(dir, { recursive: true, force: true }));
   const store = await StateStore.open(join(dir, '.jivs', 'state.db'));
   t.after(() => store.close());
-  // A run recorded as the test above leaves it (the run itself is not needed for the listing).
-  await store.createRun({
-    id: 'r-lost',
-    specName: 'slow',
-    specFile: 'api:migrations/m',
-    specHash: 'h',
-    status: 'running',
-    startedAt: new Date().toISOString(),
-    finishedAt: null,
-    error: null,
-    owner: null,
-    attempt: 1,
-  });
-  await store.finishRun('r-lost', 'paused', SERVICE_WENT_AWAY, null);
-  await store.createRun({
-    id: 'r-paused',
-    specName: 'slow',
-    specFile: 'api:migrations/m',
-    specHash: 'h',
-    status: 'running',
-    startedAt: new Date().toISOString(),
-    finishedAt: null,
-    error: null,
-    owner: null,
-    attempt: 1,
-  });
-  await store.finishRun('r-paused', 'paused', 'stopped on request.', null);
+  // Two runs recorded as the tests above leave them (the runs themselves are not needed for the listing).
+  for (const [id, error] of [
+    ['r-lost', SERVICE_WENT_AWAY],
+    ['r-paused', 'stopped on request.'],
+  ] as const) {
+    await store.createRun({
+      id,
+      specName: 'slow',
+      specFile: 'api:migrations/m',
+      specHash: 'h',
+      status: 'running',
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      error: null,
+      owner: null,
+      attempt: 1,
+    });
+    await store.finishRun(id, 'paused', error, null);
+  }
   const app = await buildApp({
     config: serverConfig({
       dataDir: join(dir, '.jivs'),
