@@ -5,6 +5,7 @@
  */
 import { loadSpec } from '../spec/load-spec.ts';
 import type { StateStore } from '../state/state-store.ts';
+import type { ChangedColumn } from '../verify/difference-list.ts';
 import { verifySpec, type SpecVerification } from '../verify/verify-spec.ts';
 import { printJson, type GlobalOptions } from './cli-context.ts';
 import { EXIT_MIGRATION_FAILED, EXIT_SUCCESS } from './exit-codes.ts';
@@ -56,7 +57,10 @@ export function formatVerification(result: SpecVerification, runId: string | und
     if (!table.differencesTotal) continue;
     out.push('', `${table.table}: ${table.differencesTotal} row(s) differ`);
     const shown = table.differences.slice(0, PRINTED_DIFFERENCES);
-    for (const difference of shown) out.push(`  ${difference.kind.padEnd(7)}  ${difference.key}`);
+    for (const difference of shown) {
+      out.push(`  ${difference.kind.padEnd(7)}  ${difference.key}`);
+      for (const change of difference.columns ?? []) out.push(`             ${describeChange(change)}`);
+    }
     const unlisted = table.differencesTotal - shown.length;
     if (unlisted > 0) {
       out.push(
@@ -66,6 +70,13 @@ export function formatVerification(result: SpecVerification, runId: string | und
   }
   out.push('', result.matches ? 'The target holds what the spec means to load.' : 'Differences found.');
   return out.join('\n');
+}
+
+/** `amount: meant "12.5", target "12.25"`, or the column alone where values are not shown (personal data). */
+function describeChange(change: ChangedColumn): string {
+  if (!('meant' in change)) return `${change.column}: differs (personal or masked: values not shown)`;
+  const show = (value: string | null | undefined) => (value === null ? 'NULL' : JSON.stringify(value));
+  return `${change.column}: meant ${show(change.meant)}, target ${show(change.target)}`;
 }
 
 /** Runs `jivs verify <file>` and returns its exit code. */

@@ -7,6 +7,18 @@ export interface ContentDifference {
   key: string;
   /** missing: meant but not in the target; extra: in the target, not meant; changed: both, different content. */
   kind: 'missing' | 'extra' | 'changed';
+  /** For a listed `changed` row: the columns that differ (see verify-table-content.ts). */
+  columns?: ChangedColumn[];
+}
+
+/**
+ * One column of a changed row. The values (normalised, as compared) are there only where values were
+ * asked for (`jivs verify`), and never for a personal or masked column.
+ */
+export interface ChangedColumn {
+  column: string;
+  meant?: string | null;
+  target?: string | null;
 }
 
 /** Keeps the `cap` smallest keys of everything added, and the count of all of it. */

@@ -111,6 +111,7 @@ export async function verifySpec(
           isExcluded: (key) => excluded.has(key),
           batchSize: spec.batchSize,
           maxListedDifferences: options.maxListedDifferences,
+          showValues: true,
         }),
       );
     }

@@ -22,7 +22,7 @@ import { recordedSide, summarizeSide, type RangeSide, type SideReading } from '.
 import { createRowHasher } from './row-hasher.ts';
 import { createRowKeyer, type RowKeyer } from './row-key.ts';
 import { targetReadSchema } from './target-table.ts';
-import { isSinglePrecision } from './value-normalizer.ts';
+import { isSinglePrecision, valueNormalizer, type ValueNormalizer } from './value-normalizer.ts';
 
 export type { ContentDifference } from './difference-list.ts';
 
@@ -68,6 +68,12 @@ export interface TableContentJob {
   batchSize: number;
   /** Differences listed in the result (all are counted); default 100. */
   maxListedDifferences?: number;
+  /**
+   * Show the meant and target values of a changed row's differing columns (`jivs verify`, whose user
+   * reads both databases anyway). Off for a run's Verification, whose report every reader of the run
+   * sees: there only the column names are listed. Personal and masked columns never show values.
+   */
+  showValues?: boolean;
 }
 
 /** Above this many rows a range that cannot be halved is not diffed by key in memory; it is counted. */
@@ -161,6 +167,8 @@ class TableComparison {
   private readonly keyOf: RowKeyer | null;
   private readonly reading: SideReading;
   private readonly columns: string[];
+  /** Per column, the normal spelling the row hash uses: for naming the columns of a changed row. */
+  private readonly normalizers: ValueNormalizer[];
 
   constructor(
     private readonly job: TableContentJob,
@@ -184,6 +192,7 @@ class TableComparison {
       limit: 2 * job.batchSize,
     };
     this.columns = schema.columns.map((c) => c.name);
+    this.normalizers = hashed.map(valueNormalizer);
     this.meant = meantRowReader(job);
   }
 
@@ -338,6 +347,68 @@ class TableComparison {
     }
   }
 
+  /**
+   * Names the differing columns of each listed `changed` row: both sides are read once more (the span of
+   * the changed keys where the partition key is part of the primary key, else the whole table) and the
+   * rows of those keys compared column by column, as normalised for hashing.
+   */
+  async describeChanges(listed: ContentDifference[], showValues: boolean): Promise<void> {
+    const changed = new Map(listed.filter((d) => d.kind === 'changed').map((d) => [d.key, d]));
+    if (!changed.size || !this.keyOf) return;
+    const span = this.spanOfKeys([...changed.keys()]);
+    const pick = async (batches: AsyncIterable<RowBatch>) => {
+      const rows = new Map<string, unknown[]>();
+      for await (const batch of batches) {
+        for (const row of batch) {
+          const key = this.keyOf!(row);
+          if (changed.has(key) && !rows.has(key)) rows.set(key, row);
+        }
+      }
+      return rows;
+    };
+    const [meant, target] = await Promise.all([pick(this.meantOfSpan(span)), pick(this.targetBatches(span))]);
+    const { plan } = this.job;
+    for (const [key, difference] of changed) {
+      const m = meant.get(key);
+      const t = target.get(key);
+      if (!m || !t) continue;
+      difference.columns = [];
+      this.normalizers.forEach((normalize, i) => {
+        const [mv, tv] = [normalize(m[i]), normalize(t[i])];
+        if (mv === tv) return;
+        const column = plan.target.columns[i]!.name;
+        const hidden = !showValues || (plan.quality.columns[i]?.personal ?? false);
+        difference.columns!.push(hidden ? { column } : { column, meant: mv, target: tv });
+      });
+    }
+  }
+
+  /** The span of the partition-key values of `keys`, when that key is part of the primary key; else null. */
+  private spanOfKeys(keys: string[]): KeySpan | null {
+    if (!this.alignment) return null;
+    const at = this.job.plan.target.primaryKey.indexOf(this.alignment.targetColumn);
+    if (at < 0) return null;
+    const values = keys.map((key) => Number((JSON.parse(key) as unknown[])[at]));
+    if (!values.every(Number.isSafeInteger)) return null;
+    return { from: Math.min(...values), to: Math.max(...values) + 1 };
+  }
+
+  /** The meant rows of a span across the partitions it touches (of the whole table for null). */
+  private async *meantOfSpan(span: KeySpan | null): AsyncGenerator<RowBatch> {
+    if (span === null || this.alignment === null) return yield* this.wholeMeant();
+    for (const partition of this.job.plan.partitions) {
+      const { bounds } = partition;
+      if (bounds.kind !== 'key-range') continue;
+      const from = Math.max(bounds.from ?? -Infinity, span.from ?? -Infinity);
+      const to = Math.min(bounds.to ?? Infinity, span.to ?? Infinity);
+      if (from >= to) continue;
+      yield* this.meantBatches(
+        { from: Number.isFinite(from) ? from : null, to: Number.isFinite(to) ? to : null },
+        partition.index,
+      );
+    }
+  }
+
   /** Diffs the whole table, read once with {@link MAX_ROWS_DIFFED_IN_MEMORY} as the limit for keeping hashes. */
   async diffWhole(meant: RangeSide, target: RangeSide): Promise<void> {
     if (!this.keyOf) {
@@ -455,6 +526,7 @@ export async function verifyTableContent(job: TableContentJob): Promise<ContentV
         await comparison.diffWhole(meant, target);
       }
     }
+    await comparison.describeChanges(comparison.differences.list(), job.showValues ?? false);
   } finally {
     comparison.close();
   }

@@ -45,15 +45,31 @@ const DAMAGE = `UPDATE orders SET amount = amount + 1 WHERE id IN (100, 3000);
   INSERT INTO orders (id, customer, amount, placed) VALUES (7, 'new', 1.00, '2024-01-01 00:00:00'),
     (9001, 'new', 2.00, '2024-01-01 00:00:00');`;
 
-const EXPECTED = [
-  { key: '[2]', kind: 'missing' },
-  { key: '[7]', kind: 'extra' },
-  { key: '[100]', kind: 'changed' },
-  { key: '[3000]', kind: 'changed' },
-  { key: '[5000]', kind: 'missing' },
-  { key: '[7998]', kind: 'changed' },
-  { key: '[9001]', kind: 'extra' },
-];
+/** What changed in the changed rows, as `jivs verify` shows it (values normalised as compared). */
+const CHANGES: Record<string, { column: string; meant: string; target: string }[]> = {
+  '[100]': [{ column: 'amount', meant: '350.5', target: '351.5' }],
+  '[3000]': [{ column: 'amount', meant: '500', target: '501' }],
+  '[7998]': [{ column: 'customer', meant: 'customer 22 ü', target: 'someone else' }],
+};
+
+/** The differences with the changed columns' values (`jivs verify`), or their names only (a run's report). */
+function expected(values: boolean) {
+  return [
+    { key: '[2]', kind: 'missing' },
+    { key: '[7]', kind: 'extra' },
+    { key: '[100]', kind: 'changed' },
+    { key: '[3000]', kind: 'changed' },
+    { key: '[5000]', kind: 'missing' },
+    { key: '[7998]', kind: 'changed' },
+    { key: '[9001]', kind: 'extra' },
+  ].map((d) =>
+    d.kind === 'changed'
+      ? { ...d, columns: CHANGES[d.key]!.map((c) => (values ? c : { column: c.column })) }
+      : d,
+  );
+}
+
+const EXPECTED = expected(false);
 
 /** A source that records the bounds of every read. */
 function recording(source: Source, reads: PartitionBounds[]): Source {
@@ -216,7 +232,7 @@ describe('content verification narrows differing key ranges down to the keys', (
     assert.equal(json.code, 1, describeResult(json));
     const parsed = parseJson<{ matches: boolean; tables: ContentVerification[] }>(json);
     assert.equal(parsed.matches, false);
-    assert.deepEqual(parsed.tables[0]!.differences, EXPECTED);
+    assert.deepEqual(parsed.tables[0]!.differences, expected(true));
   });
 
   it('lists every row of a range the target lost entirely, without holding them all', async () => {
