@@ -12,6 +12,7 @@ import type { LookupPlan, TablePlan } from './plan-types.ts';
 /** Lookup files are plain RFC 4180 CSV in UTF-8, with a header. */
 const LOOKUP_CSV: CsvOptions = {
   header: true,
+  skipLines: 0,
   delimiter: ',',
   quote: '"',
   encoding: 'utf8',

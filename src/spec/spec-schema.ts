@@ -31,6 +31,14 @@ export const CsvEndpointSchema = Type.Object(
     type: Type.Literal('csv'),
     path: FilePath,
     header: Type.Optional(Type.Boolean({ default: true, description: 'The first line holds column names.' })),
+    skipLines: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        default: 0,
+        description:
+          'Lines to skip at the start of each file, before the header (titles, export notes); line numbers in messages still count them.',
+      }),
+    ),
     delimiter: Type.Optional(Type.String({ minLength: 1, maxLength: 1, default: ',' })),
     quote: Type.Optional(Type.String({ minLength: 1, maxLength: 1, default: '"' })),
     encoding: Type.Optional(

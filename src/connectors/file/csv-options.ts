@@ -5,8 +5,10 @@ import { resolveTextEncoding } from './text-encoding.ts';
 
 /** A CSV endpoint's options, defaults applied. */
 export interface CsvOptions {
-  /** The first line holds column names. */
+  /** The first line (after the skipped ones) holds column names. */
   header: boolean;
+  /** Lines skipped at the start of the file, before the header. */
+  skipLines: number;
   delimiter: string;
   /** Quote character; inside a quoted field it is escaped by doubling it (RFC 4180). */
   quote: string;
@@ -26,6 +28,7 @@ export interface CsvOptions {
 export function resolveCsvOptions(endpoint: CsvEndpoint & { path: string }): CsvOptions {
   const options: CsvOptions = {
     header: endpoint.header ?? true,
+    skipLines: endpoint.skipLines ?? 0,
     delimiter: endpoint.delimiter ?? ',',
     quote: endpoint.quote ?? '"',
     encoding: resolveTextEncoding(endpoint.encoding, endpoint.path),

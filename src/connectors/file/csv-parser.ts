@@ -31,6 +31,7 @@ export function openCsvParser(file: string, options: CsvOptions): Readable {
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: false,
+    from_line: options.skipLines + 1,
   });
   // Errors reach the consumer through the parser; the callback only keeps them from being unhandled.
   return pipeline(openDecodedStream(file, options.encoding), parser, () => {});

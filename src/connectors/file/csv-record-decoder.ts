@@ -16,7 +16,7 @@ export class CsvRecordDecoder {
   width: number | undefined;
   /** Characters of raw text decoded so far, for size estimates. */
   chars = 0;
-  private nextLine = 1;
+  private nextLine: number;
   private readonly quote: string;
   private readonly quoteCode: number;
   private readonly delimiterLength: number;
@@ -27,6 +27,7 @@ export class CsvRecordDecoder {
     this.quoteCode = options.quote.charCodeAt(0);
     this.delimiterLength = options.delimiter.length;
     this.nullValue = options.nullValue;
+    this.nextLine = options.skipLines + 1;
   }
 
   /**

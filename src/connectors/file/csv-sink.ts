@@ -21,6 +21,12 @@ export async function openCsvSink(
   checkFile: FileCheck = OPEN_AS_GIVEN,
 ): Promise<Sink> {
   const options = resolveCsvOptions(endpoint);
+  if (options.skipLines > 0) {
+    // A written file has no lines to skip; appending later would skip its header and first rows.
+    throw new InputError([
+      { path: endpoint.path, message: 'skipLines is for reading CSV files; remove it from the target.' },
+    ]);
+  }
   const encode = createCsvBatchEncoder(options);
   const names = (table: TableSchema): string[] => table.columns.map((column) => column.name);
   return openFileSink(endpoint.path, checkFile, {

@@ -212,4 +212,12 @@ describe('CSV sink', () => {
       /is a file, but a CSV target is a directory/,
     );
   });
+
+  it('refuses skipLines: a written file has no lines to skip', async () => {
+    const dir = await tempDir();
+    await assert.rejects(
+      openCsvSink({ type: 'csv', path: dir, skipLines: 2 }),
+      /skipLines is for reading CSV files; remove it from the target/,
+    );
+  });
 });
