@@ -77,6 +77,8 @@ interface Execution {
   startedAt: Date;
   /** When this execution started. */
   executionStartedAt: Date;
+  /** Time the earlier attempts ran (from the last report stored); 0 for a new run. */
+  earlierAttemptsMs: number;
   attempt: number;
   clock: PhaseClock;
   /** For a resume: what the target holds, by partitionName, and the prepared tables' rows before. */
@@ -141,6 +143,7 @@ export async function runMigration(spec: LoadedSpec, options: RunOptions): Promi
       plan,
       startedAt,
       executionStartedAt: startedAt,
+      earlierAttemptsMs: 0,
       attempt: 1,
       clock,
       resume: null,
@@ -204,6 +207,7 @@ export async function resumeMigration(runId: string, options: ResumeOptions): Pr
       plan,
       startedAt: new Date(run.startedAt),
       executionStartedAt,
+      earlierAttemptsMs: (run.report as RunReport | null)?.durationMs ?? 0,
       attempt,
       clock,
       resume: { checkpoints, rowsBefore },
@@ -506,8 +510,8 @@ async function buildReport(
 ): Promise<RunReport> {
   const { loaded, runId } = run;
   const finishedAt = new Date();
-  const durationMs = finishedAt.getTime() - run.startedAt.getTime();
   const thisAttemptMs = finishedAt.getTime() - run.executionStartedAt.getTime();
+  const durationMs = run.earlierAttemptsMs + thisAttemptMs;
   const tables: TableReport[] = [];
   for (const table of state.plan?.tables ?? []) {
     const name = table.target.name;

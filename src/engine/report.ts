@@ -35,9 +35,13 @@ export interface RunReport {
   attempt: number;
   /** A failed run whose tables were dropped or emptied (`rollback: true`): it cannot be resumed. */
   rolledBack: boolean;
-  /** When the run first started; `durationMs` is the wall time since then. */
+  /** When the run first started. */
   startedAt: string;
   finishedAt: string;
+  /**
+   * Time spent running, summed over the attempts (this one and those before it that wrote a report):
+   * the idle time between a pause or crash and the resume is not counted.
+   */
   durationMs: number;
   phases: PhaseTiming[];
   tables: TableReport[];

@@ -13,6 +13,9 @@ import { describeResult, parseJson, runJivs, spawnJivs, tempDir } from './run-ji
  */
 const PROMPT_EXIT_MS = 20_000;
 
+/** How long the paused run waits before it is resumed. */
+const IDLE_MS = 2000;
+
 describe('SIGINT during a run', () => {
   test('stops the run: exit 1 within seconds, run paused, no partition left running', async (t) => {
     const dir = await tempDir(t);
@@ -57,6 +60,8 @@ describe('SIGINT during a run', () => {
     }
     assert.ok(run.report.totals.extracted < 200_000, 'the run stopped before reading every row');
 
+    // A pause before the resume: the report counts the attempts' time, not this idle time.
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
     // SQLite target: the paused run continues from the checkpoints in migrated.db and completes.
     const resumed = await runJivs(['resume', runId, '--json'], { cwd: dir, timeoutMs: 60_000 });
     const report = parseJson<RunReport>(resumed);
@@ -64,6 +69,12 @@ describe('SIGINT during a run', () => {
     assert.equal(report.verified, true);
     assert.equal(report.attempt, 2);
     assert.equal(report.totals.extracted, 200_000);
+    const wall = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
+    assert.ok(report.durationMs > run.report.durationMs, 'the first attempt counts, and this one too');
+    assert.ok(
+      wall - report.durationMs >= IDLE_MS,
+      `the idle time is not counted: ${report.durationMs} ms of ${wall} ms wall time`,
+    );
     const afterResume = countRows(
       join(dir, 'demo', 'migrated.db'),
       report.tables.map((table) => table.target),
