@@ -4,45 +4,26 @@
  * must carry `exp`, `aud` and `iss` (a token forged with the real secret but without them is refused).
  */
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { hashRefreshToken } from '../../src/server/auth/refresh-tokens.ts';
+import { accessClaims, signJwt, signingSecret } from './hand-made-token.ts';
 import { USER_PASSWORD, startServer, type TestServer } from './server-fixture.ts';
 
 type Tokens = { accessToken: string; refreshToken: string };
-
-/** An HS256 JWT signed with `secret`, made by hand (the test does not trust the code under test). */
-function forge(payload: object, secret: string): string {
-  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
-  const body = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}`;
-  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
-}
 
 const me = (server: TestServer, token: string) => server.request('GET', '/api/v1/auth/me', { token });
 
 test('an access token without exp, aud or iss, or with a foreign aud or iss, is 401', async (t) => {
   const server = await startServer(t);
   // The real signing secret, as the service keeps it in its data folder.
-  const secret = (await readFile(join(server.dataDir, 'jwt-secret'), 'utf8')).trim();
-  const admin = (await server.store.getUser('admin'))!;
-  const now = Math.floor(Date.now() / 1000);
-  const claims: Record<string, unknown> = {
-    sub: 'admin',
-    uid: admin.id,
-    role: 'admin',
-    typ: 'access',
-    iss: 'jivs',
-    aud: 'jivs-api',
-    iat: now,
-    exp: now + 60,
-  };
-  assert.equal((await me(server, forge(claims, secret))).status, 200, 'the complete token passes');
+  const secret = await signingSecret(server);
+  const claims = await accessClaims(server, 'admin');
+  const now = claims.iat as number;
+  assert.equal((await me(server, signJwt(claims, secret))).status, 200, 'the complete token passes');
 
   const without = (name: string) => Object.fromEntries(Object.entries(claims).filter(([k]) => k !== name));
   for (const name of ['exp', 'aud', 'iss', 'uid']) {
-    const response = await me(server, forge(without(name), secret));
+    const response = await me(server, signJwt(without(name), secret));
     assert.equal(response.status, 401, `a token without ${name} (it would never expire if exp)`);
   }
   for (const [name, value] of [
@@ -52,11 +33,11 @@ test('an access token without exp, aud or iss, or with a foreign aud or iss, is 
     ['uid', 'made-up'],
     ['exp', `${now + 60}`],
   ] as const) {
-    const response = await me(server, forge({ ...claims, [name]: value }, secret));
+    const response = await me(server, signJwt({ ...claims, [name]: value }, secret));
     assert.equal(response.status, 401, `${name}: ${JSON.stringify(value)}`);
   }
   // An admin-minted-looking token with no expiry cannot create a user either.
-  const forever = forge(without('exp'), secret);
+  const forever = signJwt(without('exp'), secret);
   const created = await server.request('POST', '/api/v1/users', {
     token: forever,
     body: { username: 'mallory', password: USER_PASSWORD, role: 'admin' },

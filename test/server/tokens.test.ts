@@ -4,20 +4,11 @@
  * at once; login attempts are rate-limited (429) and failures are audited.
  */
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { test } from 'node:test';
+import { accessClaims, signJwt, signingSecret } from './hand-made-token.ts';
 import { ADMIN_PASSWORD, USER_PASSWORD, startServer } from './server-fixture.ts';
 
 type Tokens = { accessToken: string; refreshToken: string; expiresIn: number };
-
-/** An HS256 JWT signed with `secret`, made by hand (so the test does not trust the code under test). */
-function jwt(header: object, payload: object, secret: string): string {
-  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
-  const body = `${encode(header)}.${encode(payload)}`;
-  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
-}
 
 test('no, tampered, expired, unsigned or foreign tokens are 401', async (t) => {
   const server = await startServer(t);
@@ -38,54 +29,27 @@ test('no, tampered, expired, unsigned or foreign tokens are 401', async (t) => {
   const promoted = Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url');
   assert.equal((await me(`${header}.${promoted}.${signature}`)).status, 401, 'tampered payload');
 
-  const secret = (await readFile(join(server.dataDir, 'jwt-secret'), 'utf8')).trim();
-  const now = Math.floor(Date.now() / 1000);
-  const valid = {
-    sub: 'admin',
-    uid: (await server.store.getUser('admin'))!.id,
-    role: 'admin',
-    typ: 'access',
-    iss: 'jivs',
-    aud: 'jivs-api',
-    iat: now,
-    exp: now + 60,
-  };
+  const secret = await signingSecret(server);
+  const valid = await accessClaims(server, 'admin');
+  const now = valid.iat as number;
+  assert.equal((await me(signJwt(valid, secret))).status, 200, 'the hand-made token is fine');
   assert.equal(
-    (await me(jwt({ alg: 'HS256', typ: 'JWT' }, valid, secret))).status,
-    200,
-    'the hand-made token is fine',
-  );
-  assert.equal(
-    (await me(jwt({ alg: 'HS256', typ: 'JWT' }, { ...valid, iat: now - 1000, exp: now - 100 }, secret)))
-      .status,
+    (await me(signJwt({ ...valid, iat: now - 1000, exp: now - 100 }, secret))).status,
     401,
     'expired',
   );
-  assert.equal(
-    (await me(jwt({ alg: 'HS256', typ: 'JWT' }, valid, 'another-secret-another-secret-00'))).status,
-    401,
-    'foreign secret',
-  );
+  assert.equal((await me(signJwt(valid, 'another-secret-another-secret-00'))).status, 401, 'foreign secret');
   const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(valid)).toString('base64url')}.`;
   assert.equal((await me(unsigned)).status, 401, 'alg none');
-  assert.equal(
-    (await me(jwt({ alg: 'HS256', typ: 'JWT' }, { ...valid, aud: 'other' }, secret))).status,
-    401,
-    'audience',
+  assert.equal((await me(signJwt({ ...valid, aud: 'other' }, secret))).status, 401, 'audience');
+  assert.equal((await me(signJwt({ ...valid, typ: 'refresh' }, secret))).status, 401, 'not an access token');
+  assert.equal((await me(signJwt({ ...valid, sub: 'ghost' }, secret))).status, 401, 'no such user');
+  const expired = server.app.jwt.sign(
+    { sub: 'admin', uid: valid.uid as string, role: 'admin', typ: 'access' },
+    {
+      clockTimestamp: Date.now() - 3600_000,
+    } as never,
   );
-  assert.equal(
-    (await me(jwt({ alg: 'HS256', typ: 'JWT' }, { ...valid, typ: 'refresh' }, secret))).status,
-    401,
-    'not an access token',
-  );
-  assert.equal(
-    (await me(jwt({ alg: 'HS256', typ: 'JWT' }, { ...valid, sub: 'ghost' }, secret))).status,
-    401,
-    'no such user',
-  );
-  const expired = server.app.jwt.sign({ sub: 'admin', uid: valid.uid, role: 'admin', typ: 'access' }, {
-    clockTimestamp: Date.now() - 3600_000,
-  } as never);
   assert.equal((await me(expired)).status, 401, 'expired, signed by the service');
 });
 
