@@ -3,7 +3,7 @@
  * its password in cleartext and records what it got (what an attacker's server does), one accepts
  * connections and never answers (a host that swallows packets).
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import type { TestContext } from 'node:test';
 
 export interface FakeServer {
@@ -14,25 +14,36 @@ export interface FakeServer {
   connections: number;
 }
 
-async function listen(t: TestContext, server: Server, sockets: Set<Socket>): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return (server.address() as { port: number }).port;
-}
-
-/** A server that answers every startup with AuthenticationCleartextPassword and records the reply. */
-export async function passwordCatcher(t: TestContext): Promise<FakeServer> {
+/**
+ * Listens on a free local port until the test ends; `serve` handles each connection (after it is
+ * counted and tracked, so the end of the test can close it).
+ */
+async function fakeServer(
+  t: TestContext,
+  serve: (socket: Socket, fake: FakeServer) => void,
+): Promise<FakeServer> {
   const sockets = new Set<Socket>();
   const fake: FakeServer = { port: 0, passwords: [], connections: 0 };
   const server = createServer((socket) => {
     sockets.add(socket);
     fake.connections++;
+    socket.on('error', () => {});
+    serve(socket, fake);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  fake.port = (server.address() as { port: number }).port;
+  return fake;
+}
+
+/** A server that answers every startup with AuthenticationCleartextPassword and records the reply. */
+export function passwordCatcher(t: TestContext): Promise<FakeServer> {
+  return fakeServer(t, (socket, fake) => {
     let buffer = Buffer.alloc(0);
     let started = false;
-    socket.on('error', () => {});
     socket.on('data', (chunk) => {
       buffer = Buffer.concat([buffer, chunk]);
       if (!started) {
@@ -53,19 +64,9 @@ export async function passwordCatcher(t: TestContext): Promise<FakeServer> {
       }
     });
   });
-  fake.port = await listen(t, server, sockets);
-  return fake;
 }
 
 /** A server that accepts connections and never says anything. */
-export async function silentServer(t: TestContext): Promise<FakeServer> {
-  const sockets = new Set<Socket>();
-  const fake: FakeServer = { port: 0, passwords: [], connections: 0 };
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    fake.connections++;
-    socket.on('error', () => {});
-  });
-  fake.port = await listen(t, server, sockets);
-  return fake;
+export function silentServer(t: TestContext): Promise<FakeServer> {
+  return fakeServer(t, () => {});
 }
