@@ -198,12 +198,13 @@ export class SqliteIntrospector implements Introspector {
     const rows = this.db.prepare(`PRAGMA foreign_key_list(${quotedTable})`).all() as ForeignKeyRow[];
     const byId = new Map<number, ForeignKeyRow[]>();
     for (const row of rows) byId.set(row.id, [...(byId.get(row.id) ?? []), row]);
-    return [...byId.entries()].map(([id, parts]) => {
+    return [...byId.values()].map((parts) => {
       parts.sort((a, b) => a.seq - b.seq);
       const first = parts[0]!;
       const referencedColumns = parts.map((p) => p.to);
       return {
-        name: `fk_${table}_${id}`,
+        // SQLite does not report a foreign key's name: name it after its table and columns.
+        name: `fk_${table}_${parts.map((p) => p.from).join('_')}`,
         columns: parts.map((p) => p.from),
         referencedTable: first.table,
         // `to` is null when the FK names the parent's primary key implicitly.
