@@ -7,6 +7,7 @@ import { maskKind } from '../rules/compile-mask.ts';
 import { loadSpec } from '../spec/load-spec.ts';
 import type { TransformStepSpec } from '../spec/rules-schema.ts';
 import { printJson } from './cli-context.ts';
+import { formatNotMigrated } from './format-not-migrated.ts';
 import { formatTable } from './format-table.ts';
 
 /** Plans a spec file against its source (the target is not touched). */
@@ -98,6 +99,7 @@ export function formatPlan(plan: MigrationPlan): string {
     }
     for (const note of table.notes) out.push(`  note: ${note}`);
   }
+  out.push(...formatNotMigrated(plan.notMigrated));
   for (const warning of plan.warnings) out.push(`\nwarning: ${warning}`);
   return out.join('\n');
 }
