@@ -230,6 +230,23 @@ export interface TableWriter {
   close(): Promise<void>;
 }
 
+/**
+ * The DDL a database target runs for one table, statement by statement, in the order it runs them:
+ * what the sink executes and what `jivs plan --ddl` prints, built by the same functions.
+ */
+export interface TableDdl {
+  /** The target table's name. */
+  table: string;
+  /** Removes the table before it is created again (mode create). */
+  drop: string[];
+  /** Creates the table before the load: columns, types, NOT NULL, defaults (and types it needs). */
+  create: string[];
+  /** After the load (Cleanup): primary key, indexes and unique constraints, triggers. */
+  finalize: string[];
+  /** Once every table is finalized: its foreign keys. */
+  foreignKeys: string[];
+}
+
 /** Where rows go. */
 export interface Sink {
   /** True when the table already exists in the target. */
