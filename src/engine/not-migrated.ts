@@ -126,9 +126,12 @@ function carriedFullTextIndexes(
   const targetName = new Map(table.columns.map((c) => [c.source.name, c.target.name]));
   for (const index of table.source.fullTextIndexes ?? []) {
     const columns = index.columns.map((c) => targetName.get(c));
+    const types = index.columns.map((c) => table.columns.find((m) => m.source.name === c)?.target.type);
     const problem = columns.some((c) => c === undefined)
       ? 'it uses a skipped column.'
-      : fullTextProblem(spec);
+      : types.some((t) => t?.kind !== 'text' || t.array)
+        ? 'a column of it is not text in the target (a type override).'
+        : fullTextProblem(spec);
     if (problem) add('index', index.name, `FULLTEXT index not migrated: ${problem}`);
     else carried.push({ name: indexName(index.name), columns: columns as string[], unique: false });
   }
