@@ -6,15 +6,13 @@
  * target stores (SQLite keeps the CREATE statements as sent) and says a CSV target has no DDL.
  */
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { stringify } from 'yaml';
 import type { SkippedObject } from '../../src/connectors/connector.ts';
 import type { MigrationPlan } from '../../src/engine/plan-types.ts';
-import { describeResult, runJivs } from '../cli/run-jivs.ts';
-import { runSpec } from '../support/run-spec.ts';
+import { jivsStdout } from '../cli/run-jivs.ts';
+import { runSpec, writeSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { postgresEndpoint } from './database-endpoints.ts';
 
@@ -22,18 +20,6 @@ const cleanups: (() => Promise<void>)[] = [];
 after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-async function writeSpec(dir: string, spec: Record<string, unknown>): Promise<string> {
-  const file = join(dir, `spec-${Math.random().toString(36).slice(2)}.yaml`);
-  await writeFile(file, stringify({ version: 1, ...spec }));
-  return file;
-}
-
-async function jivs(dir: string, args: string[]): Promise<string> {
-  const result = await runJivs(args, { cwd: dir, timeoutMs: 60_000 });
-  assert.equal(result.code, 0, describeResult(result));
-  return result.stdout;
-}
 
 const names = (objects: readonly SkippedObject[]) =>
   objects.map((o) => `${o.kind} ${o.table === undefined ? '' : `${o.table}.`}${o.name}`).sort();
@@ -59,7 +45,7 @@ test('a PostgreSQL source lists its view, trigger, function, expression index, c
   const spec = { source: source.spec, target: { type: 'sqlite', path: join(dir, 'target.db') } };
   const file = await writeSpec(dir, spec);
 
-  const plan = JSON.parse(await jivs(dir, ['plan', '--json', file])) as MigrationPlan;
+  const plan = JSON.parse(await jivsStdout(dir, ['plan', '--json', file])) as MigrationPlan;
   assert.deepEqual(names(plan.notMigrated), [
     'check constraint item.item_price_positive',
     'default item.code',
@@ -75,7 +61,7 @@ test('a PostgreSQL source lists its view, trigger, function, expression index, c
   assert.match(reasonOf('code'), /^the default upper\('x'::text\) has no portable form/);
 
   // The SQLite target keeps each CREATE statement as it was sent: exactly the DDL of the plan.
-  const ddl = await jivs(dir, ['plan', '--ddl', file]);
+  const ddl = await jivsStdout(dir, ['plan', '--ddl', file]);
   const { report, store } = await runSpec(dir, spec);
   cleanups.push(() => store.close());
   assert.equal(report.status, 'succeeded', report.error ?? '');
@@ -109,7 +95,7 @@ test('a SQLite source lists its view, trigger, partial index, generated column a
   const spec = { source: { type: 'sqlite', path }, target: { type: 'sqlite', path: join(dir, 'new.db') } };
   const file = await writeSpec(dir, spec);
 
-  const text = await jivs(dir, ['plan', file]);
+  const text = await jivsStdout(dir, ['plan', file]);
   assert.match(text, /^Not migrated \(5\)$/m);
   assert.match(text, /^view\s+v_person\s+JiVS migrates tables, not views/m);
   assert.match(text, /^trigger\s+person\.person_trim\s+triggers are not migrated/m);
@@ -125,8 +111,8 @@ test('a SQLite source lists its view, trigger, partial index, generated column a
   // A file holds no schema: no DDL, and no column defaults to speak of (the source's objects still count).
   const csv = await writeSpec(dir, { ...spec, target: { type: 'csv', path: join(dir, 'out') } });
   assert.equal(
-    (await jivs(dir, ['plan', '--ddl', csv])).trim(),
+    (await jivsStdout(dir, ['plan', '--ddl', csv])).trim(),
     '-- The csv target has no DDL: its files hold the rows only (no types, keys or indexes).',
   );
-  assert.match(await jivs(dir, ['plan', csv]), /^Not migrated \(4\)$/m);
+  assert.match(await jivsStdout(dir, ['plan', csv]), /^Not migrated \(4\)$/m);
 });

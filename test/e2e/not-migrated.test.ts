@@ -8,16 +8,13 @@
  * leaves the same catalog as the migration.
  */
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { stringify } from 'yaml';
 import type { SkippedObject } from '../../src/connectors/connector.ts';
 import type { MigrationPlan } from '../../src/engine/plan-types.ts';
-import { describeResult, runJivs } from '../cli/run-jivs.ts';
-import { runSpec } from '../support/run-spec.ts';
+import { jivsStdout } from '../cli/run-jivs.ts';
+import { runSpec, writeSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from './database-endpoints.ts';
 
@@ -54,18 +51,6 @@ const cleanups: (() => Promise<void>)[] = [];
 after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-async function writeSpec(dir: string, spec: Record<string, unknown>): Promise<string> {
-  const file = join(dir, `spec-${Math.random().toString(36).slice(2)}.yaml`);
-  await writeFile(file, stringify({ version: 1, ...spec }));
-  return file;
-}
-
-async function jivs(dir: string, args: string[]): Promise<string> {
-  const result = await runJivs(args, { cwd: dir, timeoutMs: 60_000 });
-  assert.equal(result.code, 0, describeResult(result));
-  return result.stdout;
-}
 
 /** `kind table.name` of each object, for comparing lists. */
 const names = (objects: readonly SkippedObject[]) =>
@@ -124,7 +109,7 @@ describe('not migrated, said with the reason (MariaDB source)', () => {
     const spec = { source: source.spec, target: { ...target.spec, fullTextIndexes: 'gin' } };
     const file = await writeSpec(dir, spec);
 
-    const plan = JSON.parse(await jivs(dir, ['plan', '--json', file])) as MigrationPlan;
+    const plan = JSON.parse(await jivsStdout(dir, ['plan', '--json', file])) as MigrationPlan;
     assert.deepEqual(names(plan.notMigrated), [
       'default customer.token',
       'procedure p_count',
@@ -144,12 +129,12 @@ describe('not migrated, said with the reason (MariaDB source)', () => {
       article.notes.join('\n'),
     );
 
-    const text = await jivs(dir, ['plan', file]);
+    const text = await jivsStdout(dir, ['plan', file]);
     assert.match(text, /^Not migrated \(4\)$/m);
     assert.match(text, /^view\s+v_article\s+JiVS migrates tables, not views/m);
     assert.match(text, /^trigger\s+article\.trg_article\s+triggers are not migrated/m);
 
-    const ddl = await jivs(dir, ['plan', '--ddl', file]);
+    const ddl = await jivsStdout(dir, ['plan', '--ddl', file]);
     assert.match(
       ddl,
       /USING gin \(to_tsvector\('simple', coalesce\("title", ''\) \|\| ' ' \|\| coalesce\("body", ''\)\)\);/,
@@ -212,7 +197,7 @@ describe('not migrated, said with the reason (MariaDB source)', () => {
       source: source.spec,
       target: { type: 'postgres', ...PG, schema: 'unused' },
     });
-    const plan = JSON.parse(await jivs(dir, ['plan', '--json', file])) as MigrationPlan;
+    const plan = JSON.parse(await jivsStdout(dir, ['plan', '--json', file])) as MigrationPlan;
     const fullText = plan.notMigrated.find((o) => o.name === 'ft_article');
     assert.equal(fullText?.kind, 'index');
     assert.equal(fullText.table, 'article');
@@ -226,7 +211,7 @@ describe('not migrated, said with the reason (MariaDB source)', () => {
     const dir = await tempDir();
     const spec = { source: source.spec, target: target.spec };
     const file = await writeSpec(dir, spec);
-    const ddl = await jivs(dir, ['plan', '--ddl', file]);
+    const ddl = await jivsStdout(dir, ['plan', '--ddl', file]);
     assert.match(ddl, /ON UPDATE CURRENT_TIMESTAMP\(6\)/);
     assert.match(ddl, /ALTER TABLE `article` ADD FULLTEXT INDEX `ft_article` \(`title`, `body`\);/);
 
