@@ -83,6 +83,16 @@ export interface TableSchema {
   indexes: IndexSchema[];
   foreignKeys: ForeignKeySchema[];
   comment?: string | null;
+  /**
+   * The primary key was declared in the spec (a file's `primaryKey`), so the source does not enforce it:
+   * the plan rejects a row whose key repeats an earlier one.
+   */
+  declaredKey?: boolean;
+  /**
+   * The repairs the source may make to rows of this table at the spec's request (e.g. `raggedRows: pad`),
+   * each a warning rule of the quality report that counts the rows marked with it (see row-repair.ts).
+   */
+  repairs?: string[];
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import type { Row, RowBatch } from '../connectors/connector.ts';
 import { rowDefect } from '../connectors/row-defect.ts';
+import { rowRepair } from '../connectors/row-repair.ts';
 import { keyText, type Key, type KeyIndex } from '../rules/key-index.ts';
 import { rejects, type QualityTally } from '../rules/quality.ts';
 import { IMPLICIT_RULES, uniqueKey, type TableProgram } from '../rules/table-program.ts';
@@ -150,6 +151,7 @@ export function compileValidator(
     tally.check(IMPLICIT_RULES.cast, checkedRows);
     tally.check(IMPLICIT_RULES.constraints, checkedRows);
     tally.check(IMPLICIT_RULES.source, checkedRows);
+    for (const rule of program.repairs.values()) tally.check(rule, checkedRows);
     if (program.filter) tally.check(IMPLICIT_RULES.filter, transformed.rows.length);
     const candidates: Candidate[] = [];
     inKeyTransaction(() => {
@@ -167,6 +169,13 @@ export function compileValidator(
         if (defect !== undefined) {
           tally.fail(IMPLICIT_RULES.source);
           (reasons ??= []).unshift({ rule: 'source', column: null, severity: 'critical', message: defect });
+        }
+        const repair = rowRepair(source[r]!);
+        if (repair !== undefined) {
+          const rule = program.repairs.get(repair);
+          if (rule === undefined)
+            throw new Error(`the source marked a row with "${repair}", a repair its table does not declare`);
+          tally.fail(rule);
         }
         tally.countValues(row);
         const clean = failures === undefined;
