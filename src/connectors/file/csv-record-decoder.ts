@@ -6,7 +6,7 @@ import type { RawCsvRecord } from './csv-record-reader.ts';
 export type CsvFields = (string | null)[];
 
 /** The blanks csv-parse trims before a field (`trim: unquoted`). */
-const LEADING_BLANKS = /^[ \t\r\n\f]*/y;
+const LEADING_BLANKS = /[ \t\r\n\f]*/y;
 
 /**
  * Decodes the records of one CSV file in order. Keeps the line number where each record starts (a
