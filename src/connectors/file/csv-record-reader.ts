@@ -36,8 +36,8 @@ const CR = 0x0d;
 /**
  * The csv-parse options for `options`: records of any field count (the reader decides), quotes checked
  * strictly (a quote inside an unquoted field, or a closing quote followed by another character, makes a
- * malformed record rather than a guessed value). The byte order mark and skipped lines concern only the
- * start of the file.
+ * malformed record rather than a guessed value). A byte order mark is looked for only at the start of the
+ * text; `skipLines` is applied before csv-parse, as plain lines whatever quotes they hold.
  */
 export function csvParseOptions(options: CsvOptions, atFileStart: boolean): Options {
   const trim = options.trim === 'unquoted';
@@ -53,7 +53,6 @@ export function csvParseOptions(options: CsvOptions, atFileStart: boolean): Opti
     relax_quotes: false,
     skip_empty_lines: false,
     max_record_size: MAX_RECORD_CHARS,
-    from_line: atFileStart ? options.skipLines + 1 : 1,
   };
 }
 
@@ -73,9 +72,11 @@ export function countLineBreaks(raw: string): number {
  */
 function afterLineBreaks(bytes: Buffer, from: number, count: number): number {
   let at = from;
+  // The next \r is searched for only once passed: most files have none, and each search would scan to the end.
+  let cr = bytes.indexOf(CR, at);
   for (let n = 0; n < count; n++) {
     const lf = bytes.indexOf(LF, at);
-    const cr = bytes.indexOf(CR, at);
+    if (cr !== -1 && cr < at) cr = bytes.indexOf(CR, at);
     if (lf === -1 && cr === -1) return -1;
     if (cr !== -1 && (lf === -1 || cr < lf)) at = bytes[cr + 1] === LF ? cr + 2 : cr + 1;
     else at = lf + 1;
@@ -91,12 +92,16 @@ class ResyncingCsvParser {
   private pendingLine = 1;
   /** The line where the next record starts. */
   private nextLine: number;
-  /** After a malformed record whose first line was not complete yet: drop text up to the next line break. */
-  private skippingLine = false;
+  /** Lines still to drop whole: the `skipLines` at the start, or the rest of a malformed record's first line. */
+  private linesToDrop: number;
+  /** The text so far ended in a `\r` that was counted as a line break: a `\n` right after it belongs to it. */
+  private droppedCR = false;
 
   constructor(private readonly options: CsvOptions) {
     this.parser = this.newParser(true);
+    this.linesToDrop = options.skipLines;
     this.nextLine = options.skipLines + 1;
+    this.pendingLine = this.nextLine;
   }
 
   private newParser(atFileStart: boolean): Parser {
@@ -109,12 +114,8 @@ class ResyncingCsvParser {
   /** Parses a chunk of the text and returns the records it completed. */
   async write(chunk: Buffer | string): Promise<RawCsvRecord[]> {
     let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (this.skippingLine) {
-      const rest = afterLineBreaks(bytes, 0, 1);
-      if (rest === -1) return [];
-      bytes = bytes.subarray(rest);
-      this.skippingLine = false;
-    }
+    if (this.linesToDrop > 0 || this.droppedCR) bytes = this.dropLines(bytes);
+    if (bytes.length === 0) return [];
     const out: RawCsvRecord[] = [];
     this.pending = this.pending.length ? Buffer.concat([this.pending, bytes]) : bytes;
     let error = await this.feed(bytes, out);
@@ -126,7 +127,7 @@ class ResyncingCsvParser {
   /** Ends the text and returns the last records. */
   async end(): Promise<RawCsvRecord[]> {
     const out: RawCsvRecord[] = [];
-    if (this.skippingLine) return out;
+    if (this.linesToDrop > 0) return out;
     let error = await this.finish(out);
     while (error !== undefined) error = await this.resync(error, out, true);
     return out;
@@ -134,6 +135,23 @@ class ResyncingCsvParser {
 
   destroy(): void {
     this.parser.destroy();
+  }
+
+  /** Drops the start of `bytes` up to the end of {@link linesToDrop} lines, and returns the rest. */
+  private dropLines(bytes: Buffer): Buffer {
+    let at = 0;
+    if (this.droppedCR) {
+      if (bytes[0] === LF) at = 1;
+      this.droppedCR = false;
+    }
+    while (this.linesToDrop > 0 && at < bytes.length) {
+      const next = afterLineBreaks(bytes, at, 1);
+      if (next === -1) return Buffer.alloc(0);
+      this.linesToDrop--;
+      at = next;
+      if (next === bytes.length && bytes[next - 1] === CR) this.droppedCR = true;
+    }
+    return bytes.subarray(at);
   }
 
   /** Writes to the parser and collects the records it completes; resolves to its syntax error, if any. */
@@ -204,9 +222,11 @@ class ResyncingCsvParser {
     this.pendingLine = line + 1;
     this.pending = end === -1 ? Buffer.alloc(0) : this.pending.subarray(end);
     if (end === -1 && !ending) {
-      this.skippingLine = true;
+      this.linesToDrop = 1;
       return undefined;
     }
+    // A \r that ended the text so far ended the rejected line: a \n that comes next belongs to it.
+    if (!ending && end !== -1 && this.pending.length === 0 && raw.endsWith('\r')) this.droppedCR = true;
     if (this.pending.length) {
       const again = await this.feed(this.pending, out);
       if (again !== undefined) return again;
@@ -216,26 +236,59 @@ class ResyncingCsvParser {
 }
 
 /**
+ * An object stream of {@link RawCsvRecord} over a text stream. It pulls a chunk of text only when its
+ * consumer wants more records, and pushes all the records of a chunk at once: a consumer's `for await`
+ * then takes them from the stream's buffer without waiting per record.
+ */
+class CsvRecordStream extends Readable {
+  private readonly parser: ResyncingCsvParser;
+  private readonly chunks: AsyncIterator<Buffer | string>;
+  private pulling = false;
+
+  constructor(
+    private readonly text: Readable,
+    options: CsvOptions,
+  ) {
+    super({ objectMode: true, highWaterMark: 1024 });
+    this.parser = new ResyncingCsvParser(options);
+    this.chunks = (text as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  }
+
+  override _read(): void {
+    if (this.pulling) return;
+    this.pulling = true;
+    this.pull().then(
+      () => (this.pulling = false),
+      (error: unknown) => this.destroy(error as Error),
+    );
+  }
+
+  /** Parses chunks until some records (or the end) come out, and pushes them. */
+  private async pull(): Promise<void> {
+    for (;;) {
+      const next = await this.chunks.next();
+      if (this.destroyed) return;
+      const records = next.done ? await this.parser.end() : await this.parser.write(next.value);
+      for (const record of records) this.push(record);
+      if (next.done) {
+        this.push(null);
+        return;
+      }
+      if (records.length) return;
+    }
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.parser.destroy();
+    this.text.destroy();
+    callback(error);
+  }
+}
+
+/**
  * Reads `text` (a stream of Buffers or strings) as an object stream of {@link RawCsvRecord}, pulled
  * lazily. Destroying the returned stream destroys `text`.
  */
 export function readCsvRecords(text: Readable, options: CsvOptions): Readable {
-  const parser = new ResyncingCsvParser(options);
-  async function* records(): AsyncGenerator<RawCsvRecord> {
-    try {
-      for await (const chunk of text as AsyncIterable<Buffer | string>) yield* await parser.write(chunk);
-      yield* await parser.end();
-    } finally {
-      parser.destroy();
-      text.destroy();
-    }
-  }
-  const stream = Readable.from(records(), { objectMode: true });
-  // A pending read waits for the next chunk of text: end the text first so that destroying never hangs.
-  const destroy = stream._destroy.bind(stream);
-  stream._destroy = (error, callback) => {
-    text.destroy();
-    destroy(error, callback);
-  };
-  return stream;
+  return new CsvRecordStream(text, options);
 }
