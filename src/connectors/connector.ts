@@ -121,6 +121,11 @@ export interface Introspector {
 export interface Source {
   readonly introspector: Introspector;
   /**
+   * A whole-table read yields the same rows in the same order every time (a file): a partition can then
+   * resume after the rows it already read instead of loading its table again.
+   */
+  readonly stableOrder?: boolean;
+  /**
    * Streams the rows of one partition in batches of at most `batchSize` rows, columns in the order of
    * `columns`. Pull-based: the next batch is read only when the consumer asks for it (backpressure).
    */

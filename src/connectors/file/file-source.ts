@@ -30,6 +30,7 @@ export function createFileSource(
   const open = new Set<Readable>();
   return {
     introspector: createFileIntrospector(tables, sampler, settings),
+    stableOrder: true,
     read(table: TableSchema, columns: string[], bounds: PartitionBounds, batchSize: number) {
       assertWholeFile(bounds.kind);
       return readFile(findFileTable(tables, table.name).file, table, columns, batchSize, open);
