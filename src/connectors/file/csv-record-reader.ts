@@ -257,24 +257,23 @@ class CsvRecordStream extends Readable {
   override _read(): void {
     if (this.pulling) return;
     this.pulling = true;
-    this.pull().then(
-      () => (this.pulling = false),
-      (error: unknown) => this.destroy(error as Error),
-    );
+    this.pull().catch((error: unknown) => this.destroy(error as Error));
   }
 
-  /** Parses chunks until some records (or the end) come out, and pushes them. */
+  /**
+   * Parses chunks until some records (or the end) come out, and pushes them. It is done with the text
+   * before it pushes, so a read that the pushing asks for starts the next pull.
+   */
   private async pull(): Promise<void> {
     for (;;) {
       const next = await this.chunks.next();
       if (this.destroyed) return;
       const records = next.done ? await this.parser.end() : await this.parser.write(next.value);
+      if (!next.done && !records.length) continue;
+      this.pulling = false;
       for (const record of records) this.push(record);
-      if (next.done) {
-        this.push(null);
-        return;
-      }
-      if (records.length) return;
+      if (next.done) this.push(null);
+      return;
     }
   }
 
