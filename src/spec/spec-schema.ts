@@ -60,7 +60,7 @@ export const CsvEndpointSchema = Type.Object(
         minLength: 1,
         maxLength: 1,
         description:
-          'The character that escapes a quote (or itself) inside a quoted field, e.g. a backslash: "a \\"b\\"" reads as a "b". Default: the quote, doubled (RFC 4180).',
+          'The character that escapes a quote (or itself) inside a quoted field, e.g. a backslash: "a \\"b\\"" reads as a "b"; before any other character it rejects the record. Default: the quote, doubled (RFC 4180).',
       }),
     ),
     trim: Type.Optional(
