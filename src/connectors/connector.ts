@@ -99,6 +99,16 @@ export interface TableSchema {
    */
   fullTextIndexes?: IndexSchema[];
   comment?: string | null;
+  /**
+   * The primary key was declared in the spec (a file's `primaryKey`), so the source does not enforce it:
+   * the plan rejects a row whose key repeats an earlier one.
+   */
+  declaredKey?: boolean;
+  /**
+   * The repairs the source may make to rows of this table at the spec's request (e.g. `raggedRows: pad`),
+   * each a warning rule of the quality report that counts the rows marked with it (see row-repair.ts).
+   */
+  repairs?: string[];
 }
 
 /** What kind of source object a {@link SkippedObject} is. */
@@ -163,6 +173,11 @@ export interface Introspector {
 /** Where rows come from. */
 export interface Source {
   readonly introspector: Introspector;
+  /**
+   * A whole-table read yields the same rows in the same order every time (a file): a partition can then
+   * resume after the rows it already read instead of loading its table again.
+   */
+  readonly stableOrder?: boolean;
   /**
    * Streams the rows of one partition in batches of at most `batchSize` rows, columns in the order of
    * `columns`. Pull-based: the next batch is read only when the consumer asks for it (backpressure).

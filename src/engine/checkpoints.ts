@@ -17,6 +17,12 @@ export interface PartitionCheckpoint {
   batches: number;
   /** Key-range partitions: the partition key of the last row read; reading continues after it. */
   lastKey: number | null;
+  /**
+   * Whole partitions of a source that reads in a stable order (a file): the mark of the last row read
+   * (resume-position.ts); reading continues after `counts.extracted` rows, the last of which must carry
+   * it. Absent in checkpoints written before (or by other sources).
+   */
+  lastRow?: string | null;
   /** The partition's row accounting up to here. */
   counts: RowCounts;
   /** Every row of the partition is accounted for. */
@@ -35,6 +41,7 @@ export function initialCheckpoint(owner: string, attempt: number): PartitionChec
   return {
     batches: 0,
     lastKey: null,
+    lastRow: null,
     counts: emptyCounts(),
     done: false,
     owner,

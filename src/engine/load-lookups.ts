@@ -4,7 +4,12 @@
  */
 import type { Source } from '../connectors/connector.ts';
 import type { CsvOptions } from '../connectors/file/csv-options.ts';
-import { describeCsvError, openCsvParser, type RawCsvRecord } from '../connectors/file/csv-parser.ts';
+import {
+  describeCsvError,
+  malformedRecordError,
+  openCsvParser,
+  type RawCsvRecord,
+} from '../connectors/file/csv-parser.ts';
 import { openJsonlLines, parseJsonlLine } from '../connectors/file/jsonl-lines.ts';
 import { InputError } from '../errors.ts';
 import type { LookupPlan, TablePlan } from './plan-types.ts';
@@ -15,6 +20,9 @@ const LOOKUP_CSV: CsvOptions = {
   skipLines: 0,
   delimiter: ',',
   quote: '"',
+  escape: '"',
+  trim: 'none',
+  raggedRows: 'reject',
   encoding: 'utf8',
   nullValue: '',
   columns: null,
@@ -41,7 +49,10 @@ async function loadFromFile(lookup: LookupPlan, file: string): Promise<Map<strin
   }
   let header: string[] | null = null;
   try {
-    for await (const { record } of openCsvParser(file, LOOKUP_CSV) as AsyncIterable<RawCsvRecord>) {
+    for await (const item of openCsvParser(file, LOOKUP_CSV) as AsyncIterable<RawCsvRecord>) {
+      // A lookup table is small and must be exact: a malformed record refuses the file.
+      if (item.malformed) throw malformedRecordError(file, item);
+      const { record } = item;
       if (!header) {
         header = record;
         for (const name of [lookup.key, lookup.value]) {

@@ -16,6 +16,7 @@ import type { ContentDigest } from '../verify/content-digest.ts';
 import type { CompiledTable } from './compile-programs.ts';
 import { ErrorPolicyExceeded } from './error-policy.ts';
 import { compileTransform } from './transform.ts';
+import { rowMarkOf, rowsAfter } from './resume-position.ts';
 import { compileValidator, type Rejection } from './validate.ts';
 
 /** Reading the source failed (as opposed to loading the target): says which side a fault is on. */
@@ -115,7 +116,12 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<Partition
   const { columns, keyAt } = readColumns(job);
   /** The checkpoint after the last batch prepared (not necessarily committed yet). */
   let last = job.start;
-  const batches = job.source.read(job.plan.source, columns, job.bounds, job.batchSize);
+  let batches = job.source.read(job.plan.source, columns, job.bounds, job.batchSize);
+  // A whole partition of a stable source continues after the rows it read: they are read again, unloaded.
+  const mark = job.bounds.kind === 'whole' && job.source.stableOrder ? rowMarkOf(job.plan) : null;
+  if (mark && job.start.counts.extracted > 0 && job.start.lastRow) {
+    batches = rowsAfter(batches, job.start.counts.extracted, mark, job.start.lastRow, job.plan.source.name);
+  }
   const iterator = batches[Symbol.asyncIterator]();
   // One batch loads while the next is extracted and prepared: the source and the target work at the
   // same time, and at most two batches per partition are in memory.
@@ -159,6 +165,7 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<Partition
         ...last,
         batches: number,
         lastKey: keyAt < 0 ? null : Number(batch.at(-1)![keyAt]),
+        lastRow: mark ? mark(batch.at(-1)!) : null,
         counts: addCounts({ ...last.counts }, delta),
         quality: job.tally.state(),
         digest: job.digest?.state() ?? null,

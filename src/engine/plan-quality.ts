@@ -190,17 +190,26 @@ export function referencedTables(entry: TableEntry | undefined): string[] {
   return rules.flatMap((r) => (r.references ? [r.references.table] : []));
 }
 
-/** An empty quality plan, for tables the spec says nothing about. */
+/**
+ * The quality plan of a table from its spec entry (empty for tables the spec says nothing about).
+ * `declaredKey` is a primary key the source does not enforce (a file's `primaryKey`, source column
+ * names): a critical unique rule named `primary key` is added after the spec's rules, so a row that
+ * repeats an earlier row's key is rejected and the target's primary key can be built.
+ */
 export function qualityPlan(
   columns: ColumnQuality[],
   computed: ComputedColumn[],
   entry: TableEntry | undefined,
+  declaredKey: readonly string[] = [],
 ): TableQualityPlan {
+  const rules = entry?.rules ?? [];
   return {
     columns,
     computed,
     filter: entry?.filter ?? null,
-    rules: entry?.rules ?? [],
+    rules: declaredKey.length
+      ? [...rules, { unique: [...declaredKey], name: 'primary key', severity: 'critical' }]
+      : rules,
     errors: entry?.errors ?? {},
     lookups: [],
     keySets: [],

@@ -90,7 +90,10 @@ export interface TablePlan {
   modePath: string;
   estimatedRows: number;
   partitions: PartitionPlan[];
-  /** Positions in the read row of the source primary key, for naming rejected rows. */
+  /**
+   * Positions in the read row of the source primary key, for naming rejected rows. Empty without a key,
+   * or for a key the source does not enforce (TableSchema.declaredKey): rows that share it stay apart.
+   */
   keyPositions: number[];
   quality: TableQualityPlan;
   /** Things the user should know: dropped foreign keys, non-portable defaults, … */

@@ -288,10 +288,18 @@ export async function planMigration(
       modePath: table.entry?.mode ? `${table.specPath}.mode` : 'mode',
       estimatedRows: statistics.rowCount,
       partitions: splitIntoPartitions(statistics, spec.partitionRows),
-      keyPositions: table.schema.primaryKey
-        .map((k) => columns.findIndex((c) => c.source.name === k))
-        .filter((i) => i >= 0),
-      quality: qualityPlan(qualities, computed, table.entry),
+      // A key the source does not enforce may repeat: its rejected rows are named by position instead.
+      keyPositions: table.schema.declaredKey
+        ? []
+        : table.schema.primaryKey
+            .map((k) => columns.findIndex((c) => c.source.name === k))
+            .filter((i) => i >= 0),
+      quality: qualityPlan(
+        qualities,
+        computed,
+        table.entry,
+        table.schema.declaredKey && target.primaryKey.length ? table.schema.primaryKey : [],
+      ),
       notes,
     });
   }

@@ -177,13 +177,19 @@ export async function runPartition(run: PartitionRun): Promise<PartitionCheckpoi
 }
 
 /**
- * Where the partition continues. A key range continues after its checkpoint. A whole-table partition
- * has no key to continue after: its table is emptied and loaded again from the start (it is the table's
- * only partition), which append mode cannot do without also removing the rows that were there before.
+ * Where the partition continues. A key range continues after its checkpoint, and so does a whole-table
+ * partition of a source that reads in a stable order (a file: after the rows it read, see
+ * resume-position.ts). Any other whole-table partition has no key to continue after: its table is
+ * emptied and loaded again from the start (it is the table's only partition), which append mode cannot
+ * do without also removing the rows that were there before.
  */
 async function restartPoint(run: PartitionRun, start: PartitionCheckpoint): Promise<PartitionCheckpoint> {
   const { table } = run;
   if (table.partitions[run.index]!.bounds.kind === 'key-range' || start.batches === 0) return start;
+  if (run.source.stableOrder && start.lastRow) {
+    run.log(`${table.target.name}: continues after row ${start.counts.extracted} (${start.lastRow}).`);
+    return start;
+  }
   if (table.mode === 'append') {
     throw new MigrationFailedError(
       `${table.target.name} is appended to without an integer key, so the rows this run loaded cannot be told apart from those there before: restore the table, then start a new run.`,

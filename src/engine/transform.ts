@@ -4,6 +4,7 @@
  * Runs the table's compiled program (rules/table-program.ts) in one plain loop per batch.
  */
 import type { Row, RowBatch } from '../connectors/connector.ts';
+import { rowDefect } from '../connectors/row-defect.ts';
 import { ExpressionRuntimeError } from '../rules/expression.ts';
 import type { TableProgram } from '../rules/table-program.ts';
 import { TransformError } from '../rules/transform-error.ts';
@@ -41,7 +42,8 @@ export function compileTransform(plan: TablePlan, program: TableProgram): BatchT
     let filtered = 0;
     for (let r = 0; r < batch.length; r++) {
       const input = batch[r]!;
-      if (filter) {
+      // A row the source could not read exactly is rejected for that, never filtered on guessed values.
+      if (filter && rowDefect(input) === undefined) {
         try {
           if (!filter(input)) {
             rows[r] = null;

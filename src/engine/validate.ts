@@ -4,10 +4,12 @@
  * (NOT NULL, length, allowed values, no NUL in text: everything a bulk load would otherwise fail a whole
  * batch on), then uniqueness (only rows that are otherwise fine claim their values). A failure of
  * severity critical or major rejects the row; minor and warning only count in the quality report. Rows
- * the source could only read approximately (see row-defect.ts) are rejected too.
+ * the source could only read approximately (see row-defect.ts) are rejected for that alone, unchecked;
+ * rows it changed at the spec's request (see row-repair.ts) load, counted under the repair's rule.
  */
 import type { Row, RowBatch } from '../connectors/connector.ts';
 import { rowDefect } from '../connectors/row-defect.ts';
+import { rowRepair } from '../connectors/row-repair.ts';
 import { keyText, type Key, type KeyIndex } from '../rules/key-index.ts';
 import { rejects, type QualityTally } from '../rules/quality.ts';
 import { IMPLICIT_RULES, uniqueKey, type TableProgram } from '../rules/table-program.ts';
@@ -150,12 +152,27 @@ export function compileValidator(
     tally.check(IMPLICIT_RULES.cast, checkedRows);
     tally.check(IMPLICIT_RULES.constraints, checkedRows);
     tally.check(IMPLICIT_RULES.source, checkedRows);
+    for (const rule of program.repairs.values()) tally.check(rule, checkedRows);
     if (program.filter) tally.check(IMPLICIT_RULES.filter, transformed.rows.length);
     const candidates: Candidate[] = [];
     inKeyTransaction(() => {
       for (let r = 0; r < transformed.rows.length; r++) {
         const row = transformed.rows[r];
         if (!row) continue;
+        const defect = rowDefect(source[r]!);
+        if (defect !== undefined && !recompute) {
+          // The source could not read the row exactly: that is the reason; checks of its values would judge guesses.
+          tally.fail(IMPLICIT_RULES.source);
+          tally.countValues(row);
+          const reason: RejectReason = {
+            rule: 'source',
+            column: null,
+            severity: 'critical',
+            message: defect,
+          };
+          rejected.push({ index: r, sourceRow: source[r]!, reasons: [reason] });
+          continue;
+        }
         const failures = transformed.failures[r];
         let reasons: RejectReason[] | undefined = failures && [...failures];
         if (failures) {
@@ -163,10 +180,16 @@ export function compileValidator(
           for (const f of failures) counted.add(IMPLICIT_INDEX[f.rule]!);
           for (const index of counted) tally.fail(index);
         }
-        const defect = rowDefect(source[r]!);
         if (defect !== undefined) {
           tally.fail(IMPLICIT_RULES.source);
           (reasons ??= []).unshift({ rule: 'source', column: null, severity: 'critical', message: defect });
+        }
+        const repair = rowRepair(source[r]!);
+        if (repair !== undefined) {
+          const rule = program.repairs.get(repair);
+          if (rule === undefined)
+            throw new Error(`the source marked a row with "${repair}", a repair its table does not declare`);
+          tally.fail(rule);
         }
         tally.countValues(row);
         const clean = failures === undefined;

@@ -46,6 +46,11 @@ export interface DateParseOptions {
   output: 'date' | 'timestamp' | 'timestamptz' | 'time';
   /** Luxon locale for month/day names (default 'en-US'). */
   locale?: string;
+  /**
+   * Two-digit tokens between separators (MM, dd, HH, hh, mm, ss) also read one digit: `2006-5-12` under
+   * `yyyy-MM-dd`. Tokens without a separator beside them (`yyyyMMdd`) stay exact.
+   */
+  lenient?: boolean;
 }
 
 type DateOutput = DateParseOptions['output'];
@@ -248,6 +253,48 @@ export function checkDateParseOptions(options: {
   return problems;
 }
 
+/** The one-digit token that a two-digit numeric token may become under `lenient`. */
+const ONE_DIGIT: Readonly<Record<string, string>> = {
+  MM: 'M',
+  LL: 'L',
+  dd: 'd',
+  HH: 'H',
+  hh: 'h',
+  mm: 'm',
+  ss: 's',
+};
+
+/**
+ * The lenient variant of `format` (see {@link DateParseOptions.lenient}): each two-digit numeric token
+ * with a separator (or the start or end of the text) on both sides reads one or two digits. Null when
+ * nothing changes, or when a literal holds a single quote (Luxon formats cannot quote it).
+ */
+export function lenientFormat(format: string, locale: string = DEFAULT_LOCALE): string | null {
+  const tokens = DateTime.fromFormatExplain('', format, { locale }).tokens;
+  const isToken = (i: number) => {
+    const token = tokens[i];
+    return token !== undefined && !token.literal && LETTERS.test(token.val);
+  };
+  let changed = false;
+  const parts: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const { literal, val } = tokens[i]!;
+    if (literal || !LETTERS.test(val)) {
+      if (val.includes("'")) return null;
+      parts.push(`'${val}'`);
+      continue;
+    }
+    const shorter = ONE_DIGIT[val];
+    if (shorter !== undefined && !isToken(i - 1) && !isToken(i + 1)) {
+      parts.push(shorter);
+      changed = true;
+    } else {
+      parts.push(val);
+    }
+  }
+  return changed ? parts.join('') : null;
+}
+
 /** Why text that fits a format's pattern is no real date: "the day is out of range", or Luxon's words. */
 function explain(dt: DateTime): string {
   const explanation = dt.invalidExplanation ?? dt.invalidReason ?? 'it is invalid';
@@ -279,15 +326,25 @@ export function compileDateParser(options: DateParseOptions): (value: unknown) =
         : Info.normalizeZone(options.toTimeZone);
   const sameZone = fromZone.equals(toZone);
 
-  const compiled: CompiledFormat[] = options.formats.map((format) => {
-    const tokens = tokensOf(format, locale);
+  // Under lenient, each format is followed by its one-digit variant, named after the format in messages.
+  const patterns = options.formats.flatMap((format) => {
+    const variant = options.lenient ? lenientFormat(format, locale) : null;
+    return variant === null
+      ? [{ format, pattern: format }]
+      : [
+          { format, pattern: format },
+          { format, pattern: variant },
+        ];
+  });
+  const compiled: CompiledFormat[] = patterns.map(({ format, pattern }) => {
+    const tokens = tokensOf(pattern, locale);
     // Where no conversion applies, the fields are written as read: parsed in UTC, no DST gap moves them.
     const asWritten =
       !tokens.hasOffset && (output === 'date' || (output === 'time' && !tokens.hasDate) || sameZone);
     const target = asWritten ? undefined : output === 'date' ? fromZone : toZone;
     return {
       format,
-      parser: DateTime.buildFormatParser(format, { locale }),
+      parser: DateTime.buildFormatParser(pattern, { locale }),
       options: { zone: asWritten ? UTC : fromZone, locale, setZone: tokens.hasOffset },
       target,
     };

@@ -84,6 +84,8 @@ export interface TableProgram {
   masks: (Masker | null)[];
   /** Key sets to fill with the loaded rows' values. */
   keySets: { set: number; position: number }[];
+  /** The descriptor index of each repair the source may make (TableSchema.repairs), by its name. */
+  repairs: ReadonlyMap<string, number>;
 }
 
 /** The set of a referenced key: shared by the parent that fills it and the children that read it. */
@@ -157,6 +159,13 @@ export function compileTableProgram(
     // A row the source could not give whole (a CSV record with too many fields, a JSON line with unknown keys).
     { name: 'source', kind: 'source', column: null, severity: 'critical' },
   ];
+  // Rows the source changed at the spec's request (a CSV row padded under raggedRows: pad) load, and count.
+  const repairs = new Map(
+    (plan.source.repairs ?? []).map((name) => [
+      name,
+      descriptors.push({ name, kind: 'repair', column: null, severity: 'warning' }) - 1,
+    ]),
+  );
 
   let filter: TableProgram['filter'] = null;
   if (quality.filter !== null) {
@@ -318,7 +327,7 @@ export function compileTableProgram(
     set: resources.keyIndex.set(name),
     position,
   }));
-  return { filter, steps, computed, descriptors, checks, unique, completeness, masks, keySets };
+  return { filter, steps, computed, descriptors, checks, unique, completeness, masks, keySets, repairs };
 }
 
 function valueRowCheck(

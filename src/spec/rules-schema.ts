@@ -85,6 +85,13 @@ export const TransformStepObjectSchema = Type.Object(
           locale: Type.Optional(
             Type.String({ minLength: 1, description: 'Locale of month names (default en-US).' }),
           ),
+          lenient: Type.Optional(
+            Type.Boolean({
+              default: false,
+              description:
+                'MM, dd, HH, hh, mm and ss between separators also read one digit (2006-5-12 under yyyy-MM-dd); yyyyMMdd stays exact.',
+            }),
+          ),
         },
         { ...strict, description: "Parse text with explicit formats into the column's date/time type." },
       ),

@@ -15,6 +15,14 @@ const strict = { additionalProperties: false } as const;
 
 const FilePath = Type.String({ minLength: 1, description: 'A file or directory path; may use ${ENV:NAME}.' });
 
+const KeyColumns = Type.Array(Type.String({ minLength: 1 }), { minItems: 1, uniqueItems: true });
+
+/** The primary key of file tables, which files cannot declare themselves. */
+const FilePrimaryKey = Type.Union([KeyColumns, Type.Record(Type.String({ minLength: 1 }), KeyColumns)], {
+  description:
+    "Key columns (sources only): a list for every table of the source, or a mapping from table name to its list. The target's primary key, the key of rejected rows and of verification; a NULL or repeated key rejects the row.",
+});
+
 export const SqliteEndpointSchema = Type.Object(
   {
     type: Type.Literal('sqlite'),
@@ -40,7 +48,35 @@ export const CsvEndpointSchema = Type.Object(
       }),
     ),
     delimiter: Type.Optional(Type.String({ minLength: 1, maxLength: 1, default: ',' })),
-    quote: Type.Optional(Type.String({ minLength: 1, maxLength: 1, default: '"' })),
+    quote: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 1 }), Type.Literal(false)], {
+        default: '"',
+        description:
+          'The quote character, or false for files without quoting (quote characters are then data; sources only).',
+      }),
+    ),
+    escape: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1,
+        description:
+          'The character that escapes a quote (or itself) inside a quoted field, e.g. a backslash: "a \\"b\\"" reads as a "b"; before any other character it rejects the record. Default: the quote, doubled (RFC 4180).',
+      }),
+    ),
+    trim: Type.Optional(
+      Type.Union([Type.Literal('none'), Type.Literal('unquoted')], {
+        default: 'none',
+        description:
+          'unquoted: drop blanks around each field, outside quotes (a quoted " x " keeps its blanks); sources only.',
+      }),
+    ),
+    raggedRows: Type.Optional(
+      Type.Union([Type.Literal('reject'), Type.Literal('pad'), Type.Literal('truncate')], {
+        default: 'reject',
+        description:
+          'A row with too few or too many fields: reject it; pad: fill missing fields with NULL; truncate: drop extra fields. pad and truncate count each row they change in the quality report and reject the other kind; sources only.',
+      }),
+    ),
     encoding: Type.Optional(
       Type.String({
         minLength: 1,
@@ -60,6 +96,7 @@ export const CsvEndpointSchema = Type.Object(
         description: 'Column names: the expected header (checked), or the names when header is false.',
       }),
     ),
+    primaryKey: Type.Optional(FilePrimaryKey),
   },
   {
     ...strict,
@@ -72,6 +109,7 @@ export const JsonlEndpointSchema = Type.Object(
     type: Type.Literal('jsonl'),
     path: FilePath,
     encoding: Type.Optional(Type.String({ minLength: 1, default: 'utf8' })),
+    primaryKey: Type.Optional(FilePrimaryKey),
   },
   { ...strict, description: 'JSON Lines files: one object per line; one file is one table.' },
 );

@@ -68,6 +68,18 @@ function valueAt(document: unknown, pointer: string): unknown {
   return node;
 }
 
+/** Unions whose branches are not word lists, said in words: the spec paths they sit at, and what to write. */
+const ANY_OF_MESSAGES: [RegExp, string][] = [
+  [
+    /^(source|target)\.quote$/,
+    "must be a single character such as '\"', or false for a file without quoting",
+  ],
+  [
+    /^(source|target)\.primaryKey$/,
+    'must list the key columns, each once (e.g. [id]), or map each table name to such a list (e.g. { orders: [id] })',
+  ],
+];
+
 function problemFromAjv(error: ErrorObject, document: unknown): InputProblem | null {
   const path = specPathFromPointer(error.instancePath);
   const got = valueAt(document, error.instancePath);
@@ -98,6 +110,8 @@ function problemFromAjv(error: ErrorObject, document: unknown): InputProblem | n
         message: `must be ${JSON.stringify(error.params.allowedValue)}, got ${describe(got)}.`,
       };
     case 'anyOf': {
+      const own = ANY_OF_MESSAGES.find(([pattern]) => pattern.test(path));
+      if (own) return { path: where, message: `${own[1]}; got ${describe(got)}.` };
       // A union of a word list and a mapping (a transform step, a mask): the words are one level down.
       const branches = schemaAt(error.schemaPath) as unknown as
         { const?: unknown; anyOf?: { const?: unknown }[] }[] | undefined;
@@ -141,6 +155,10 @@ function problemFromAjv(error: ErrorObject, document: unknown): InputProblem | n
         path: where,
         message: `must be ${error.params.limit === 1 ? 'a single character' : `at most ${error.params.limit} characters`}, got ${describe(got)}.`,
       };
+    case 'uniqueItems': {
+      const twice = Array.isArray(got) ? got[Number(error.params.i)] : undefined;
+      return { path: where, message: `lists ${JSON.stringify(twice)} twice; list each item once.` };
+    }
     case 'minItems':
       return { path: where, message: `must list at least ${error.params.limit} item(s).` };
     case 'pattern':

@@ -60,6 +60,33 @@ describe('parseDate formats', () => {
     ]);
   });
 
+  it('reads one-digit months, days and times under lenient, where separators delimit them', () => {
+    const strict: DateParseOptions = { formats: ['yyyy-MM-dd'], output: 'date' };
+    assert.match(rejection(strict, '2006-5-12'), /"2006-5-12" matches none of the date formats yyyy-MM-dd/);
+    const lenient: DateParseOptions = { ...strict, lenient: true };
+    assert.deepEqual(parse(lenient, ['2006-5-12', '2006-05-12', '2006-12-1', '2006-1-2']), [
+      '2006-05-12',
+      '2006-05-12',
+      '2006-12-01',
+      '2006-01-02',
+    ]);
+    assert.match(
+      rejection(lenient, '2006-13-1'),
+      /matches none of the date formats yyyy-MM-dd \(as yyyy-MM-dd the month is out of range\)/,
+    );
+    assert.deepEqual(
+      parse({ formats: ['dd.MM.yyyy HH:mm:ss.SSS'], output: 'timestamp', lenient: true }, [
+        '1.2.2024 8:5:3.250',
+      ]),
+      ['2024-02-01 08:05:03.250'],
+    );
+    // Without separators the digits cannot be told apart: yyyyMMdd stays exact.
+    assert.match(
+      rejection({ formats: ['yyyyMMdd'], output: 'date', lenient: true }, '2006512'),
+      /matches none/,
+    );
+  });
+
   it('writes the time of day', () => {
     assert.deepEqual(
       parse({ formats: ['HHmm', 'h:mm:ss.SSS a'], output: 'time' }, ['0730', '11:59:01.007 PM']),

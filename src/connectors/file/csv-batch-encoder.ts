@@ -10,14 +10,15 @@ import type { CsvOptions } from './csv-options.ts';
  * empty string and not as NULL; a string equal to a non-empty null marker is quoted for the same reason;
  * booleans → `true`/`false`; numbers and bigints → their decimal digits; Buffers → base64; Dates → ISO
  * 8601; other objects → JSON. Fields holding the delimiter, the quote or a line break are quoted, with
- * quotes doubled.
+ * quotes doubled (or preceded by the escape character, which then escapes itself too).
  */
 export function createCsvBatchEncoder(options: CsvOptions): (batch: RowBatch) => string {
   const { nullValue } = options;
   const stringifyOptions: Options = {
     delimiter: options.delimiter,
-    quote: options.quote,
-    escape: options.quote,
+    // The sink refuses quote: false (resolveCsvSinkOptions); a separate escape also escapes itself.
+    quote: options.quote ?? '"',
+    escape: options.escape ?? options.quote ?? '"',
     record_delimiter: '\n',
     eof: true,
     // An empty string is quoted; a NULL written as an empty marker is not (the pattern sees `''` only then).

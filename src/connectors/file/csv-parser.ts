@@ -1,16 +1,12 @@
 /** Opens a CSV file as a stream of parsed records (csv-parse), and turns its errors into clear ones. */
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError } from 'csv-parse';
 import { InputError } from '../../errors.ts';
 import type { CsvOptions } from './csv-options.ts';
-import { openDecodedStream, UTF8 } from './text-encoding.ts';
+import { MAX_RECORD_CHARS, readCsvRecords, type RawCsvRecord } from './csv-record-reader.ts';
+import { openDecodedStream } from './text-encoding.ts';
 
-/** One record as csv-parse yields it: the field strings and the record's raw text. */
-export interface RawCsvRecord {
-  record: string[];
-  raw: string;
-}
+export type { RawCsvRecord } from './csv-record-reader.ts';
 
 /**
  * Opens `file` as an object stream of {@link RawCsvRecord}, pulled lazily. Destroying the stream (or
@@ -18,23 +14,12 @@ export interface RawCsvRecord {
  *
  * The raw text lets {@link CsvRecordDecoder} tell a quoted empty field from an unquoted one: csv-parse's
  * own `cast` context says so too, but builds an object per field and makes parsing about ten times slower.
- * Rows of any field count are let through (`relax_column_count`); the reader decides what to do with them.
- * Quotes inside an unquoted field are kept as they are (`relax_quotes`).
+ * Rows of any field count are let through; the reader decides what to do with them. A malformed record
+ * (an unclosed quote, a quote inside an unquoted field) comes as a record marked `malformed`, and reading
+ * goes on at the next line (see csv-record-reader.ts).
  */
 export function openCsvParser(file: string, options: CsvOptions): Readable {
-  const parser = parse({
-    bom: options.encoding === UTF8,
-    delimiter: options.delimiter,
-    quote: options.quote,
-    escape: options.quote,
-    raw: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-    from_line: options.skipLines + 1,
-  });
-  // Errors reach the consumer through the parser; the callback only keeps them from being unhandled.
-  return pipeline(openDecodedStream(file, options.encoding), parser, () => {});
+  return readCsvRecords(openDecodedStream(file, options.encoding), options);
 }
 
 /**
@@ -42,17 +27,45 @@ export function openCsvParser(file: string, options: CsvOptions): Readable {
  * messages carry the field's text or the header, which may be personal data or a secret.
  */
 const CSV_ERRORS: Record<string, string> = {
-  CSV_QUOTE_NOT_CLOSED: 'Quote Not Closed: the file ends inside a quoted field',
+  CSV_QUOTE_NOT_CLOSED:
+    'Quote Not Closed: a quoted field that starts here is not closed before the end of the file',
   CSV_INVALID_CLOSING_QUOTE:
-    'Invalid Closing Quote: a closing quote is followed by a character other than the delimiter',
-  INVALID_OPENING_QUOTE: 'Invalid Opening Quote: a quote appears inside an unquoted field',
-  CSV_INVALID_OPENING_QUOTE: 'Invalid Opening Quote: a quote appears inside an unquoted field',
-  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'A character follows a closing quote',
-  CSV_MAX_RECORD_SIZE: 'A record is larger than the maximum record size',
+    'Invalid Closing Quote: a closing quote is followed by a character other than the delimiter (an unclosed quote, or a quote in a quoted field that is not escaped)',
+  INVALID_OPENING_QUOTE:
+    'Invalid Opening Quote: a quote appears inside an unquoted field (quote the whole field and escape the quote, or set quote: false)',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE:
+    'Invalid Closing Quote: a character other than a blank or the delimiter follows a closing quote',
+  CSV_MAX_RECORD_SIZE: `Record Too Long: a record is longer than ${MAX_RECORD_CHARS / 1024 / 1024} Mi characters (an unclosed quote?)`,
   CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'A record has a different number of fields than the first one',
   CSV_RECORD_INCONSISTENT_COLUMNS: 'A record has a different number of fields than there are columns',
   CSV_INVALID_COLUMN_MAPPING: 'The header does not give a name to every column',
 };
+
+/** What a csv-parse error code means, quoting nothing from the file. */
+export function describeCsvSyntax(code: string): string {
+  return CSV_ERRORS[code] ?? `The CSV is malformed here (${code})`;
+}
+
+/**
+ * The reject reason of a malformed record: `file:line`, what is wrong, and where reading went on. The
+ * record's text is not quoted.
+ */
+export function malformedRecordReason(file: string, record: RawCsvRecord): string {
+  return `${file}:${record.line}: ${describeCsvSyntax(record.malformed ?? '')}; the record was rejected and reading went on at line ${record.line + 1}`;
+}
+
+/**
+ * A malformed record where none can be skipped (the header, or the first record that gives the columns;
+ * a lookup file) as an InputError located at `file:line`, without quoting the file.
+ */
+export function malformedRecordError(file: string, record: RawCsvRecord): InputError {
+  return new InputError([
+    {
+      path: `${file}:${record.line}`,
+      message: `${describeCsvSyntax(record.malformed ?? '')}. Fix the file there, or check the delimiter, quote, escape and encoding options.`,
+    },
+  ]);
+}
 
 /**
  * A CSV syntax error (e.g. an unclosed quote) as an InputError located at `file:line`, saying what is
@@ -61,12 +74,11 @@ const CSV_ERRORS: Record<string, string> = {
 export function describeCsvError(error: unknown, file: string): unknown {
   if (!(error instanceof CsvError)) return error;
   const line = typeof error.lines === 'number' ? `:${error.lines}` : '';
-  const what = CSV_ERRORS[error.code] ?? `The CSV is malformed here (${error.code})`;
   return new InputError(
     [
       {
         path: `${file}${line}`,
-        message: `${what}. Fix the file there, or check the delimiter, quote and encoding options.`,
+        message: `${describeCsvSyntax(error.code)}. Fix the file there, or check the delimiter, quote, escape and encoding options.`,
       },
     ],
     { cause: error },

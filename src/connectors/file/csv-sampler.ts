@@ -3,7 +3,7 @@ import type { LogicalKind } from '../logical-type.ts';
 import type { FileSampler, TableSample } from './file-introspector.ts';
 import { resolveCsvColumns } from './csv-columns.ts';
 import type { CsvOptions } from './csv-options.ts';
-import { describeCsvError, openCsvParser, type RawCsvRecord } from './csv-parser.ts';
+import { describeCsvError, malformedRecordError, openCsvParser, type RawCsvRecord } from './csv-parser.ts';
 import { CsvRecordDecoder } from './csv-record-decoder.ts';
 import { inferTextKind, widenKind } from './type-inference.ts';
 
@@ -17,7 +17,7 @@ export function createCsvSampler(options: CsvOptions): FileSampler {
 
 /**
  * Reads the columns of a CSV file and infers their types from at most `maxRows` data rows (see
- * {@link inferTextKind}; NULLs are ignored).
+ * {@link inferTextKind}; NULLs, malformed records and records the source rejects are ignored).
  *
  * @throws InputError for a bad header or a CSV syntax error, located at `file:line`
  */
@@ -35,9 +35,11 @@ export async function sampleCsvFile(
   let complete = true;
   try {
     for await (const item of parser as AsyncIterable<RawCsvRecord>) {
-      const fields = decoder.decode(item);
+      // A malformed record is a row the source rejects: counted, but no type is inferred from it.
+      const fields = item.malformed === undefined ? decoder.decode(item) : undefined;
       if (fields === null) continue;
       if (columns === null) {
+        if (fields === undefined) throw malformedRecordError(file, item);
         columns = resolveCsvColumns(fields, options, file);
         kinds = columns.map(() => null);
         if (options.header) continue;
@@ -48,6 +50,7 @@ export async function sampleCsvFile(
       }
       rows++;
       chars += item.raw.length;
+      if (fields === undefined || decoder.defect !== undefined) continue;
       for (let i = 0; i < kinds.length; i++) {
         const value = fields[i];
         const kind = kinds[i]!;
@@ -69,7 +72,7 @@ export async function sampleCsvFile(
 
 /**
  * Counts the data records of a CSV file (records, not lines: a quoted field may hold line breaks),
- * skipping the header and blank lines as the source does.
+ * skipping the header and blank lines as the source does; a malformed record counts as one.
  *
  * @throws InputError for a CSV syntax error, located at `file:line`
  */
@@ -80,9 +83,14 @@ export async function countCsvRows(file: string, options: CsvOptions): Promise<n
   let count = 0;
   try {
     for await (const item of parser as AsyncIterable<RawCsvRecord>) {
-      if (decoder.decode(item) === null) continue;
-      if (header) header = false;
-      else count++;
+      // A malformed record counts: the source yields it, to be rejected.
+      if (item.malformed === undefined && decoder.decode(item) === null) continue;
+      if (header) {
+        if (item.malformed !== undefined) throw malformedRecordError(file, item);
+        header = false;
+      } else {
+        count++;
+      }
     }
   } catch (error) {
     throw describeCsvError(error, file);

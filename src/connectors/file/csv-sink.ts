@@ -21,11 +21,22 @@ export async function openCsvSink(
   checkFile: FileCheck = OPEN_AS_GIVEN,
 ): Promise<Sink> {
   const options = resolveCsvOptions(endpoint);
-  if (options.skipLines > 0) {
-    // A written file has no lines to skip; appending later would skip its header and first rows.
-    throw new InputError([
-      { path: endpoint.path, message: 'skipLines is for reading CSV files; remove it from the target.' },
-    ]);
+  // Options that only make sense for reading: a written file has no lines to skip (appending later would
+  // skip its header and first rows), quotes what needs quoting, and has no blanks, ragged rows or keys.
+  const readingOnly = [
+    options.skipLines > 0 && 'skipLines',
+    options.quote === null && 'quote: false',
+    options.trim !== 'none' && 'trim',
+    options.raggedRows !== 'reject' && 'raggedRows',
+    endpoint.primaryKey !== undefined && 'primaryKey',
+  ].filter((name): name is string => name !== false);
+  if (readingOnly.length) {
+    throw new InputError(
+      readingOnly.map((name) => ({
+        path: endpoint.path,
+        message: `${name} is for reading CSV files; remove it from the target.`,
+      })),
+    );
   }
   const encode = createCsvBatchEncoder(options);
   const names = (table: TableSchema): string[] => table.columns.map((column) => column.name);

@@ -4,13 +4,13 @@ import { OPEN_AS_GIVEN, type FileCheck, type RowBatch, type Source, type TableSc
 import type { CsvEndpoint } from '../../spec/spec-schema.ts';
 import { resolveCsvColumns } from './csv-columns.ts';
 import { resolveCsvOptions, type CsvOptions } from './csv-options.ts';
-import { describeCsvError, openCsvParser, type RawCsvRecord } from './csv-parser.ts';
-import { CsvRecordDecoder, type CsvFields } from './csv-record-decoder.ts';
+import { describeCsvError, malformedRecordError, openCsvParser, type RawCsvRecord } from './csv-parser.ts';
+import { CsvRecordDecoder } from './csv-record-decoder.ts';
+import { csvRepairs, CsvRowBuilder } from './csv-row-builder.ts';
 import { createCsvSampler } from './csv-sampler.ts';
 import { listFileTables } from './file-tables.ts';
 import { createFileSource } from './file-source.ts';
 import { asReadError } from './read-error.ts';
-import { markRowDefect } from '../row-defect.ts';
 import { columnPositions } from './source-columns.ts';
 
 /**
@@ -19,8 +19,11 @@ import { columnPositions } from './source-columns.ts';
  *
  * Values are strings, or null for an unquoted field equal to `nullValue` (a quoted `""` stays `''`).
  * A record with the wrong number of fields does not stop the run: it is yielded padded with nulls or
- * cut to the table's width, and marked with a reason that `rowDefect` (row-defect.ts) returns (the engine should
- * reject it). A CSV syntax error (e.g. an unclosed quote) stops the read with an error naming `file:line`.
+ * cut to the table's width, and marked (see CsvRowBuilder) either as repaired (`raggedRows: pad` or
+ * `truncate`; the row loads and is counted) or with a reason that `rowDefect` (row-defect.ts) returns (the
+ * engine rejects it). A malformed record (e.g. an unclosed quote) is yielded as a row of NULLs with such a
+ * reason, and reading goes on at the next line; only a malformed header (or first record without a
+ * header) stops the read, with an error naming `file:line`.
  *
  * @throws InputError when the path does not exist, holds no CSV file, or an option is invalid
  */
@@ -30,8 +33,11 @@ export async function openCsvSource(
 ): Promise<Source> {
   const options = resolveCsvOptions(endpoint);
   const tables = await listFileTables(endpoint.path, '.csv', 'CSV', checkFile);
-  return createFileSource(tables, createCsvSampler(options), (file, table, columns, batchSize, open) =>
-    readCsvFile(file, options, table, columns, batchSize, open),
+  return createFileSource(
+    tables,
+    createCsvSampler(options),
+    (file, table, columns, batchSize, open) => readCsvFile(file, options, table, columns, batchSize, open),
+    { primaryKey: endpoint.primaryKey, repairs: csvRepairs(options) },
   );
 }
 
@@ -46,25 +52,26 @@ async function* readCsvFile(
   const parser = openCsvParser(file, options);
   open.add(parser);
   const decoder = new CsvRecordDecoder(options);
-  let positions: number[] | null = null;
-  let width = 0;
+  let rows: CsvRowBuilder | null = null;
   let batch: RowBatch = [];
   try {
     for await (const item of parser as AsyncIterable<RawCsvRecord>) {
-      const fields = decoder.decode(item);
-      if (fields === null) continue;
-      if (positions === null) {
-        const names = options.header
-          ? resolveCsvColumns(fields, options, file)
-          : (options.columns ?? table.columns.map((column) => column.name));
-        width = names.length;
-        positions = columnPositions(names, columns, file);
-        if (options.header) continue;
+      if (item.malformed !== undefined) {
+        // Before the columns are known there is nothing to reject a record from: the file is refused.
+        if (rows === null) throw malformedRecordError(file, item);
+        batch.push(rows.malformed(item));
+      } else {
+        const fields = decoder.decode(item);
+        if (fields === null) continue;
+        if (rows === null) {
+          const names = options.header
+            ? resolveCsvColumns(fields, options, file)
+            : (options.columns ?? table.columns.map((column) => column.name));
+          rows = new CsvRowBuilder(file, options, names.length, columnPositions(names, columns, file));
+          if (options.header) continue;
+        }
+        batch.push(rows.row(fields, decoder.line, decoder.defect));
       }
-      const row: unknown[] = new Array(positions.length);
-      for (let i = 0; i < positions.length; i++) row[i] = fields[positions[i]!] ?? null;
-      if (fields.length !== width) markRowDefect(row, describeFieldCount(file, decoder.line, fields, width));
-      batch.push(row);
       if (batch.length >= batchSize) {
         yield batch;
         batch = [];
@@ -77,15 +84,4 @@ async function* readCsvFile(
     parser.destroy();
     open.delete(parser);
   }
-}
-
-function describeFieldCount(file: string, line: number, fields: CsvFields, width: number): string {
-  const base = `${file}:${line}: ${fields.length} fields, expected ${width}`;
-  if (fields.length < width) return `${base}; the missing fields were read as NULL`;
-  const extra = fields.slice(width, width + 3).map((value) => {
-    const text = JSON.stringify(value);
-    return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-  });
-  const more = fields.length - width > 3 ? ', ...' : '';
-  return `${base}; the extra fields were dropped: ${extra.join(', ')}${more}`;
 }

@@ -2,6 +2,7 @@
 import { stat } from 'node:fs/promises';
 import type { Introspector, TableSchema, TableStatistics } from '../connector.ts';
 import type { LogicalKind } from '../logical-type.ts';
+import { checkPrimaryKeyTables, primaryKeyOf, type FilePrimaryKeySpec } from './file-primary-key.ts';
 import { findFileTable, type FileTable } from './file-tables.ts';
 
 /** Data rows read to infer the columns and types of a file larger than {@link WHOLE_SAMPLE_MAX_BYTES}. */
@@ -34,6 +35,14 @@ export interface FileSampler {
   countRows(file: string): Promise<number>;
 }
 
+/** What the spec says about every table of a file endpoint, beyond what its files hold. */
+export interface FileTableSettings {
+  /** The endpoint's `primaryKey`. */
+  primaryKey?: FilePrimaryKeySpec;
+  /** The repairs the source may make to rows (TableSchema.repairs). */
+  repairs?: string[];
+}
+
 /** How many data rows to sample of `file`: all of a small file, {@link SAMPLE_ROWS} of a larger one. */
 async function sampleRowsOf(file: string): Promise<number> {
   return (await stat(file)).size <= WHOLE_SAMPLE_MAX_BYTES ? Number.POSITIVE_INFINITY : SAMPLE_ROWS;
@@ -41,10 +50,18 @@ async function sampleRowsOf(file: string): Promise<number> {
 
 /**
  * An introspector over the tables of a file endpoint. Files have no keys, indexes or defaults: every
- * column is nullable, typed by {@link TableSample.kinds} (text when unknown), and `nativeType` says the
- * type was inferred (e.g. `inferred:integer`). Samples are read once and cached.
+ * column is typed by {@link TableSample.kinds} (text when unknown), and `nativeType` says the type was
+ * inferred (e.g. `inferred:integer`). Columns are nullable, except those of a primary key the spec
+ * declares (`settings.primaryKey`; the table is then marked `declaredKey`, as the file does not enforce
+ * it). Samples are read once and cached.
+ *
+ * @throws InputError (from listTables) when the declared key names a table or column the files lack
  */
-export function createFileIntrospector(tables: FileTable[], sampler: FileSampler): Introspector {
+export function createFileIntrospector(
+  tables: FileTable[],
+  sampler: FileSampler,
+  settings: FileTableSettings = {},
+): Introspector {
   const samples = new Map<string, Promise<TableSample>>();
   const sampleOf = (table: FileTable): Promise<TableSample> => {
     let sample = samples.get(table.name);
@@ -57,9 +74,11 @@ export function createFileIntrospector(tables: FileTable[], sampler: FileSampler
 
   return {
     async listTables(): Promise<TableSchema[]> {
+      checkPrimaryKeyTables(settings.primaryKey, tables);
       return Promise.all(
-        tables.map(async (table) => {
+        tables.map(async (table): Promise<TableSchema> => {
           const { columns, kinds } = await sampleOf(table);
+          const primaryKey = primaryKeyOf(settings.primaryKey, table, columns);
           return {
             name: table.name,
             columns: columns.map((name, i) => {
@@ -68,13 +87,15 @@ export function createFileIntrospector(tables: FileTable[], sampler: FileSampler
                 name,
                 nativeType: `inferred:${kind}`,
                 type: { kind },
-                nullable: true,
+                nullable: !primaryKey.includes(name),
                 defaultValue: null,
               };
             }),
-            primaryKey: [],
+            primaryKey,
             indexes: [],
             foreignKeys: [],
+            ...(primaryKey.length ? { declaredKey: true } : {}),
+            ...(settings.repairs?.length ? { repairs: settings.repairs } : {}),
           };
         }),
       );

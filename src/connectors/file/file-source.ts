@@ -1,7 +1,7 @@
 /** The Source shared by the file formats: one table per file, read whole, streams closed on close(). */
 import type { Readable } from 'node:stream';
 import type { PartitionBounds, RowBatch, Source, TableSchema } from '../connector.ts';
-import { createFileIntrospector, type FileSampler } from './file-introspector.ts';
+import { createFileIntrospector, type FileSampler, type FileTableSettings } from './file-introspector.ts';
 import { findFileTable, type FileTable } from './file-tables.ts';
 import { assertWholeFile } from './read-error.ts';
 
@@ -19,12 +19,18 @@ export type FileReader = (
 
 /**
  * A Source over `tables`, sampling with `sampler` for introspection (and counting rows) and reading
- * with `readFile`.
+ * with `readFile`; `settings` are what the spec adds to every table (see createFileIntrospector).
  */
-export function createFileSource(tables: FileTable[], sampler: FileSampler, readFile: FileReader): Source {
+export function createFileSource(
+  tables: FileTable[],
+  sampler: FileSampler,
+  readFile: FileReader,
+  settings: FileTableSettings = {},
+): Source {
   const open = new Set<Readable>();
   return {
-    introspector: createFileIntrospector(tables, sampler),
+    introspector: createFileIntrospector(tables, sampler, settings),
+    stableOrder: true,
     read(table: TableSchema, columns: string[], bounds: PartitionBounds, batchSize: number) {
       assertWholeFile(bounds.kind);
       return readFile(findFileTable(tables, table.name).file, table, columns, batchSize, open);

@@ -28,8 +28,11 @@ export async function openJsonlSource(
 ): Promise<Source> {
   const encoding = resolveTextEncoding(endpoint.encoding, endpoint.path);
   const tables = await listFileTables(endpoint.path, '.jsonl', 'JSON Lines', checkFile);
-  return createFileSource(tables, createJsonlSampler(encoding), (file, table, columns, batchSize, open) =>
-    readJsonlFile(file, encoding, table, columns, batchSize, open),
+  return createFileSource(
+    tables,
+    createJsonlSampler(encoding),
+    (file, table, columns, batchSize, open) => readJsonlFile(file, encoding, table, columns, batchSize, open),
+    { primaryKey: endpoint.primaryKey },
   );
 }
 

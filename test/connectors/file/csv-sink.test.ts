@@ -220,4 +220,45 @@ describe('CSV sink', () => {
       /skipLines is for reading CSV files; remove it from the target/,
     );
   });
+
+  it('refuses the other options that only reading has, naming each', async () => {
+    const dir = await tempDir();
+    await assert.rejects(
+      openCsvSink({
+        type: 'csv',
+        path: dir,
+        quote: false,
+        trim: 'unquoted',
+        raggedRows: 'pad',
+        primaryKey: ['id'],
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof InputError);
+        for (const name of ['quote: false', 'trim', 'raggedRows', 'primaryKey']) {
+          assert.match(
+            error.message,
+            new RegExp(`${name} is for reading CSV files; remove it from the target`),
+          );
+        }
+        return true;
+      },
+    );
+  });
+
+  it('writes with a backslash escape that the source reads back', async () => {
+    const dir = await tempDir();
+    const endpoint = { type: 'csv' as const, path: join(dir, 'out'), escape: '\\' };
+    const names = table('names', [['name', 'text']]);
+    const sink = await openCsvSink(endpoint);
+    await sink.prepareTable(names, 'create');
+    const writer = await sink.openWriter(names);
+    await writer.write([['say "hi"'], ['C:\\temp\\'], ['plain']]);
+    await writer.close();
+    await sink.finalizeTable(names);
+    await sink.close();
+    const text = await readFile(join(dir, 'out', 'names.csv'), 'utf8');
+    assert.equal(text, 'name\n"say \\"hi\\""\nC:\\temp\\\nplain\n');
+    const source = await openCsvSource({ ...endpoint, path: join(dir, 'out', 'names.csv') });
+    assert.deepEqual(await readRows(source, 'names'), [['say "hi"'], ['C:\\temp\\'], ['plain']]);
+  });
 });

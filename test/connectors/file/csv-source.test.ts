@@ -218,7 +218,7 @@ describe('CSV source', () => {
     await waitFor(async () => !(await isFileOpen(path)), 'the CSV file to be closed');
   });
 
-  it('yields rows with the wrong field count, padded or cut, and marks them', async () => {
+  it('yields rows with the wrong field count, padded or cut, and marks them as defects', async () => {
     const path = await csvFile('t.csv', 'a,b,c\n1,2,3\n4,5\n"multi\nline",7,8,9,10\n11,12,13\n');
     const source = await openCsvSource({ type: 'csv', path });
     const rows = await readRows(source, 't');
@@ -231,11 +231,12 @@ describe('CSV source', () => {
     assert.equal(rowDefect(rows[0]!), undefined);
     assert.equal(
       rowDefect(rows[1]!),
-      `${path}:3: 2 fields, expected 3; the missing fields were read as NULL`,
+      `${path}:3: 2 fields, expected 3: too few; set raggedRows: pad to read the missing fields as NULL`,
     );
+    // The extra fields' values are not quoted: a reason names places, never the file's content.
     assert.equal(
       rowDefect(rows[2]!),
-      `${path}:4: 5 fields, expected 3; the extra fields were dropped: "9", "10"`,
+      `${path}:4: 5 fields, expected 3: too many; set raggedRows: truncate to drop the extra fields`,
     );
     assert.equal(rowDefect(rows[3]!), undefined);
   });
@@ -255,9 +256,49 @@ describe('CSV source', () => {
     ]);
   });
 
-  it('reports a CSV syntax error with file and line', async () => {
-    const path = await csvFile('t.csv', 'a,b\n1,2\n3,"unclosed\n4,5\n');
+  it('rejects a malformed record and reads on from the next line', async () => {
+    const path = await csvFile('t.csv', 'a,b\n1,2\n3,"unclosed\n4,5\n6,"multi\nline"\n');
     const source = await openCsvSource({ type: 'csv', path, header: true, columns: ['a', 'b'] });
+    const rows = await readRows(source, 't');
+    assert.deepEqual(rows, [
+      ['1', '2'],
+      [null, null],
+      ['4', '5'],
+      ['6', 'multi\nline'],
+    ]);
+    // The quote opened on line 3 runs into the quoted field of line 5: only line 3 is rejected.
+    assert.equal(
+      rowDefect(rows[1]!),
+      `${path}:3: Invalid Closing Quote: a closing quote is followed by a character other than the delimiter (an unclosed quote, or a quote in a quoted field that is not escaped); the record was rejected and reading went on at line 4`,
+    );
+    assert.deepEqual(await source.introspector.statistics(await tableOf(source, 't')), {
+      rowCount: 4,
+      partitionKey: null,
+    });
+
+    const end = await csvFile('end.csv', 'a,b\n1,2\n3,"unclosed\n4,5\n7,"8');
+    const tail = await readRows(await openCsvSource({ type: 'csv', path: end }), 'end');
+    assert.deepEqual(tail, [
+      ['1', '2'],
+      [null, null],
+      ['4', '5'],
+      [null, null],
+    ]);
+    assert.deepEqual(
+      tail.map((row) => rowDefect(row)?.replace(/(:\d+): .*?; /, '$1: …; ')),
+      [
+        undefined,
+        `${end}:3: …; the record was rejected and reading went on at line 4`,
+        undefined,
+        `${end}:5: …; the record was rejected and reading went on at line 6`,
+      ],
+    );
+    assert.match(rowDefect(tail[3]!)!, /:5: Quote Not Closed: a quoted field that starts here is not closed/);
+  });
+
+  it('refuses a file whose header is malformed, with file and line', async () => {
+    const path = await csvFile('t.csv', 'a,"b\n1,2\n');
+    const source = await openCsvSource({ type: 'csv', path });
     const table = {
       name: 't',
       columns: ['a', 'b'].map((name) => ({
@@ -277,8 +318,8 @@ describe('CSV source', () => {
       },
       (error: Error) => {
         assert.ok(error instanceof MigrationFailedError);
-        assert.match(error.message, new RegExp(`^${path}:\\d+: Quote Not Closed`));
-        assert.match(error.message, /check the delimiter, quote and encoding options/);
+        assert.match(error.message, new RegExp(`^${path}:1: Quote Not Closed`));
+        assert.match(error.message, /check the delimiter, quote, escape and encoding options/);
         return true;
       },
     );
