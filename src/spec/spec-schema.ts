@@ -15,6 +15,13 @@ const strict = { additionalProperties: false } as const;
 
 const FilePath = Type.String({ minLength: 1, description: 'A file or directory path; may use ${ENV:NAME}.' });
 
+/** What a source's text with invalid bytes becomes (see src/connectors/invalid-text.ts). */
+const InvalidText = Type.Union([Type.Literal('reject'), Type.Literal('replace'), Type.Literal('null')], {
+  default: 'reject',
+  description:
+    'Text with bytes its encoding cannot decode (source): reject the row, naming the column and the bytes in hex; replace each invalid sequence by U+FFFD; or load NULL. Replacements are counted in the quality report.',
+});
+
 export const SqliteEndpointSchema = Type.Object(
   {
     type: Type.Literal('sqlite'),
@@ -22,6 +29,7 @@ export const SqliteEndpointSchema = Type.Object(
       minLength: 1,
       description: 'Path of the SQLite database file; may use ${ENV:NAME}.',
     }),
+    invalidText: Type.Optional(InvalidText),
   },
   { ...strict, description: 'An embedded SQLite database file.' },
 );
@@ -60,6 +68,7 @@ export const CsvEndpointSchema = Type.Object(
         description: 'Column names: the expected header (checked), or the names when header is false.',
       }),
     ),
+    invalidText: Type.Optional(InvalidText),
   },
   {
     ...strict,
@@ -72,6 +81,7 @@ export const JsonlEndpointSchema = Type.Object(
     type: Type.Literal('jsonl'),
     path: FilePath,
     encoding: Type.Optional(Type.String({ minLength: 1, default: 'utf8' })),
+    invalidText: Type.Optional(InvalidText),
   },
   { ...strict, description: 'JSON Lines files: one object per line; one file is one table.' },
 );

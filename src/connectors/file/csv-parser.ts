@@ -1,5 +1,5 @@
 /** Opens a CSV file as a stream of parsed records (csv-parse), and turns its errors into clear ones. */
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { InputError } from '../../errors.ts';
@@ -19,9 +19,10 @@ export interface RawCsvRecord {
  * The raw text lets {@link CsvRecordDecoder} tell a quoted empty field from an unquoted one: csv-parse's
  * own `cast` context says so too, but builds an object per field and makes parsing about ten times slower.
  * Rows of any field count are let through (`relax_column_count`); the reader decides what to do with them.
- * Quotes inside an unquoted field are kept as they are (`relax_quotes`).
+ * Quotes inside an unquoted field are kept as they are (`relax_quotes`). `inspect` sees the file's bytes
+ * before they are decoded (see openDecodedStream).
  */
-export function openCsvParser(file: string, options: CsvOptions): Readable {
+export function openCsvParser(file: string, options: CsvOptions, inspect?: Transform): Readable {
   const parser = parse({
     bom: options.encoding === UTF8,
     delimiter: options.delimiter,
@@ -34,7 +35,7 @@ export function openCsvParser(file: string, options: CsvOptions): Readable {
     from_line: options.skipLines + 1,
   });
   // Errors reach the consumer through the parser; the callback only keeps them from being unhandled.
-  return pipeline(openDecodedStream(file, options.encoding), parser, () => {});
+  return pipeline(openDecodedStream(file, options.encoding, inspect), parser, () => {});
 }
 
 /**

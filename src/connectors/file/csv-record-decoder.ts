@@ -22,6 +22,11 @@ export class CsvRecordDecoder {
   private readonly delimiterLength: number;
   private readonly nullValue: string;
 
+  /** The line where the record after the one last decoded starts. */
+  get followingLine(): number {
+    return this.nextLine;
+  }
+
   constructor(options: CsvOptions) {
     this.quote = options.quote;
     this.quoteCode = options.quote.charCodeAt(0);
