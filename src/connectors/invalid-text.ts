@@ -17,8 +17,9 @@ import { appendRowDefect, markReplacedValues } from './row-defect.ts';
 /** What a text value with invalid bytes becomes. */
 export type InvalidTextPolicy = 'reject' | 'replace' | 'null';
 
-/** The endpoint option, as the spec gives it. */
+/** An endpoint as the spec gives it; only SQLite, CSV and JSON Lines endpoints take `invalidText`. */
 export interface InvalidTextOption {
+  type: string;
   invalidText?: InvalidTextPolicy;
 }
 

@@ -1,5 +1,6 @@
 /** What Planning produces and every later phase reads. */
 import type { ColumnSchema, PartitionBounds, TableMode, TableSchema } from '../connectors/connector.ts';
+import type { InvalidTextPolicy } from '../connectors/invalid-text.ts';
 import type {
   ColumnRuleSpec,
   ComputedColumnSpec,
@@ -62,6 +63,8 @@ export interface TableQualityPlan {
   keySets: { name: string; position: number }[];
   /** Target tables whose loaded keys this table's references rules read: they load completely first. */
   dependsOn: string[];
+  /** What the source makes of text with invalid bytes (its `invalidText`); reject when not given. */
+  invalidText?: InvalidTextPolicy;
 }
 
 /** A partition: the unit of work (a key range of a table, or a whole table or file). */

@@ -5,6 +5,7 @@
  */
 import picomatch from 'picomatch';
 import type { ForeignKeySchema, IndexSchema, Source, TableSchema } from '../connectors/connector.ts';
+import { invalidTextPolicy } from '../connectors/invalid-text.ts';
 import { targetIdentifier } from '../connectors/open-connectors.ts';
 import { formatLogicalType, parseLogicalType } from '../connectors/logical-type.ts';
 import { InputError, type InputProblem } from '../errors.ts';
@@ -288,7 +289,7 @@ export async function planMigration(
       keyPositions: table.schema.primaryKey
         .map((k) => columns.findIndex((c) => c.source.name === k))
         .filter((i) => i >= 0),
-      quality: qualityPlan(qualities, computed, table.entry),
+      quality: { ...qualityPlan(qualities, computed, table.entry), invalidText: invalidTextPolicy(spec.source) },
       notes,
     });
   }

@@ -4,10 +4,11 @@
  * (NOT NULL, length, allowed values, no NUL in text: everything a bulk load would otherwise fail a whole
  * batch on), then uniqueness (only rows that are otherwise fine claim their values). A failure of
  * severity critical or major rejects the row; minor and warning only count in the quality report. Rows
- * the source could only read approximately (see row-defect.ts) are rejected too.
+ * the source could only read approximately (see row-defect.ts) are rejected too; values it replaced as
+ * the spec asks (invalid text) count as warnings of their column's `invalidText` rule.
  */
 import type { Row, RowBatch } from '../connectors/connector.ts';
-import { rowDefect } from '../connectors/row-defect.ts';
+import { replacedValues, rowDefect } from '../connectors/row-defect.ts';
 import { keyText, type Key, type KeyIndex } from '../rules/key-index.ts';
 import { rejects, type QualityTally } from '../rules/quality.ts';
 import { IMPLICIT_RULES, uniqueKey, type TableProgram } from '../rules/table-program.ts';
@@ -150,6 +151,7 @@ export function compileValidator(
     tally.check(IMPLICIT_RULES.cast, checkedRows);
     tally.check(IMPLICIT_RULES.constraints, checkedRows);
     tally.check(IMPLICIT_RULES.source, checkedRows);
+    for (const rule of program.invalidText ?? []) tally.check(rule, checkedRows);
     if (program.filter) tally.check(IMPLICIT_RULES.filter, transformed.rows.length);
     const candidates: Candidate[] = [];
     inKeyTransaction(() => {
@@ -167,6 +169,9 @@ export function compileValidator(
         if (defect !== undefined) {
           tally.fail(IMPLICIT_RULES.source);
           (reasons ??= []).unshift({ rule: 'source', column: null, severity: 'critical', message: defect });
+        }
+        if (program.invalidText) {
+          for (const position of replacedValues(source[r]!) ?? []) tally.fail(program.invalidText[position]!);
         }
         tally.countValues(row);
         const clean = failures === undefined;

@@ -84,6 +84,12 @@ export interface TableProgram {
   masks: (Masker | null)[];
   /** Key sets to fill with the loaded rows' values. */
   keySets: { set: number; position: number }[];
+  /**
+   * Per read column, the rule that counts its values the source replaced because they held invalid
+   * bytes (`invalidText: replace | null`, see connectors/invalid-text.ts); null when the source rejects
+   * such rows instead (they count under the implicit `source` rule).
+   */
+  invalidText: number[] | null;
 }
 
 /** The set of a referenced key: shared by the parent that fills it and the children that read it. */
@@ -318,7 +324,20 @@ export function compileTableProgram(
     set: resources.keyIndex.set(name),
     position,
   }));
-  return { filter, steps, computed, descriptors, checks, unique, completeness, masks, keySets };
+  // Warnings: the spec asked for the replacement, but the value is not what the source holds.
+  const invalidText =
+    quality.invalidText === 'replace' || quality.invalidText === 'null'
+      ? plan.columns.map(
+          ({ target }) =>
+            descriptors.push({
+              name: `${target.name}.invalidText`,
+              kind: 'invalidText',
+              column: target.name,
+              severity: 'warning',
+            }) - 1,
+        )
+      : null;
+  return { filter, steps, computed, descriptors, checks, unique, completeness, masks, keySets, invalidText };
 }
 
 function valueRowCheck(
