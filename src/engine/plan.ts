@@ -289,7 +289,10 @@ export async function planMigration(
       keyPositions: table.schema.primaryKey
         .map((k) => columns.findIndex((c) => c.source.name === k))
         .filter((i) => i >= 0),
-      quality: { ...qualityPlan(qualities, computed, table.entry), invalidText: invalidTextPolicy(spec.source) },
+      quality: {
+        ...qualityPlan(qualities, computed, table.entry),
+        invalidText: invalidTextPolicy(spec.source),
+      },
       notes,
     });
   }
