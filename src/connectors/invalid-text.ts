@@ -32,7 +32,7 @@ export function invalidTextPolicy(endpoint: InvalidTextOption): InvalidTextPolic
 export interface InvalidBytes {
   /** Offset of its first byte in the value's bytes (in the source's encoding). */
   byte: number;
-  bytes: Buffer;
+  bytes: readonly number[];
 }
 
 /** One value of a row that holds invalid bytes. */
@@ -50,7 +50,7 @@ export interface InvalidValue {
 const LISTED = 3;
 
 /** `e9`, `f0 9f 98`: bytes in hex, spaced. */
-export function hexBytes(bytes: Uint8Array): string {
+export function hexBytes(bytes: ArrayLike<number>): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join(' ');
 }
 
@@ -93,7 +93,7 @@ export function settleInvalidValues(
 /** The sites of U+FFFD in a text, in order: each either invalid bytes or a validly written U+FFFD. */
 export interface ReplacementCursor {
   /** The invalid bytes of each U+FFFD in order, null for a validly written one. */
-  readonly sites: readonly { invalid: Buffer | null }[];
+  readonly sites: readonly { invalid: readonly number[] | null }[];
   /** The next site to pair. */
   next: number;
 }

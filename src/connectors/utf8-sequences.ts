@@ -10,7 +10,7 @@ export interface ReplacementSite {
   /** Offset of its first byte, counted from where the scan started. */
   offset: number;
   /** The invalid bytes (1 to 3 of them), or null for a validly written U+FFFD (EF BF BD). */
-  invalid: Buffer | null;
+  invalid: readonly number[] | null;
 }
 
 /** Receives the sites in byte order. */
@@ -40,7 +40,13 @@ export class Utf8SiteScanner {
    * offsets count from the start of the input.
    */
   scan(bytes: Uint8Array, from: number, to: number, base: number, sink: SiteSink): void {
-    for (let i = from; i < to; i++) this.step(bytes[i]!, base + i, sink);
+    for (let i = from; i < to; i++) {
+      if (this.needed === 0) {
+        while (i < to && bytes[i]! < 0x80) i++; // ASCII, most of any text: skipped in a tight loop
+        if (i === to) return;
+      }
+      this.step(bytes[i]!, base + i, sink);
+    }
   }
 
   /** Scans from `from` until no sequence is open (at most 3 bytes); returns where it stopped. */
@@ -67,7 +73,7 @@ export class Utf8SiteScanner {
         this.start(byte, offset, 3);
         if (byte === 0xf0) this.lower = 0x90;
         if (byte === 0xf4) this.upper = 0x8f;
-      } else sink({ offset, invalid: Buffer.from([byte]) });
+      } else sink({ offset, invalid: [byte] });
       return;
     }
     if (byte < this.lower || byte > this.upper) {
@@ -94,7 +100,7 @@ export class Utf8SiteScanner {
   }
 
   private fail(sink: SiteSink): void {
-    sink({ offset: this.pendingOffset, invalid: Buffer.from(this.pending) });
+    sink({ offset: this.pendingOffset, invalid: this.pending.slice() });
     this.reset();
   }
 

@@ -38,7 +38,7 @@ describe('UTF-8 replacement sites', () => {
     const bytes = Buffer.from([0x63, 0xe9, 0xf0, 0x9f, 0x98, 0x2c, 0xef, 0xbf, 0xbd, 0xed, 0xa0, 0x80]);
     const sites = utf8Sites(bytes);
     assert.deepEqual(
-      sites.map((s) => [s.offset, s.invalid?.toString('hex') ?? 'literal']),
+      sites.map((s) => [s.offset, (s.invalid && Buffer.from(s.invalid).toString('hex')) ?? 'literal']),
       [
         [1, 'e9'],
         [2, 'f09f98'],

@@ -18,7 +18,7 @@ export interface FileSite {
   /** 1-based line of its first byte. */
   line: number;
   /** The invalid bytes, or null for a validly written U+FFFD (UTF-8 only). */
-  invalid: Buffer | null;
+  invalid: readonly number[] | null;
 }
 
 /** How the bytes of an encoding are checked. */
@@ -124,8 +124,9 @@ export class InvalidBytesTracker {
     const start = this.head;
     while (this.head < this.sites.length && this.sites[this.head]!.line <= last) this.head++;
     const taken = start === this.head ? null : this.sites.slice(start, this.head);
-    if (this.head === this.sites.length) {
-      this.sites.length = 0;
+    if (this.head >= 4096) {
+      // The parser runs a chunk ahead of the reader: drop what was taken, keep the queue short.
+      this.sites.splice(0, this.head);
       this.head = 0;
     }
     return taken;
@@ -176,7 +177,7 @@ export class InvalidBytesTracker {
     const clean = check.ascii ? isAscii(chunk) : check.values.every((value) => chunk.indexOf(value) === -1);
     if (clean) return;
     for (let i = 0; i < chunk.length; i++) {
-      if (check.invalid[chunk[i]!]) sink({ offset: this.offset + i, invalid: Buffer.from([chunk[i]!]) });
+      if (check.invalid[chunk[i]!]) sink({ offset: this.offset + i, invalid: [chunk[i]!] });
     }
   }
 

@@ -27,7 +27,7 @@ export class JsonlTextCheck {
   /** The stream to put between the file and the line splitter. */
   readonly inspect: Transform;
   /** Stand-ins of the line being read, with the invalid bytes each stands for. */
-  private standIns = new Map<string, Buffer>();
+  private standIns = new Map<string, readonly number[]>();
 
   constructor(
     private readonly tracker: InvalidBytesTracker,

@@ -1,0 +1,15 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Utf8SiteScanner } from './src/connectors/utf8-sequences.ts';
+import { openCsvSource } from './src/connectors/file/csv-source.ts';
+const lines: Buffer[] = [Buffer.from('id,name,city,amount,note\n')];
+for (let i = 0; i < 1_000_000; i++) lines.push(Buffer.concat([Buffer.from(`${i},Name ${i} M`), Buffer.from([0xfc]), Buffer.from(`ller,Zurich,${i * 1.5},"some, quoted text ${i}"\n`)]));
+writeFileSync('/tmp/ib-bad.csv', Buffer.concat(lines));
+const buf = readFileSync('/tmp/ib-bad.csv');
+let t = process.cpuUsage(); let n = 0; const sc = new Utf8SiteScanner(); sc.scan(buf, 0, buf.length, 0, () => n++);
+let u = process.cpuUsage(t); console.log('scan only', n, ((u.user + u.system) / 1000).toFixed(0), 'ms');
+const source = await openCsvSource({ type: 'csv', path: '/tmp/ib-bad.csv' });
+const schema = (await source.introspector.listTables())[0]!;
+t = process.cpuUsage(); n = 0;
+for await (const b of source.read(schema, schema.columns.map((c) => c.name), { kind: 'whole' }, 1000)) n += b.length;
+u = process.cpuUsage(t); console.log('read bad', n, ((u.user + u.system) / 1000).toFixed(0), 'ms');
+await source.close();
