@@ -56,6 +56,9 @@ export function hexBytes(bytes: ArrayLike<number>): string {
 
 /** `name: invalid UTF-8 bytes e9 at byte 3`, listing a few sequences and counting the rest. */
 export function describeInvalidValue(value: InvalidValue, encoding: string): string {
+  if (!value.found.length) {
+    return `${value.column}: holds U+FFFD that may stand for invalid ${encoding} bytes (the row could not be read again to tell)`;
+  }
   const listed = value.found
     .slice(0, LISTED)
     .map((f) => `${hexBytes(f.bytes)} at byte ${f.byte}`)

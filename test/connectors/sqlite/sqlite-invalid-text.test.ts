@@ -23,6 +23,7 @@ CREATE TABLE keyed (id INTEGER PRIMARY KEY, name TEXT);
 INSERT INTO keyed VALUES (7, CAST(X'41c3' AS TEXT));
 CREATE TABLE coded (code TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;
 INSERT INTO coded VALUES ('a', CAST(X'e9' AS TEXT));
+INSERT INTO coded VALUES (CAST(X'62ff' AS TEXT), 'x');
 `;
 
 async function databaseFile(t: TestContext): Promise<string> {
@@ -68,6 +69,11 @@ describe('invalid UTF-8 in a SQLite source', () => {
     assert.equal(rowDefect(keyed[0]!), 'rowid 7: name: invalid UTF-8 bytes c3 at byte 1');
     const coded = await read(path, 'coded');
     assert.equal(rowDefect(coded[0]!), 'name: invalid UTF-8 bytes e9 at byte 0');
+    // Its key holds the invalid bytes, so the row cannot be found again: taken as invalid, said so.
+    assert.equal(
+      rowDefect(coded[1]!),
+      'code: holds U+FFFD that may stand for invalid UTF-8 bytes (the row could not be read again to tell)',
+    );
   });
 
   it('replaces or loads NULL when the spec says so, marking the value', async (t) => {
