@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { formatReport } from '../../src/cli/format-report.ts';
+import { replayRejects, type ReplayResult } from '../../src/engine/replay.ts';
 import type { RunReport } from '../../src/engine/report.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
 import type { RejectedRow } from '../../src/state/run-types.ts';
-import type { StateStore } from '../../src/state/state-store.ts';
 import { verifySpec } from '../../src/verify/verify-spec.ts';
 import { runSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -50,6 +50,8 @@ interface Migrated {
   rejects: RejectedRow[];
   rows: Record<string, unknown>[];
   file: string;
+  /** Replays the run's rejected rows with its own spec (`jivs replay`). */
+  replay(): Promise<ReplayResult>;
 }
 
 /** Migrates table x of `source` into a fresh `target` and returns the report, the quarantine and the rows. */
@@ -58,17 +60,14 @@ async function migrate(
   source: Record<string, unknown>,
   target: DatabaseEndpoint,
 ): Promise<Migrated> {
-  let store: StateStore | undefined;
-  try {
-    const run = await runSpec(dir, { source, target: target.spec });
-    store = run.store;
-    assert.equal(run.report.status, 'succeeded', run.report.error ?? '');
-    const rejects: RejectedRow[] = [];
-    for await (const page of store.rejectPages(run.report.runId, { table: 'x' })) rejects.push(...page);
-    return { report: run.report, rejects, rows: await target.rows('x'), file: run.file };
-  } finally {
-    await store?.close();
-  }
+  const run = await runSpec(dir, { source, target: target.spec });
+  const { store } = run;
+  cleanups.push(() => store.close());
+  assert.equal(run.report.status, 'succeeded', run.report.error ?? '');
+  const rejects: RejectedRow[] = [];
+  for await (const page of store.rejectPages(run.report.runId, { table: 'x' })) rejects.push(...page);
+  const replay = async () => replayRejects(run.report.runId, await loadSpec(run.file), store);
+  return { report: run.report, rejects, rows: await target.rows('x'), file: run.file, replay };
 }
 
 async function postgres(): Promise<DatabaseEndpoint> {
@@ -106,6 +105,15 @@ describe('invalid bytes: rejected by default', () => {
     await writeFile(join(dir, 'x.csv'), CSV);
     const migrated = await migrate(dir, { type: 'csv', path: 'x.csv' }, await postgres());
     assertRejected(migrated, /x\.csv:2: name: invalid UTF-8 bytes e9 at byte 3$/);
+    // A replay cannot make the stored U+FFFD exact: the row stays rejected, for the same reason.
+    const replayed = await migrated.replay();
+    assert.deepEqual(replayed.tables[0], {
+      table: 'x',
+      replayed: 1,
+      loaded: 0,
+      filtered: 0,
+      stillRejected: 1,
+    });
     // Without the run's quarantine, the rejected row is meant but not in the target: never identical.
     const verified = await verifySpec(await loadSpec(migrated.file));
     assert.equal(verified.matches, false);
