@@ -1,6 +1,5 @@
 /** What Planning produces and every later phase reads. */
 import type { ColumnSchema, PartitionBounds, TableMode, TableSchema } from '../connectors/connector.ts';
-import type { InvalidTextPolicy } from '../connectors/invalid-text.ts';
 import type {
   ColumnRuleSpec,
   ComputedColumnSpec,
@@ -9,6 +8,8 @@ import type {
   TransformStepSpec,
 } from '../spec/rules-schema.ts';
 import type { ErrorPolicySpec } from '../spec/spec-schema.ts';
+// What a source makes of invalid text (its endpoint's invalidText), kept with each table's quality plan.
+import type { InvalidTextPolicy } from '../connectors/invalid-text.ts';
 
 /** One source column and the target column it becomes. */
 export interface ColumnMapping {
