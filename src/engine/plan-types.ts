@@ -8,7 +8,6 @@ import type {
   TransformStepSpec,
 } from '../spec/rules-schema.ts';
 import type { ErrorPolicySpec } from '../spec/spec-schema.ts';
-// What a source makes of invalid text (its endpoint's invalidText), kept with each table's quality plan.
 import type { InvalidTextPolicy } from '../connectors/invalid-text.ts';
 
 /** One source column and the target column it becomes. */
