@@ -160,7 +160,8 @@ export function compileTableProgram(
     { name: 'transform', kind: 'transform', column: null, severity: 'critical' },
     { name: 'cast', kind: 'cast', column: null, severity: 'critical' },
     { name: 'target constraints', kind: 'constraint', column: null, severity: 'critical' },
-    // A row the source could not give whole (a CSV record with too many fields, a JSON line with unknown keys).
+    // A row the source could not give whole (a CSV record with too many fields, a JSON line with unknown keys,
+    // text with invalid bytes under invalidText: reject).
     { name: 'source', kind: 'source', column: null, severity: 'critical' },
   ];
 
