@@ -31,6 +31,9 @@ const REPLACEMENT_BYTES = Buffer.from([0xef, 0xbf, 0xbd]);
 const LF = 10;
 const CR = 13;
 
+/** Single-byte checks by encoding name, worked out once. */
+const CHECKS = new Map<string, ByteCheck | null>();
+
 /**
  * How bytes of `encoding` are checked, or null when they need no check (every byte decodes, as in
  * latin1) or cannot be checked byte by byte here (multi-byte encodings other than UTF-8).
@@ -41,9 +44,7 @@ function byteCheckOf(encoding: string): ByteCheck | null {
   return CHECKS.get(encoding)!;
 }
 
-/** Single-byte checks by encoding name, worked out once. */
-const CHECKS = new Map<string, ByteCheck | null>();
-
+/** The check of a single-byte encoding that is ASCII below 0x80 and has bytes it cannot decode; else null. */
 function singleByteCheck(encoding: string): ByteCheck | null {
   const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
   const text = iconv.decode(all, encoding);
