@@ -85,14 +85,27 @@ function formatVerification(report: RunReport): string[] {
     const content = v.content;
     if (content?.skipped) parts.push(`content not compared (${content.skipped})`);
     else if (content) {
-      const found = content.differencesTotal ? `${content.differencesTotal} DIFFER` : 'identical';
+      const found = content.differencesTotal
+        ? `${content.differencesTotal} DIFFER`
+        : content.replacedValues
+          ? 'as meant'
+          : 'identical';
       parts.push(`${content.meantRows} rows in ${content.ranges} key range(s) hashed: ${found}`);
+      if (content.replacedValues) parts.push(describeReplacedValues(content.replacedValues));
     }
     if (v.sourceRows != null) parts.push(`source recount ${v.sourceRows}`);
     out.push(`  ${table.target}: ${parts.join('; ')}`);
     for (const d of content?.differences.slice(0, 10) ?? []) out.push(`    ${d.kind} ${d.key}`);
   }
   return out.length ? ['', 'Verification', ...out] : [];
+}
+
+/**
+ * Values loaded as `invalidText` replaced them: compared as meant, so they verify, but they are not what
+ * the source holds, and the verdict must say so.
+ */
+export function describeReplacedValues(count: number): string {
+  return `${count} value(s) replaced by U+FFFD or NULL for invalid source text (invalidText), so not as the source holds them`;
 }
 
 /** Per table: the quality score, failures by severity, the rules that failed, and incomplete columns. */

@@ -9,6 +9,7 @@ import type { ChangedColumn } from '../verify/difference-list.ts';
 import { verifySpec, type SpecVerification } from '../verify/verify-spec.ts';
 import { printJson, type GlobalOptions } from './cli-context.ts';
 import { EXIT_MIGRATION_FAILED, EXIT_SUCCESS } from './exit-codes.ts';
+import { describeReplacedValues } from './format-report.ts';
 import { formatTable } from './format-table.ts';
 import { openExistingStore } from './open-existing-store.ts';
 
@@ -54,6 +55,8 @@ export function formatVerification(result: SpecVerification, runId: string | und
       continue;
     }
     for (const note of table.notes) out.push('', `${table.table}: note: ${note}`);
+    if (table.replacedValues)
+      out.push('', `${table.table}: note: ${describeReplacedValues(table.replacedValues)}`);
     if (!table.differencesTotal) continue;
     out.push('', `${table.table}: ${table.differencesTotal} row(s) differ`);
     const shown = table.differences.slice(0, PRINTED_DIFFERENCES);

@@ -4,6 +4,7 @@ import { resolveEndpointReferences, resolveEnvReferences } from '../spec/env-ref
 import type { FileResolver } from '../spec/file-resolver.ts';
 import type { ColumnSchema, Sink, Source, TableDdl, TableSchema } from './connector.ts';
 import { openCsvSink, openCsvSource, openJsonlSink, openJsonlSource } from './file/index.ts';
+import { invalidTextPolicy } from './invalid-text.ts';
 import { openMysqlSink, openMysqlSource } from './mysql/index.ts';
 import { openPostgresSink, openPostgresSource } from './postgres/index.ts';
 import { shortenIdentifier } from './postgres/postgres-identifiers.ts';
@@ -103,7 +104,7 @@ export async function openSource(
   const name = describeEndpoint(endpoint);
   switch (resolved.type) {
     case 'sqlite':
-      return openSqliteSource(resolved.path);
+      return openSqliteSource(resolved.path, invalidTextPolicy(resolved));
     case 'csv':
       return openCsvSource(resolved, checkFile);
     case 'jsonl':

@@ -14,6 +14,7 @@ import type {
   TransformStepSpec,
 } from '../spec/rules-schema.ts';
 import type { ErrorPolicySpec } from '../spec/spec-schema.ts';
+import type { InvalidTextPolicy } from '../connectors/invalid-text.ts';
 
 /** One source column and the target column it becomes. */
 export interface ColumnMapping {
@@ -68,6 +69,8 @@ export interface TableQualityPlan {
   keySets: { name: string; position: number }[];
   /** Target tables whose loaded keys this table's references rules read: they load completely first. */
   dependsOn: string[];
+  /** What the source makes of text with invalid bytes (its `invalidText`); reject when not given. */
+  invalidText?: InvalidTextPolicy;
 }
 
 /** A partition: the unit of work (a key range of a table, or a whole table or file). */

@@ -5,6 +5,7 @@
  */
 import picomatch from 'picomatch';
 import type { ForeignKeySchema, IndexSchema, Source, TableSchema } from '../connectors/connector.ts';
+import { invalidTextPolicy } from '../connectors/invalid-text.ts';
 import { targetIdentifier } from '../connectors/open-connectors.ts';
 import { formatLogicalType, parseLogicalType } from '../connectors/logical-type.ts';
 import { InputError, type InputProblem } from '../errors.ts';
@@ -294,12 +295,15 @@ export async function planMigration(
         : table.schema.primaryKey
             .map((k) => columns.findIndex((c) => c.source.name === k))
             .filter((i) => i >= 0),
-      quality: qualityPlan(
-        qualities,
-        computed,
-        table.entry,
-        table.schema.declaredKey && target.primaryKey.length ? table.schema.primaryKey : [],
-      ),
+      quality: {
+        ...qualityPlan(
+          qualities,
+          computed,
+          table.entry,
+          table.schema.declaredKey && target.primaryKey.length ? table.schema.primaryKey : [],
+        ),
+        invalidText: invalidTextPolicy(spec.source),
+      },
       notes,
     });
   }

@@ -5,11 +5,12 @@
  * tables. Their accounting moves from rejected to loaded (or
  * filtered) in the run's stored report and partitions; rows that still fail keep their new reasons.
  * Uniqueness and references are checked against the run's key index, so a replayed row cannot
- * duplicate a row loaded before.
+ * duplicate a row loaded before. Rows the source gave only approximately (see row-defect.ts) stay rejected.
  */
 import { existsSync } from 'node:fs';
 import type { Row, Sink, Source } from '../connectors/connector.ts';
 import { openSink, openSource } from '../connectors/open-connectors.ts';
+import { markRowDefect } from '../connectors/row-defect.ts';
 import { InputError } from '../errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
 import { removeKeyIndexFiles } from '../rules/key-index-file.ts';
@@ -79,9 +80,16 @@ async function replayTable(
   try {
     for await (const page of store.rejectPages(runId, { table: name })) {
       // Masked columns are stored masked; their raw values come back from the key index.
-      const rows = page.map((r) =>
-        rowFrom({ ...r.values, ...r.rawValues, ...keyIndex.rejectedValues(name, r.key) }, plan),
-      );
+      const rows = page.map((r) => {
+        const row = rowFrom({ ...r.values, ...r.rawValues, ...keyIndex.rejectedValues(name, r.key) }, plan);
+        // The source gave the row only approximately (invalid bytes, a wrong field count): no change of
+        // the spec's rules makes its stored values exact, so it stays rejected for the same reason.
+        const defects = r.reasons
+          .filter((reason) => reason.rule === 'source')
+          .map((reason) => reason.message);
+        if (defects.length) markRowDefect(row, defects.join('; '));
+        return row;
+      });
       const transformed = transform(rows);
       const { accepted, rejected } = validate(rows, transformed);
       if (accepted.length) await writer.write(accepted);

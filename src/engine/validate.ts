@@ -5,10 +5,11 @@
  * batch on), then uniqueness (only rows that are otherwise fine claim their values). A failure of
  * severity critical or major rejects the row; minor and warning only count in the quality report. Rows
  * the source could only read approximately (see row-defect.ts) are rejected for that alone, unchecked;
- * rows it changed at the spec's request (see row-repair.ts) load, counted under the repair's rule.
+ * rows it changed at the spec's request (see row-repair.ts) load, counted under the repair's rule, and
+ * values it replaced as the spec asks (invalid text) count as warnings of their column's `invalidText` rule.
  */
 import type { Row, RowBatch } from '../connectors/connector.ts';
-import { rowDefect } from '../connectors/row-defect.ts';
+import { replacedValues, rowDefect } from '../connectors/row-defect.ts';
 import { rowRepair } from '../connectors/row-repair.ts';
 import { keyText, type Key, type KeyIndex } from '../rules/key-index.ts';
 import { rejects, type QualityTally } from '../rules/quality.ts';
@@ -153,6 +154,7 @@ export function compileValidator(
     tally.check(IMPLICIT_RULES.constraints, checkedRows);
     tally.check(IMPLICIT_RULES.source, checkedRows);
     for (const rule of program.repairs.values()) tally.check(rule, checkedRows);
+    for (const rule of program.invalidText ?? []) tally.check(rule, checkedRows);
     if (program.filter) tally.check(IMPLICIT_RULES.filter, transformed.rows.length);
     const candidates: Candidate[] = [];
     inKeyTransaction(() => {
@@ -190,6 +192,9 @@ export function compileValidator(
           if (rule === undefined)
             throw new Error(`the source marked a row with "${repair}", a repair its table does not declare`);
           tally.fail(rule);
+        }
+        if (program.invalidText) {
+          for (const position of replacedValues(source[r]!) ?? []) tally.fail(program.invalidText[position]!);
         }
         tally.countValues(row);
         const clean = failures === undefined;

@@ -6,6 +6,7 @@
  * tell) no row points at a missing parent.
  */
 import type { Sink, Source } from '../connectors/connector.ts';
+import type { CompiledTable } from './compile-programs.ts';
 import { openSource } from '../connectors/open-connectors.ts';
 import type { LoadedSpec } from '../spec/load-spec.ts';
 import type { StateStore } from '../state/state-store.ts';
@@ -160,13 +161,22 @@ async function verifyContent(
     const digest = state.partitions.get(partitionName(name, p.index))?.digest;
     return digest ? new ContentDigest(digest) : null;
   });
+  const compiled = state.compiled.get(name)!;
   return verifyTableContent({
     plan: table,
-    compiled: state.compiled.get(name)!,
+    compiled,
     source: job.source,
     target,
     expected,
     isExcluded: (key) => excluded.has(key),
     batchSize: state.spec.batchSize,
+    replacedValues: replacedValuesOf(compiled),
   });
+}
+
+/** Values the run replaced for invalid text (`invalidText: replace | null`), from its quality tally. */
+function replacedValuesOf({ program, tally }: CompiledTable): number {
+  if (!program.invalidText) return 0;
+  const { rules } = tally.report();
+  return program.invalidText.reduce((sum, rule) => sum + rules[rule]!.failed, 0);
 }

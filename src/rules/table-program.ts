@@ -86,6 +86,12 @@ export interface TableProgram {
   keySets: { set: number; position: number }[];
   /** The descriptor index of each repair the source may make (TableSchema.repairs), by its name. */
   repairs: ReadonlyMap<string, number>;
+  /**
+   * Per read column, the rule that counts its values the source replaced because they held invalid
+   * bytes (`invalidText: replace | null`, see connectors/invalid-text.ts); null when the source rejects
+   * such rows instead (they count under the implicit `source` rule).
+   */
+  invalidText: number[] | null;
 }
 
 /** The set of a referenced key: shared by the parent that fills it and the children that read it. */
@@ -156,7 +162,8 @@ export function compileTableProgram(
     { name: 'transform', kind: 'transform', column: null, severity: 'critical' },
     { name: 'cast', kind: 'cast', column: null, severity: 'critical' },
     { name: 'target constraints', kind: 'constraint', column: null, severity: 'critical' },
-    // A row the source could not give whole (a CSV record with too many fields, a JSON line with unknown keys).
+    // A row the source could not give whole (a CSV record with too many fields, a JSON line with unknown keys,
+    // text with invalid bytes under invalidText: reject).
     { name: 'source', kind: 'source', column: null, severity: 'critical' },
   ];
   // Rows the source changed at the spec's request (a CSV row padded under raggedRows: pad) load, and count.
@@ -327,7 +334,32 @@ export function compileTableProgram(
     set: resources.keyIndex.set(name),
     position,
   }));
-  return { filter, steps, computed, descriptors, checks, unique, completeness, masks, keySets, repairs };
+  // Warnings: the spec asked for the replacement, but the value is not what the source holds.
+  const invalidText =
+    quality.invalidText === 'replace' || quality.invalidText === 'null'
+      ? plan.columns.map(
+          ({ target }) =>
+            descriptors.push({
+              name: `${target.name}.invalidText`,
+              kind: 'invalidText',
+              column: target.name,
+              severity: 'warning',
+            }) - 1,
+        )
+      : null;
+  return {
+    filter,
+    steps,
+    computed,
+    descriptors,
+    checks,
+    unique,
+    completeness,
+    masks,
+    keySets,
+    repairs,
+    invalidText,
+  };
 }
 
 function valueRowCheck(

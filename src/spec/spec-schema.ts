@@ -23,6 +23,13 @@ const FilePrimaryKey = Type.Union([KeyColumns, Type.Record(Type.String({ minLeng
     "Key columns (sources only): a list for every table of the source, or a mapping from table name to its list. The target's primary key, the key of rejected rows and of verification; a NULL or repeated key rejects the row.",
 });
 
+/** What a source's text with invalid bytes becomes (see src/connectors/invalid-text.ts). */
+const InvalidText = Type.Union([Type.Literal('reject'), Type.Literal('replace'), Type.Literal('null')], {
+  default: 'reject',
+  description:
+    'Text with bytes its encoding cannot decode (source): reject the row, naming the column and the bytes in hex; replace each invalid sequence by U+FFFD; or load NULL. Replacements are counted in the quality report.',
+});
+
 export const SqliteEndpointSchema = Type.Object(
   {
     type: Type.Literal('sqlite'),
@@ -30,6 +37,7 @@ export const SqliteEndpointSchema = Type.Object(
       minLength: 1,
       description: 'Path of the SQLite database file; may use ${ENV:NAME}.',
     }),
+    invalidText: Type.Optional(InvalidText),
   },
   { ...strict, description: 'An embedded SQLite database file.' },
 );
@@ -97,6 +105,7 @@ export const CsvEndpointSchema = Type.Object(
       }),
     ),
     primaryKey: Type.Optional(FilePrimaryKey),
+    invalidText: Type.Optional(InvalidText),
   },
   {
     ...strict,
@@ -110,6 +119,7 @@ export const JsonlEndpointSchema = Type.Object(
     path: FilePath,
     encoding: Type.Optional(Type.String({ minLength: 1, default: 'utf8' })),
     primaryKey: Type.Optional(FilePrimaryKey),
+    invalidText: Type.Optional(InvalidText),
   },
   { ...strict, description: 'JSON Lines files: one object per line; one file is one table.' },
 );

@@ -193,8 +193,11 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-/** Checks that need more than the schema but not the source: type names, duplicate entries. */
-function semanticProblems(spec: RawMigrationSpec): InputProblem[] {
+/**
+ * Checks that need more than the schema but not the source: type names, duplicate entries. `given` is
+ * the document as written, before the schema's defaults were filled in.
+ */
+function semanticProblems(spec: RawMigrationSpec, given: RawMigrationSpec): InputProblem[] {
   const problems: InputProblem[] = [];
   const seen = new Map<string, number>();
   (spec.tables ?? []).forEach((table, index) => {
@@ -225,6 +228,13 @@ function semanticProblems(spec: RawMigrationSpec): InputProblem[] {
       ...tableQualityProblems(table, index, spec, (column) => pathBelow(pointer, 'columns', column)),
     );
   });
+  if ('invalidText' in given.target && given.target.invalidText !== undefined) {
+    problems.push({
+      path: 'target.invalidText',
+      message:
+        "says what a source's text with invalid bytes becomes; a target is written, not read: remove it.",
+    });
+  }
   if (!spec.include && spec.exclude && spec.tables?.length) {
     problems.push({
       path: 'exclude',
@@ -304,7 +314,7 @@ export function validateSpec(document: unknown): MigrationSpec {
     throw new InputError(unique);
   }
   const raw = copy as unknown as RawMigrationSpec;
-  const problems = semanticProblems(raw);
+  const problems = semanticProblems(raw, document as RawMigrationSpec);
   if (problems.length) throw new InputError(problems);
   return {
     ...raw,

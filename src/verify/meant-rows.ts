@@ -4,6 +4,7 @@
  * every row the filter keeps), without the rows the run rejected. Rows come out in target column order.
  */
 import type { PartitionBounds, Row, RowBatch, Source } from '../connectors/connector.ts';
+import { replacedValues } from '../connectors/row-defect.ts';
 import type { CompiledTable } from '../engine/compile-programs.ts';
 import type { TablePlan } from '../engine/plan-types.ts';
 import { compileTransform } from '../engine/transform.ts';
@@ -15,6 +16,11 @@ import { QualityTally } from '../rules/quality.ts';
 export type MeantRowReader = ((bounds: PartitionBounds, partition: number) => AsyncGenerator<RowBatch>) & {
   /** Frees the throwaway key index. */
   close(): void;
+  /**
+   * Values of the meant rows read so far (every read, re-reads included) that the source replaced
+   * because they held invalid text (`invalidText: replace | null`): meant as replaced, not as the source holds them.
+   */
+  replacedValues(): number;
 };
 
 /** What the reader needs of a content-verification job. */
@@ -54,6 +60,7 @@ export function meantRowReader(job: MeantRowsJob): MeantRowReader {
   const validate = compileValidator(plan, compiled.program, keyIndex, tally, { recompute: true });
   const sourceKey = sourceKeyOf(plan);
   const columns = plan.columns.map((c) => c.source.name);
+  let replaced = 0;
   async function* read(bounds: PartitionBounds, partition: number): AsyncGenerator<RowBatch> {
     let position = 0;
     for await (const batch of source.read(plan.source, columns, bounds, batchSize)) {
@@ -65,11 +72,13 @@ export function meantRowReader(job: MeantRowsJob): MeantRowReader {
       for (let r = 0; r < batch.length; r++) {
         if (transformed.rows[r] === null) continue;
         const row = accepted[next++]!;
-        if (!job.isExcluded(sourceKey(batch[r]!, partition, position + r))) rows.push(row);
+        if (job.isExcluded(sourceKey(batch[r]!, partition, position + r))) continue;
+        rows.push(row);
+        replaced += replacedValues(batch[r]!)?.length ?? 0;
       }
       position += batch.length;
       if (rows.length) yield rows;
     }
   }
-  return Object.assign(read, { close: () => keyIndex.close() });
+  return Object.assign(read, { close: () => keyIndex.close(), replacedValues: () => replaced });
 }

@@ -48,6 +48,11 @@ export interface ContentVerification {
   differencesTotal: number;
   /** Set when content could not be compared (e.g. append mode, key column transformed); explains why. */
   skipped: string | null;
+  /**
+   * Values meant (and compared) as the spec's `invalidText` replaced them, U+FFFD or NULL in place of
+   * invalid source text: they match the target, but not the source's bytes.
+   */
+  replacedValues: number;
   /** How the comparison was made where it matters: ranges compared as a whole, counts-only results. */
   notes: string[];
 }
@@ -65,6 +70,8 @@ export interface TableContentJob {
   expected: (ContentDigest | null)[];
   /** Source rows that a run rejected (quarantine), by RejectedRow.key: excluded from the meant side. */
   isExcluded(sourceKey: string): boolean;
+  /** Values the run replaced for invalid text (its quality tally); default: counted in the meant rows read. */
+  replacedValues?: number;
   batchSize: number;
   /** Differences listed in the result (all are counted); default 100. */
   maxListedDifferences?: number;
@@ -106,6 +113,7 @@ function emptyResult(plan: TablePlan, skipped: string | null): ContentVerificati
     differencesTotal: 0,
     skipped,
     notes: [],
+    replacedValues: 0,
   };
 }
 
@@ -198,6 +206,11 @@ class TableComparison {
 
   close(): void {
     this.meant.close();
+  }
+
+  /** Replaced values in the meant rows read so far (see ContentVerification.replacedValues). */
+  replacedSoFar(): number {
+    return this.meant.replacedValues();
   }
 
   /** The meant rows of a span (of the whole table when ranges are not aligned). */
@@ -480,6 +493,7 @@ export async function verifyTableContent(job: TableContentJob): Promise<ContentV
         if (bounds.kind !== 'key-range') throw new Error('internal: aligned ranges are key ranges');
         const span = { from: bounds.from, to: bounds.to };
         const recorded = useExpected ? (job.expected[i] ?? null) : null;
+        const replacedBefore = comparison.replacedSoFar(); // counted on this range's first reading only
         if (recorded && byPartition && recorded.equals(byPartition.digests[i]!)) {
           result.meantRows += recorded.rows;
           result.targetRows += recorded.rows;
@@ -500,6 +514,7 @@ export async function verifyTableContent(job: TableContentJob): Promise<ContentV
         }
         result.meantRows += meant.digest.rows;
         result.targetRows += target.digest.rows;
+        result.replacedValues += comparison.replacedSoFar() - replacedBefore;
         if (meant.digest.equals(target.digest)) continue;
         result.rangesDiffering++;
         await comparison.narrow(span, meant, target, partition.index);
@@ -521,6 +536,7 @@ export async function verifyTableContent(job: TableContentJob): Promise<ContentV
       }
       result.meantRows = meant.digest.rows;
       result.targetRows = target.digest.rows;
+      result.replacedValues = comparison.replacedSoFar();
       if (!meant.digest.equals(target.digest)) {
         result.rangesDiffering = 1;
         await comparison.diffWhole(meant, target);
@@ -530,6 +546,7 @@ export async function verifyTableContent(job: TableContentJob): Promise<ContentV
   } finally {
     comparison.close();
   }
+  result.replacedValues = job.replacedValues ?? result.replacedValues;
   result.differences = comparison.differences.list();
   result.differencesTotal = comparison.differences.total;
   result.notes = comparison.notes;

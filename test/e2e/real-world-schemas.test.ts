@@ -145,12 +145,13 @@ const CORPUS: Record<DatabaseKind, Corpus> = {
       await source.exec(`${CYCLES_AND_KEYS.sqlite}
         ${CYCLES_AND_KEYS_DATA}
         CREATE TABLE note (id integer PRIMARY KEY, body text, "${LONG}" integer, created datetime);
-        INSERT INTO note VALUES (1, 'fine', 1, '2024-01-02 03:04:05'),
+        INSERT INTO note VALUES (1, 'fine', 1, '2024-01-02 03:04:05'), (2, CAST(X'636166E9' AS TEXT), 2, NULL),
           (3, 'ctrl' || char(1) || 'char', NULL, '2024-02-29 00:00:00');
         CREATE VIEW note_bodies AS SELECT id, body FROM note;
         CREATE TRIGGER note_touch AFTER UPDATE ON note BEGIN SELECT 1; END;`);
     },
     loaded: { ...COMMON_TABLES, note: 2 },
+    rejected: { note: { rows: 1, reason: /invalid UTF-8/ } },
     notMigrated: () => ['view note_bodies', 'trigger note_touch'],
   },
 };

@@ -1,5 +1,5 @@
 /** Opens a CSV file as a stream of parsed records (csv-parse), and turns its errors into clear ones. */
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { CsvError } from 'csv-parse';
 import { InputError } from '../../errors.ts';
 import type { CsvOptions } from './csv-options.ts';
@@ -16,10 +16,11 @@ export type { RawCsvRecord } from './csv-record-reader.ts';
  * own `cast` context says so too, but builds an object per field and makes parsing about ten times slower.
  * Rows of any field count are let through; the reader decides what to do with them. A malformed record
  * (an unclosed quote, a quote inside an unquoted field) comes as a record marked `malformed`, and reading
- * goes on at the next line (see csv-record-reader.ts).
+ * goes on at the next line (see csv-record-reader.ts). `inspect` sees the file's bytes before they are
+ * decoded (see openDecodedStream).
  */
-export function openCsvParser(file: string, options: CsvOptions): Readable {
-  return readCsvRecords(openDecodedStream(file, options.encoding), options);
+export function openCsvParser(file: string, options: CsvOptions, inspect?: Transform): Readable {
+  return readCsvRecords(openDecodedStream(file, options.encoding, inspect), options);
 }
 
 /**

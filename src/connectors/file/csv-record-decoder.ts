@@ -1,6 +1,6 @@
 /** Turns csv-parse records into rows: NULL markers, blank lines and line numbers. */
 import type { CsvOptions } from './csv-options.ts';
-import type { RawCsvRecord } from './csv-record-reader.ts';
+import { countLineBreaks, type RawCsvRecord } from './csv-record-reader.ts';
 
 /** A decoded CSV record: strings, and null for an unquoted field equal to the null marker. */
 export type CsvFields = (string | null)[];
@@ -32,6 +32,9 @@ export class CsvRecordDecoder {
   private readonly nullValue: string;
   private readonly trim: boolean;
 
+  /** The line where the record after the one last decoded starts. */
+  followingLine = 0;
+
   constructor(options: CsvOptions) {
     this.quote = options.quote;
     this.escape = options.escape;
@@ -47,6 +50,7 @@ export class CsvRecordDecoder {
    */
   decode({ record, raw, line }: RawCsvRecord): CsvFields | null {
     this.line = line;
+    this.followingLine = line + countLineBreaks(raw);
     this.chars += raw.length;
     this.defect = undefined;
     if (

@@ -34,7 +34,7 @@ export class CsvRowBuilder {
     private readonly file: string,
     private readonly options: CsvOptions,
     private readonly width: number,
-    private readonly positions: readonly number[],
+    readonly positions: readonly number[],
   ) {}
 
   /**

@@ -4,6 +4,7 @@ import { OPEN_AS_GIVEN, type FileCheck, type RowBatch, type Source, type TableSc
 import type { CsvEndpoint } from '../../spec/spec-schema.ts';
 import { resolveCsvColumns } from './csv-columns.ts';
 import { resolveCsvOptions, type CsvOptions } from './csv-options.ts';
+import { createCsvTextCheck } from './csv-invalid-text.ts';
 import { describeCsvError, malformedRecordError, openCsvParser, type RawCsvRecord } from './csv-parser.ts';
 import { CsvRecordDecoder } from './csv-record-decoder.ts';
 import { csvRepairs, CsvRowBuilder } from './csv-row-builder.ts';
@@ -11,6 +12,7 @@ import { createCsvSampler } from './csv-sampler.ts';
 import { listFileTables } from './file-tables.ts';
 import { createFileSource } from './file-source.ts';
 import { asReadError } from './read-error.ts';
+import { invalidTextPolicy, type InvalidTextPolicy } from '../invalid-text.ts';
 import { columnPositions } from './source-columns.ts';
 
 /**
@@ -23,7 +25,8 @@ import { columnPositions } from './source-columns.ts';
  * `truncate`; the row loads and is counted) or with a reason that `rowDefect` (row-defect.ts) returns (the
  * engine rejects it). A malformed record (e.g. an unclosed quote) is yielded as a row of NULLs with such a
  * reason, and reading goes on at the next line; only a malformed header (or first record without a
- * header) stops the read, with an error naming `file:line`.
+ * header) stops the read, with an error naming `file:line`. A field with bytes its encoding cannot
+ * decode is settled by `invalidText` (invalid-text.ts).
  *
  * @throws InputError when the path does not exist, holds no CSV file, or an option is invalid
  */
@@ -32,11 +35,13 @@ export async function openCsvSource(
   checkFile: FileCheck = OPEN_AS_GIVEN,
 ): Promise<Source> {
   const options = resolveCsvOptions(endpoint);
+  const policy = invalidTextPolicy(endpoint);
   const tables = await listFileTables(endpoint.path, '.csv', 'CSV', checkFile);
   return createFileSource(
     tables,
     createCsvSampler(options),
-    (file, table, columns, batchSize, open) => readCsvFile(file, options, table, columns, batchSize, open),
+    (file, table, columns, batchSize, open) =>
+      readCsvFile(file, options, policy, table, columns, batchSize, open),
     { primaryKey: endpoint.primaryKey, repairs: csvRepairs(options) },
   );
 }
@@ -44,12 +49,14 @@ export async function openCsvSource(
 async function* readCsvFile(
   file: string,
   options: CsvOptions,
+  policy: InvalidTextPolicy,
   table: TableSchema,
   columns: string[],
   batchSize: number,
   open: Set<Readable>,
 ): AsyncGenerator<RowBatch> {
-  const parser = openCsvParser(file, options);
+  const textCheck = createCsvTextCheck(file, options.encoding, policy, options.nullValue);
+  const parser = openCsvParser(file, options, textCheck?.inspect);
   open.add(parser);
   const decoder = new CsvRecordDecoder(options);
   let rows: CsvRowBuilder | null = null;
@@ -70,7 +77,9 @@ async function* readCsvFile(
           rows = new CsvRowBuilder(file, options, names.length, columnPositions(names, columns, file));
           if (options.header) continue;
         }
-        batch.push(rows.row(fields, decoder.line, decoder.defect));
+        const row = rows.row(fields, decoder.line, decoder.defect);
+        textCheck?.check(row, fields, rows.positions, columns, decoder.line, decoder.followingLine, item.raw);
+        batch.push(row);
       }
       if (batch.length >= batchSize) {
         yield batch;

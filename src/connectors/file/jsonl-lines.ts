@@ -1,5 +1,5 @@
 /** Opens a JSON Lines file as a stream of lines, and parses each line into an object. */
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream';
 import split2 from 'split2';
 import { InputError } from '../../errors.ts';
@@ -13,11 +13,13 @@ export const MAX_LINE_LENGTH = 64 * 1024 * 1024;
 
 /**
  * Opens `file` as an object stream of its lines (without line ends), pulled lazily. Destroying the
- * stream (or leaving a `for await` loop over it early) closes the file.
+ * stream (or leaving a `for await` loop over it early) closes the file. `inspect` sees the file's bytes
+ * before they are decoded (see openDecodedStream).
  */
-export function openJsonlLines(file: string, encoding: string): Readable {
+export function openJsonlLines(file: string, encoding: string, inspect?: Transform): Readable {
   // Errors reach the consumer through the last stream; the callback only keeps them from being unhandled.
-  return pipeline(openDecodedStream(file, encoding), split2({ maxLength: MAX_LINE_LENGTH }), () => {});
+  const text = openDecodedStream(file, encoding, inspect);
+  return pipeline(text, split2({ maxLength: MAX_LINE_LENGTH }), () => {});
 }
 
 /**

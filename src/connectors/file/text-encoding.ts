@@ -1,6 +1,6 @@
 /** Text encodings of file endpoints: UTF-8 natively, anything else through iconv-lite. */
 import { createReadStream } from 'node:fs';
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, type Readable, type Transform } from 'node:stream';
 import iconv from 'iconv-lite';
 import { InputError } from '../../errors.ts';
 
@@ -30,12 +30,16 @@ export function resolveTextEncoding(encoding: string | undefined, where: string)
 /**
  * Opens a file for streaming reads. For UTF-8 the stream yields the file's Buffers; for other encodings it
  * yields decoded strings (a byte order mark is dropped). Destroying the returned stream closes the file.
+ *
+ * @param inspect a pass-through stream that sees the file's bytes before they are decoded (see
+ *   invalid-bytes-tracker.ts)
  */
-export function openDecodedStream(file: string, encoding: string): Readable {
+export function openDecodedStream(file: string, encoding: string, inspect?: Transform): Readable {
   const input = createReadStream(file, { highWaterMark: 256 * 1024 });
-  if (encoding === UTF8) return input;
-  // Errors reach the consumer through the last stream; the callback only keeps them from being unhandled.
-  return pipeline(input, iconv.decodeStream(encoding), () => {}) as unknown as Readable;
+  // Errors reach the consumer through the last stream; the callbacks only keep them from being unhandled.
+  const bytes: Readable = inspect ? pipeline(input, inspect, () => {}) : input;
+  if (encoding === UTF8) return bytes;
+  return pipeline(bytes, iconv.decodeStream(encoding), () => {}) as unknown as Readable;
 }
 
 /** Turns text into what is written to a file: the string itself for UTF-8, else encoded bytes. */

@@ -106,7 +106,7 @@ export class SqliteIntrospector implements Introspector {
 
   async statistics(table: TableSchema): Promise<TableStatistics> {
     const quoted = quoteSqliteIdentifier(table.name);
-    const key = this.partitionKeyColumn(table);
+    const key = this.rowidColumn(table);
     if (key === null) {
       const rowCount = this.db.prepare(`SELECT COUNT(*) FROM ${quoted}`).pluck().get() as number;
       return { rowCount, partitionKey: null };
@@ -126,7 +126,7 @@ export class SqliteIntrospector implements Introspector {
   }
 
   /** The INTEGER PRIMARY KEY (a rowid alias), else `rowid` itself, else null for WITHOUT ROWID tables. */
-  private partitionKeyColumn(table: TableSchema): string | null {
+  rowidColumn(table: TableSchema): string | null {
     const [only, ...more] = table.primaryKey;
     if (only !== undefined && more.length === 0) {
       const column = table.columns.find((c) => c.name === only);

@@ -4,11 +4,19 @@ import Database from 'better-sqlite3';
 import { access, constants } from 'node:fs/promises';
 import { InputError } from '../../errors.ts';
 import type { PartitionBounds, RowBatch, Source, TableSchema } from '../connector.ts';
+import type { InvalidTextPolicy } from '../invalid-text.ts';
 import { SqliteIntrospector } from './sqlite-introspector.ts';
+import { rowLocator, SqliteTextCheck } from './sqlite-invalid-text.ts';
 import { quoteSqliteIdentifier } from './sqlite-types.ts';
 
-/** Opens a SQLite database file as a source; it must exist and be a SQLite database. */
-export async function openSqliteSource(path: string): Promise<Source> {
+/**
+ * Opens a SQLite database file as a source; it must exist and be a SQLite database. TEXT values that are
+ * not valid UTF-8 are settled by `invalidText` (see sqlite-invalid-text.ts).
+ */
+export async function openSqliteSource(
+  path: string,
+  invalidText: InvalidTextPolicy = 'reject',
+): Promise<Source> {
   try {
     await access(path, constants.R_OK);
   } catch {
@@ -26,7 +34,7 @@ export async function openSqliteSource(path: string): Promise<Source> {
       { path: 'source.path', message: `"${path}" is not a SQLite database (${(error as Error).message}).` },
     ]);
   }
-  return new SqliteSource(path, db);
+  return new SqliteSource(path, db, invalidText);
 }
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
@@ -46,9 +54,14 @@ class SqliteSource implements Source {
   constructor(
     private readonly path: string,
     private readonly db: Database.Database,
+    private readonly invalidText: InvalidTextPolicy,
   ) {
     this.introspector = new SqliteIntrospector(db);
+    // Text is checked for invalid UTF-8 only where it is stored as UTF-8 (not in UTF-16 databases).
+    this.checksText = db.pragma('encoding', { simple: true }) === 'UTF-8';
   }
+
+  private readonly checksText: boolean;
 
   async *read(
     table: TableSchema,
@@ -58,10 +71,22 @@ class SqliteSource implements Source {
   ): AsyncGenerator<RowBatch> {
     // A statement being iterated keeps its connection busy, so each partition reads on its own.
     const db = openReadOnly(this.path);
+    let bytesDb: Database.Database | undefined;
     try {
       // `rowid` may be asked for as a column: the partition key of tables without an integer key.
       const key = (name: string) => (name === 'rowid' ? 'rowid' : quoteSqliteIdentifier(name));
-      const select = columns.map(key).join(', ');
+      const width = columns.length;
+      const { locator, addRowid } = rowLocator(table, columns, this.introspector.rowidColumn(table));
+      const check = this.checksText
+        ? new SqliteTextCheck(
+            table,
+            columns,
+            locator,
+            this.invalidText,
+            () => (bytesDb ??= openReadOnly(this.path)),
+          )
+        : null;
+      const select = [...columns.map(key), ...(check && addRowid ? ['rowid'] : [])].join(', ');
       const range = keyRangeClause(bounds, key, () => '?');
       const sql = `SELECT ${select} FROM ${quoteSqliteIdentifier(table.name)}${range.sql}`;
       // Integers are read as bigint so none loses precision (any column may hold one, whatever its
@@ -69,10 +94,17 @@ class SqliteSource implements Source {
       const statement = db.prepare(sql).raw(true).safeIntegers(true);
       let batch: RowBatch = [];
       for (const row of statement.iterate(...range.params) as IterableIterator<unknown[]>) {
-        for (let i = 0; i < row.length; i++) {
+        let suspects: number[] | undefined;
+        for (let i = 0; i < width; i++) {
           const value = row[i];
-          if (typeof value === 'bigint' && value >= MIN_SAFE && value <= MAX_SAFE) row[i] = Number(value);
+          if (typeof value === 'bigint') {
+            if (value >= MIN_SAFE && value <= MAX_SAFE) row[i] = Number(value);
+          } else if (typeof value === 'string' && check && value.includes('\uFFFD')) {
+            (suspects ??= []).push(i);
+          }
         }
+        if (suspects) check!.check(row, suspects);
+        if (row.length > width) row.length = width;
         batch.push(row);
         if (batch.length >= batchSize) {
           yield batch;
@@ -82,6 +114,7 @@ class SqliteSource implements Source {
       if (batch.length) yield batch;
     } finally {
       db.close();
+      bytesDb?.close();
     }
   }
 
