@@ -1,7 +1,7 @@
 /** `jivs plan <spec>`: a dry run that shows what a migration would do, moving no data. */
-import { formatLogicalType } from '../connectors/logical-type.ts';
+import { describeLogicalType, formatLogicalType } from '../connectors/logical-type.ts';
 import { openSource } from '../connectors/open-connectors.ts';
-import { planMigration } from '../engine/plan.ts';
+import { planWithTarget } from '../engine/plan-with-target.ts';
 import type { MigrationPlan } from '../engine/plan-types.ts';
 import { maskKind } from '../rules/compile-mask.ts';
 import { loadSpec } from '../spec/load-spec.ts';
@@ -9,12 +9,12 @@ import type { TransformStepSpec } from '../spec/rules-schema.ts';
 import { printJson } from './cli-context.ts';
 import { formatTable } from './format-table.ts';
 
-/** Plans a spec file against its source (the target is not touched). */
+/** Plans a spec file against its source, and against the existing target tables that append and truncate keep (the target is only read). */
 export async function planSpecFile(file: string): Promise<MigrationPlan> {
   const loaded = await loadSpec(file);
   const source = await openSource(loaded.spec.source, loaded.files, 'source');
   try {
-    return await planMigration(loaded.spec, source, loaded.files);
+    return await planWithTarget(loaded.spec, source, loaded.files);
   } finally {
     await source.close();
   }
@@ -49,7 +49,7 @@ export function formatPlan(plan: MigrationPlan): string {
               c.source.name,
               c.source.nativeType || '(none)',
               c.target.name,
-              formatLogicalType(c.target.type),
+              describeLogicalType(c.target.type),
               c.target.nullable ? 'yes' : 'no',
               quality.steps.map(stepName).join(', '),
               quality.rules.length || '',

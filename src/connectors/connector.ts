@@ -165,6 +165,16 @@ export interface CheckpointTable {
   clear(runId: string): Promise<void>;
 }
 
+/** A row of a batch that the target refused for a data reason (see data-refusal.ts). */
+export interface RefusedRow {
+  /** Position of the row in the batch given to {@link TableWriter.isolate}. */
+  index: number;
+  /** The database's message, row values cut out: `value too long for type character varying(3) (22001)`. */
+  message: string;
+  /** The column the database names, when it names one. */
+  column: string | null;
+}
+
 /** Writes the rows of one partition. */
 export interface TableWriter {
   /**
@@ -174,6 +184,13 @@ export interface TableWriter {
    * {@link Sink.checkpoints} ignore it.
    */
   write(batch: RowBatch, checkpoint?: CheckpointRecord): Promise<void>;
+  /**
+   * Finds the rows of `batch` the target refuses for a data reason, after {@link write} failed with one:
+   * loads the batch in one transaction that is always rolled back, in halves within savepoints, keeping
+   * the halves that load and splitting again those that are refused (see isolate-refused-rows.ts).
+   * Commits nothing. Optional: sinks that cannot tell (files) leave it out.
+   */
+  isolate?(batch: RowBatch): Promise<RefusedRow[]>;
   close(): Promise<void>;
 }
 
