@@ -188,9 +188,10 @@ export interface TableWriter {
    * Finds the rows of `batch` the target refuses for a data reason, after {@link write} failed with one:
    * loads the batch in one transaction that is always rolled back, in halves within savepoints, keeping
    * the halves that load and splitting again those that are refused (see isolate-refused-rows.ts).
-   * Commits nothing. Optional: sinks that cannot tell (files) leave it out.
+   * Stops once more than `maxRefused` rows are refused (returning those). Commits nothing. Optional:
+   * sinks that cannot tell (files) leave it out.
    */
-  isolate?(batch: RowBatch): Promise<RefusedRow[]>;
+  isolate?(batch: RowBatch, maxRefused: number): Promise<RefusedRow[]>;
   close(): Promise<void>;
 }
 

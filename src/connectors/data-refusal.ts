@@ -84,8 +84,20 @@ export function describeRefusal(error: unknown): { message: string; column: stri
   const text = typeof driver?.message === 'string' ? driver.message : String(error);
   // MySQL numbers the row within its statement, which says nothing about the source row.
   const message = withoutRowValues(text.split('\n')[0]!).replace(/ at row \d+$/, '');
-  const code = typeof driver?.code === 'string' ? ` (${driver.code})` : '';
-  return { message: `the target refused the row: ${message}${code}`, column: columnOf(driver, text) };
+  return {
+    message: `the target refused the row: ${message}${codeOf(driver)}`,
+    column: columnOf(driver, text),
+  };
+}
+
+/**
+ * ` (23505)`, ` (ER_DUP_ENTRY)`, ` (SQLITE_CONSTRAINT_CHECK)`. mysql2 names errors by MySQL's numbers,
+ * which MariaDB shares only below 3000: above, the number is given instead of a misleading name.
+ */
+function codeOf(driver: DriverError | undefined): string {
+  const { code, errno } = driver ?? {};
+  if (typeof errno === 'number' && errno >= 3000) return ` (error ${errno})`;
+  return typeof code === 'string' ? ` (${code})` : '';
 }
 
 function columnOf(driver: DriverError | undefined, text: string): string | null {

@@ -10,8 +10,9 @@
  * rows are refused, every segment is tried at most once and a segment is split only when refused, so
  * there are at most 2n − 2 attempts and every row is sent at most ⌈log2 n⌉ times: a batch where every
  * row is refused costs O(n) statements and O(n log n) rows sent, never O(n²). The batch size (spec
- * `batchSize`) bounds n; the error policy (`errors.maxRejects`, `maxRejectRate`) stops a run whose rows
- * are mostly refused.
+ * `batchSize`) bounds n. The caller may also give up early: once more than `maxRefused` rows are
+ * refused the isolation stops (the engine then fails the batch as a whole, see load-batch.ts), which
+ * bounds a batch of mostly refused rows to about n attempts.
  *
  * The steps are a generator, so that the same logic drives an asynchronous driver (PostgreSQL, MySQL)
  * and a synchronous one (SQLite, whose whole isolation must run without yielding to other writers).
@@ -24,13 +25,14 @@ export type Segment = readonly [from: number, to: number];
 
 /**
  * The segments to try, in order. Each `yield` gives a segment; the caller sends back null when it
- * loaded, or the refusal (the error) when it was refused and rolled back. Returns the refused rows.
+ * loaded, or the refusal (the error) when it was refused and rolled back. Returns the refused rows, or
+ * as soon as more than `maxRefused` are refused, those found so far.
  */
-export function* isolationSteps(size: number): Generator<Segment, RefusedRow[], unknown> {
+export function* isolationSteps(size: number, maxRefused = size): Generator<Segment, RefusedRow[], unknown> {
   const refused: RefusedRow[] = [];
   // The whole batch was just refused by the write that preceded: start with its halves.
   const pending: Segment[] = size > 1 ? split([0, size]) : size === 1 ? [[0, 1]] : [];
-  while (pending.length) {
+  while (pending.length && refused.length <= maxRefused) {
     const segment = pending.pop()!;
     const refusal = yield segment;
     if (refusal === null || refusal === undefined) continue;
@@ -56,17 +58,22 @@ function split([from, to]: Segment): Segment[] {
 /** Runs the isolation with an asynchronous attempt (see {@link isolationSteps}). */
 export async function isolateRefusedRows(
   size: number,
+  maxRefused: number,
   attempt: (segment: Segment) => Promise<unknown>,
 ): Promise<RefusedRow[]> {
-  const steps = isolationSteps(size);
+  const steps = isolationSteps(size, maxRefused);
   let step = steps.next();
   while (!step.done) step = steps.next(await attempt(step.value));
   return step.value;
 }
 
 /** Runs the isolation with a synchronous attempt (see {@link isolationSteps}). */
-export function isolateRefusedRowsSync(size: number, attempt: (segment: Segment) => unknown): RefusedRow[] {
-  const steps = isolationSteps(size);
+export function isolateRefusedRowsSync(
+  size: number,
+  maxRefused: number,
+  attempt: (segment: Segment) => unknown,
+): RefusedRow[] {
+  const steps = isolationSteps(size, maxRefused);
   let step = steps.next();
   while (!step.done) step = steps.next(attempt(step.value));
   return step.value;

@@ -174,7 +174,7 @@ for (const kind of ['postgres', 'mariadb', 'sqlite']) {
       `CREATE TABLE t (id integer PRIMARY KEY, qty integer CHECK (qty > 0), code varchar(10) UNIQUE);
        INSERT INTO t VALUES (100, 1, 'old')`,
     );
-    // Small batches and two partitions: refusals in several batches, checkpoints corrected across them.
+    // Batches of 4: refusals in several batches, and later checkpoints corrected for earlier ones.
     const { report, rejects } = await migrateCsv(dir, db, REFUSED_CSV, { batchSize: 4 });
     assert.equal(report.status, 'succeeded', report.error ?? '');
     assert.equal(report.totals.extracted, 10);

@@ -137,7 +137,7 @@ class MysqlSink implements Sink {
           }
         });
       },
-      isolate: (batch) => this.isolate(batch, head, encoders),
+      isolate: (batch, maxRefused) => this.isolate(batch, maxRefused, head, encoders),
       close: async () => {},
     };
   }
@@ -146,11 +146,16 @@ class MysqlSink implements Sink {
    * Finds the rows the table refuses (see isolate-refused-rows.ts): one transaction, the INSERTs of a
    * segment within a savepoint, always rolled back.
    */
-  private async isolate(batch: RowBatch, head: string, encoders: LiteralEncoder[]): Promise<RefusedRow[]> {
+  private async isolate(
+    batch: RowBatch,
+    maxRefused: number,
+    head: string,
+    encoders: LiteralEncoder[],
+  ): Promise<RefusedRow[]> {
     return this.pool.use(async (connection) => {
       await connection.query('START TRANSACTION');
       try {
-        return await isolateRefusedRows(batch.length, async ([from, to]) => {
+        return await isolateRefusedRows(batch.length, maxRefused, async ([from, to]) => {
           await connection.query('SAVEPOINT jivs_isolate');
           try {
             for (const sql of insertStatements(head, batch.slice(from, to), encoders, this.maxBytes)) {

@@ -78,12 +78,12 @@ export function openCopyWriter(pool: pg.Pool, schema: string, table: TableSchema
    * Finds the rows the table refuses (see isolate-refused-rows.ts): one transaction, a COPY per segment
    * within a savepoint, always rolled back.
    */
-  const isolate = async (batch: RowBatch): Promise<RefusedRow[]> => {
+  const isolate = async (batch: RowBatch, maxRefused: number): Promise<RefusedRow[]> => {
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      return await isolateRefusedRows(batch.length, async ([from, to]) => {
+      return await isolateRefusedRows(batch.length, maxRefused, async ([from, to]) => {
         await client.query('SAVEPOINT jivs_isolate');
         try {
           await copyBatch(client.query(copyFrom(sql)), batch.slice(from, to), width);

@@ -148,7 +148,7 @@ class SqliteSink implements Sink {
       write: async (batch, checkpoint) => {
         if (batch.length || checkpoint) writeBatch(batch, checkpoint);
       },
-      isolate: async (batch) => this.isolate(batch, insertRows),
+      isolate: async (batch, maxRefused) => this.isolate(batch, maxRefused, insertRows),
       close: async () => {},
     };
   }
@@ -158,10 +158,10 @@ class SqliteSink implements Sink {
    * a savepoint, always rolled back. Synchronous from BEGIN to ROLLBACK, so that no other writer of this
    * database runs inside the transaction.
    */
-  private isolate(batch: RowBatch, insertRows: (rows: RowBatch) => void): RefusedRow[] {
+  private isolate(batch: RowBatch, maxRefused: number, insertRows: (rows: RowBatch) => void): RefusedRow[] {
     this.db.exec('BEGIN');
     try {
-      return isolateRefusedRowsSync(batch.length, ([from, to]) => {
+      return isolateRefusedRowsSync(batch.length, maxRefused, ([from, to]) => {
         this.db.exec('SAVEPOINT jivs_isolate');
         try {
           insertRows(batch.slice(from, to));
