@@ -11,9 +11,11 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { formatPlan, planSpecFile } from '../../src/cli/plan-command.ts';
+import { resumeMigration } from '../../src/engine/orchestrator.ts';
 import type { RunReport } from '../../src/engine/report.ts';
 import type { StateStore, StoredReject } from '../../src/state/state-store.ts';
 import { runSpec } from '../support/run-spec.ts';
+import { createSqliteDatabase } from '../support/sqlite-fixture.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import {
   mysqlEndpoint,
@@ -198,3 +200,55 @@ for (const kind of ['postgres', 'mariadb', 'sqlite']) {
     assert.equal(constraints.failed, 3);
   });
 }
+
+test('PostgreSQL: rows refused in several partitions are counted once across a pause and a resume', async () => {
+  const dir = await tempDir();
+  const pg = await target('postgres', dir);
+  await pg.exec('CREATE TABLE items (id integer PRIMARY KEY, qty integer CHECK (qty % 17 <> 0))');
+  const values = Array.from({ length: 2500 }, (_, i) => `(${i + 1}, ${i + 1})`).join(', ');
+  createSqliteDatabase(
+    join(dir, 'source.db'),
+    `CREATE TABLE items (id INTEGER PRIMARY KEY, qty INT); INSERT INTO items VALUES ${values};`,
+  );
+  const refused = Math.floor(2500 / 17);
+  const spec = {
+    source: { type: 'sqlite', path: 'source.db' },
+    target: pg.spec,
+    mode: 'append',
+    batchSize: 50,
+    partitionRows: 1000,
+    parallelism: 2,
+  };
+  const stop = new AbortController();
+  const first = await runSpec(dir, spec, {
+    signal: stop.signal,
+    observer: {
+      tableProgress: (progress) => {
+        if (progress.loaded >= 600) stop.abort();
+      },
+    },
+  });
+  try {
+    assert.equal(first.report.status, 'paused', first.report.error ?? '');
+    assert.ok(first.report.totals.rejected > 0, 'some rows were refused before the pause');
+    const report = await resumeMigration(first.report.runId, { store: first.store });
+    assert.equal(report.status, 'succeeded', report.error ?? '');
+    assert.deepEqual(report.totals, {
+      extracted: 2500,
+      loaded: 2500 - refused,
+      rejected: refused,
+      filtered: 0,
+    });
+    assert.ok(report.verified, JSON.stringify(report.tables[0]!.verification));
+    const rejects = await first.store.rejects(report.runId);
+    assert.deepEqual(
+      rejects.map((r) => Number(JSON.parse(r.key)[0])).sort((a, b) => a - b),
+      Array.from({ length: refused }, (_, i) => 17 * (i + 1)),
+      'each refused row is in the quarantine once',
+    );
+    assert.equal((await pg.rows('items')).length, 2500 - refused);
+    assert.match(rejects[0]!.reasons[0]!.message, /violates check constraint "items_qty_check" \(23514\)$/);
+  } finally {
+    await first.store.close();
+  }
+});
