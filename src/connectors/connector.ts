@@ -99,12 +99,25 @@ export interface TableStatistics {
   partitionKey: { column: string; min: number; max: number } | null;
 }
 
-/** Reads the schema of a source. */
+/** A CHECK constraint of a table, as the database prints it. */
+export interface CheckConstraint {
+  name: string;
+  /** `CHECK ((qty > 0))` (PostgreSQL), `` `qty` > 0 `` (MySQL/MariaDB). */
+  expression: string;
+}
+
+/** Reads the schema of a source (or of a target's existing tables, when planning against them). */
 export interface Introspector {
   /** Every table of the source, in no particular order. */
   listTables(): Promise<TableSchema[]>;
   /** Row count and key span of one table. */
   statistics(table: TableSchema): Promise<TableStatistics>;
+  /**
+   * The CHECK constraints of one table, for `jivs plan` when the plan keeps an existing target table (the
+   * database enforces them; the rows it refuses are rejected with its message). Optional: SQLite keeps
+   * them only in its CREATE TABLE text.
+   */
+  checkConstraints?(table: string): Promise<CheckConstraint[]>;
 }
 
 /** Where rows come from. */

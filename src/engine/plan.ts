@@ -297,7 +297,7 @@ export async function planMigration(
       );
       columns = columns.map((c, i) => ({ ...c, target: fit.columns[i]! }));
       computed = computed.map((c, i) => ({ ...c, target: fit.columns[columns.length + i]! }));
-      notes.push(...fit.notes);
+      notes.push(...fit.notes, ...(await checkNotes(target, existing.name)));
       problems.push(...fit.problems);
     }
     const targetTable = targetSchema(table, targetName, columns, computed, targetTableOf, spec, notes);
@@ -321,6 +321,15 @@ export async function planMigration(
   checkQuality(tables, sourceTables, files, problems);
   if (problems.length) throw new InputError(problems);
   return { tables, warnings };
+}
+
+/** The CHECK constraints of an existing target table, which the database enforces while loading. */
+async function checkNotes(target: Introspector | null, table: string): Promise<string[]> {
+  const checks = (await target?.checkConstraints?.(table)) ?? [];
+  return checks.map(
+    (check) =>
+      `the existing target table enforces CHECK constraint ${check.name}: ${check.expression}; rows it refuses are rejected with its message.`,
+  );
 }
 
 /** The modes that keep an existing target table, which the plan then follows. */

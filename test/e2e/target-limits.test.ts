@@ -177,7 +177,7 @@ for (const kind of ['postgres', 'mariadb', 'sqlite']) {
        INSERT INTO t VALUES (100, 1, 'old')`,
     );
     // Batches of 4: refusals in several batches, and later checkpoints corrected for earlier ones.
-    const { report, rejects } = await migrateCsv(dir, db, REFUSED_CSV, { batchSize: 4 });
+    const { report, rejects, file } = await migrateCsv(dir, db, REFUSED_CSV, { batchSize: 4 });
     assert.equal(report.status, 'succeeded', report.error ?? '');
     assert.equal(report.totals.extracted, 10);
     assert.equal(report.totals.loaded, 7);
@@ -198,6 +198,15 @@ for (const kind of ['postgres', 'mariadb', 'sqlite']) {
     const quality = report.tables[0]!.quality!;
     const constraints = quality.rules.find((r) => r.name === 'target constraints')!;
     assert.equal(constraints.failed, 3);
+    if (kind !== 'sqlite') {
+      // The plan names the CHECK constraint the database enforces.
+      const shown = formatPlan(await planSpecFile(file));
+      assert.match(
+        shown,
+        /note: the existing target table enforces CHECK constraint \S+: .*qty`? > 0/,
+        shown,
+      );
+    }
   });
 }
 
