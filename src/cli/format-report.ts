@@ -2,6 +2,7 @@
 import { describeCounts } from '../engine/accounting.ts';
 import type { RunReport } from '../engine/report.ts';
 import { SEVERITIES } from '../rules/quality.ts';
+import { formatNotMigrated } from './format-not-migrated.ts';
 import { formatDuration, formatTable } from './format-table.ts';
 
 /** `status`: the status to show, when it is not the report's own (`interrupted`). */
@@ -59,6 +60,8 @@ export function formatReport(report: RunReport, status: string = report.status):
     }
     out.push(`  All rejected rows, with their values and rules: jivs rejects ${report.runId}`);
   }
+  // Reports stored before the list existed have none.
+  out.push(...formatNotMigrated(report.notMigrated ?? []));
   const notes = report.tables.flatMap((t) => t.notes.map((n) => `${t.target}: ${n}`));
   if (report.warnings.length || notes.length) {
     out.push('');

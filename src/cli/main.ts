@@ -83,7 +83,8 @@ function buildProgram(outcome: CliOutcome): Command {
     .description('dry run: show tables, load order, type mapping and partitions; moves no data')
     .argument('<spec>', 'migration spec (YAML or JSON)')
     .option('--json', 'print the plan as JSON')
-    .action(async (spec: string, options: { json?: boolean }) => {
+    .option('--ddl', 'print the DDL the target will receive (tables, keys, indexes, foreign keys, triggers)')
+    .action(async (spec: string, options: { json?: boolean; ddl?: boolean }) => {
       const { planCommand } = await import('./plan-command.ts');
       await planCommand(spec, options);
     });

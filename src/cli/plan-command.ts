@@ -5,16 +5,23 @@ import { planWithTarget } from '../engine/plan-with-target.ts';
 import type { MigrationPlan } from '../engine/plan-types.ts';
 import { maskKind } from '../rules/compile-mask.ts';
 import { loadSpec } from '../spec/load-spec.ts';
+import type { EndpointSpec } from '../spec/spec-schema.ts';
 import type { TransformStepSpec } from '../spec/rules-schema.ts';
 import { printJson } from './cli-context.ts';
+import { formatDdl, planDdl } from './format-ddl.ts';
+import { formatNotMigrated } from './format-not-migrated.ts';
 import { formatTable } from './format-table.ts';
 
 /** Plans a spec file against its source, and against the existing target tables that append and truncate keep (the target is only read). */
 export async function planSpecFile(file: string): Promise<MigrationPlan> {
+  return (await planLoadedSpec(file)).plan;
+}
+
+async function planLoadedSpec(file: string): Promise<{ plan: MigrationPlan; target: EndpointSpec }> {
   const loaded = await loadSpec(file);
   const source = await openSource(loaded.spec.source, loaded.files, 'source');
   try {
-    return await planWithTarget(loaded.spec, source, loaded.files);
+    return { plan: await planWithTarget(loaded.spec, source, loaded.files), target: loaded.spec.target };
   } finally {
     await source.close();
   }
@@ -98,6 +105,7 @@ export function formatPlan(plan: MigrationPlan): string {
     }
     for (const note of table.notes) out.push(`  note: ${note}`);
   }
+  out.push(...formatNotMigrated(plan.notMigrated));
   for (const warning of plan.warnings) out.push(`\nwarning: ${warning}`);
   return out.join('\n');
 }
@@ -106,8 +114,14 @@ function stepName(step: TransformStepSpec): string {
   return typeof step === 'string' ? step : Object.keys(step)[0]!;
 }
 
-export async function planCommand(file: string, options: { json?: boolean }): Promise<void> {
-  const plan = await planSpecFile(file);
-  if (options.json) printJson(plan);
+/**
+ * Prints the plan, or with `ddl` the statements the target will receive (with `json`, as
+ * `{ target, tables }`, tables null for a file target).
+ */
+export async function planCommand(file: string, options: { json?: boolean; ddl?: boolean }): Promise<void> {
+  const { plan, target } = await planLoadedSpec(file);
+  if (options.ddl && options.json) printJson({ target: target.type, tables: planDdl(plan, target) });
+  else if (options.ddl) process.stdout.write(`${formatDdl(plan, target)}\n`);
+  else if (options.json) printJson(plan);
   else process.stdout.write(`${formatPlan(plan)}\n\nDry run: no data was moved.\n`);
 }

@@ -51,6 +51,17 @@ export interface ColumnSchema {
   typeFallback?: boolean;
   /** The source computes this column (a generated column); it is migrated as a plain column. */
   generated?: boolean;
+  /**
+   * The source's default as it declares it, when it has no portable form (an expression such as
+   * `uuid()`): `defaultValue` is then null, and `jivs plan` lists the default as not migrated.
+   */
+  untranslatedDefault?: string;
+  /**
+   * The source sets the column to the current date and time whenever the row is updated (MySQL
+   * `ON UPDATE CURRENT_TIMESTAMP`). Targets that can keep it do (a trigger in PostgreSQL); `jivs plan`
+   * lists it as not migrated elsewhere.
+   */
+  onUpdateCurrentTimestamp?: boolean;
   comment?: string | null;
 }
 
@@ -82,7 +93,43 @@ export interface TableSchema {
   /** Unique constraints and unique indexes are both listed here with `unique: true`. */
   indexes: IndexSchema[];
   foreignKeys: ForeignKeySchema[];
+  /**
+   * Full-text indexes (MySQL FULLTEXT) over text columns. A target builds them only where the spec
+   * asks for it (PostgreSQL: `fullTextIndexes: gin`); otherwise planning lists them as not migrated.
+   */
+  fullTextIndexes?: IndexSchema[];
   comment?: string | null;
+}
+
+/** What kind of source object a {@link SkippedObject} is. */
+export type SkippedObjectKind =
+  | 'view'
+  | 'materialized view'
+  | 'trigger'
+  | 'procedure'
+  | 'function'
+  | 'event'
+  | 'sequence'
+  | 'index'
+  | 'check constraint'
+  | 'foreign key'
+  | 'generated column'
+  | 'default'
+  | 'on update';
+
+/**
+ * A source object that JiVS does not carry to the target, with the reason. Introspectors list what
+ * the source has but no target gets (views, triggers, routines, indexes no target can rebuild); planning
+ * adds what this spec's target cannot take. `jivs plan` and the run report list them as "not migrated".
+ */
+export interface SkippedObject {
+  kind: SkippedObjectKind;
+  /** The object's name; for a column's default or ON UPDATE clause, the column's name. */
+  name: string;
+  /** The source table the object belongs to, if any (a view or a routine belongs to none). */
+  table?: string;
+  /** Why it is not migrated, and what to do instead where there is something to do. */
+  reason: string;
 }
 
 /**
@@ -118,6 +165,12 @@ export interface Introspector {
    * them only in its CREATE TABLE text.
    */
   checkConstraints?(table: string): Promise<CheckConstraint[]>;
+  /**
+   * The objects of the source that no target gets: views, triggers, procedures and functions, indexes
+   * that cannot be rebuilt elsewhere, check constraints, and the like. Absent for sources that have
+   * none (files).
+   */
+  listSkippedObjects?(): Promise<SkippedObject[]>;
 }
 
 /** Where rows come from. */
@@ -206,6 +259,23 @@ export interface TableWriter {
    */
   isolate?(batch: RowBatch, maxRefused: number): Promise<RefusedRow[]>;
   close(): Promise<void>;
+}
+
+/**
+ * The DDL a database target runs for one table, statement by statement, in the order it runs them:
+ * what the sink executes and what `jivs plan --ddl` prints, built by the same functions.
+ */
+export interface TableDdl {
+  /** The target table's name. */
+  table: string;
+  /** Removes the table before it is created again (mode create). */
+  drop: string[];
+  /** Creates the table before the load: columns, types, NOT NULL, defaults (and types it needs). */
+  create: string[];
+  /** After the load (Cleanup): primary key, indexes and unique constraints, triggers. */
+  finalize: string[];
+  /** Once every table is finalized: its foreign keys. */
+  foreignKeys: string[];
 }
 
 /** Where rows go. */

@@ -1,14 +1,19 @@
 /** Opens the connector an endpoint spec names. The only place that knows every connector. */
 import { InputError } from '../errors.ts';
 import type { EndpointSpec } from '../spec/spec-schema.ts';
-import { resolveEndpointReferences } from '../spec/env-references.ts';
+import { resolveEndpointReferences, resolveEnvReferences } from '../spec/env-references.ts';
 import type { FileResolver } from '../spec/file-resolver.ts';
-import type { Sink, Source } from './connector.ts';
+import type { ColumnSchema, Sink, Source, TableDdl, TableSchema } from './connector.ts';
 import { openCsvSink, openCsvSource, openJsonlSink, openJsonlSource } from './file/index.ts';
 import { openMysqlSink, openMysqlSource } from './mysql/index.ts';
 import { openPostgresSink, openPostgresSource } from './postgres/index.ts';
 import { shortenIdentifier } from './postgres/postgres-identifiers.ts';
-import { mysqlIdentifier } from './mysql/mysql-ddl.ts';
+import { mysqlIdentifier, mysqlTableDdl } from './mysql/mysql-ddl.ts';
+import { mysqlDefaultClause } from './mysql/mysql-defaults.ts';
+import { logicalToMysql } from './mysql/mysql-types.ts';
+import { postgresTableDdl } from './postgres/postgres-ddl.ts';
+import { postgresDefault } from './postgres/postgres-types.ts';
+import { sqliteTableDdl } from './sqlite/sqlite-ddl.ts';
 import { openSqliteSink } from './sqlite/sqlite-sink.ts';
 import { openSqliteSource } from './sqlite/sqlite-source.ts';
 
@@ -50,6 +55,42 @@ export function targetIdentifier(type: EndpointSpec['type']): (name: string) => 
       return mysqlIdentifier;
     default:
       return (name) => name;
+  }
+}
+
+/**
+ * Why a target of `type` cannot give the column its portable default (`column.defaultValue`), in words
+ * that follow "the <type> target", or null when it can. SQLite takes every portable default.
+ */
+export function targetDefaultProblem(type: EndpointSpec['type'], column: ColumnSchema): string | null {
+  switch (type) {
+    case 'postgres':
+      return postgresDefault(column) === null ? 'has no default of this form for the column' : null;
+    case 'mysql':
+      return mysqlDefaultClause(column, logicalToMysql(column.type)) === ''
+        ? 'has no default of this form for the column'
+        : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * What the target's sink runs for a table (see {@link TableDdl}), built by the functions the sink uses;
+ * null for file targets, which have no DDL. Needs no connection: the plan has checked the defaults.
+ */
+export function targetDdl(endpoint: EndpointSpec): ((table: TableSchema) => TableDdl) | null {
+  switch (endpoint.type) {
+    case 'postgres': {
+      const schema = resolveEnvReferences(endpoint.schema ?? 'public', 'target.schema');
+      return (table) => postgresTableDdl(schema, table, endpoint.enums ?? 'check');
+    }
+    case 'mysql':
+      return mysqlTableDdl;
+    case 'sqlite':
+      return sqliteTableDdl;
+    default:
+      return null;
   }
 }
 

@@ -548,5 +548,6 @@ async function buildReport(
     rowsPerSecond: thisAttemptMs > 0 ? Math.round((state.extractedHere / thisAttemptMs) * 1000) : 0,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     warnings: state.warnings,
+    notMigrated: state.plan?.notMigrated ?? [],
   };
 }

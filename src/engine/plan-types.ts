@@ -1,5 +1,11 @@
 /** What Planning produces and every later phase reads. */
-import type { ColumnSchema, PartitionBounds, TableMode, TableSchema } from '../connectors/connector.ts';
+import type {
+  ColumnSchema,
+  PartitionBounds,
+  SkippedObject,
+  TableMode,
+  TableSchema,
+} from '../connectors/connector.ts';
 import type {
   ColumnRuleSpec,
   ComputedColumnSpec,
@@ -96,4 +102,9 @@ export interface MigrationPlan {
   tables: TablePlan[];
   /** Plan-wide warnings, e.g. a foreign-key cycle that was broken. */
   warnings: string[];
+  /**
+   * Source objects the target does not get, with the reason (views, triggers, routines, indexes and
+   * defaults it cannot rebuild, …); `table` is the source table's name.
+   */
+  notMigrated: SkippedObject[];
 }

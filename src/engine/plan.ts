@@ -20,6 +20,7 @@ import type { MigrationSpec, TableEntry } from '../spec/spec-schema.ts';
 import { didYouMean } from '../spec/suggest.ts';
 import { findByName, fitToExistingTable } from './fit-existing-table.ts';
 import { applyNaming } from './naming.ts';
+import { planNotMigrated } from './not-migrated.ts';
 import { splitIntoPartitions } from './partitions.ts';
 import {
   checkQuality,
@@ -30,6 +31,7 @@ import {
 } from './plan-quality.ts';
 import type { ColumnMapping, ColumnQuality, ComputedColumn, MigrationPlan, TablePlan } from './plan-types.ts';
 import { orderByDependencies } from './table-order.ts';
+import { assignTargetObjectNames } from './target-object-names.ts';
 
 interface SelectedTable {
   schema: TableSchema;
@@ -181,7 +183,8 @@ function targetSchema(
     } else {
       foreignKeys.push({
         ...fk,
-        name: finalName(spec, applyNaming(`fk_${targetName}_${own.join('_')}`, spec.naming)),
+        // The source's name; assignTargetObjectNames derives another where it is taken.
+        name: finalName(spec, applyNaming(fk.name, spec.naming)),
         columns: own as string[],
         referencedTable: parent.name,
         referencedColumns: referenced as string[],
@@ -320,7 +323,14 @@ export async function planMigration(
   }
   checkQuality(tables, sourceTables, files, problems);
   if (problems.length) throw new InputError(problems);
-  return { tables, warnings };
+  const notMigrated = planNotMigrated(
+    spec,
+    (await source.introspector.listSkippedObjects?.()) ?? [],
+    tables,
+    (name) => finalName(spec, applyNaming(name, spec.naming)),
+  );
+  assignTargetObjectNames(spec.target.type, tables);
+  return { tables, warnings, notMigrated };
 }
 
 /** The CHECK constraints of an existing target table, which the database enforces while loading. */

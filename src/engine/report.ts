@@ -1,4 +1,5 @@
 /** The run report: what a run did, phase by phase and table by table. Stored with the run and as JSON. */
+import type { SkippedObject } from '../connectors/connector.ts';
 import type { TableQuality } from '../rules/quality.ts';
 import {
   describeReason,
@@ -53,6 +54,8 @@ export interface RunReport {
   /** Peak resident set size of the process, in MiB. */
   peakRssMb: number;
   warnings: string[];
+  /** Source objects the target did not get, with the reason (as `jivs plan` listed them). */
+  notMigrated: SkippedObject[];
 }
 
 /** True when there are tables and every one of them verified without a problem. */

@@ -73,6 +73,8 @@ export async function runPartition(run: PartitionRun): Promise<PartitionCheckpoi
   let attempt = run.found?.attempt ?? 0;
   let known = run.found;
   let last: PartitionCheckpoint | null = null;
+  /** The batch being committed, until its commit returns: named in the error when the commit fails. */
+  let committing: PartitionCheckpoint | null = null;
   const save = (status: PartitionStatus, checkpoint: PartitionCheckpoint) =>
     store.savePartition(runId, {
       table: name,
@@ -91,6 +93,7 @@ export async function runPartition(run: PartitionRun): Promise<PartitionCheckpoi
       return start;
     }
     start = await restartPoint(run, start);
+    committing = null;
     attempt += 1;
     start = { ...start, owner: run.owner, attempt };
     // A new run's first attempt has nothing to take back.
@@ -126,6 +129,7 @@ export async function runPartition(run: PartitionRun): Promise<PartitionCheckpoi
         commit: async (accepted, rejected, checkpoint) => {
           // Rejected rows first: if the target commit below never happens, they belong to a batch after
           // the checkpoint and are taken back before the partition continues.
+          committing = checkpoint;
           await store.addRejects(runId, rejected, checkpoint.batches);
           try {
             await writer.write(
@@ -141,6 +145,7 @@ export async function runPartition(run: PartitionRun): Promise<PartitionCheckpoi
             throw error;
           }
           last = checkpoint;
+          committing = null;
           run.progressed(checkpoint);
           await save(checkpoint.done ? 'done' : 'running', checkpoint);
           run.enforcePolicy();
@@ -175,7 +180,7 @@ export async function runPartition(run: PartitionRun): Promise<PartitionCheckpoi
     const stopped = error instanceof ErrorPolicyExceeded || run.signal.aborted;
     await save(stopped ? 'stopped' : 'failed', last ?? initialCheckpoint(run.owner, attempt)).catch(() => {});
     if (error instanceof MigrationFailedError || error instanceof InputError) throw error;
-    const where = `${table.source.name} → ${name}, partition ${index + 1}/${table.partitions.length}`;
+    const where = `${table.source.name} → ${name}, partition ${index + 1}/${table.partitions.length}${describeUnsettled(committing, last)}`;
     const fault = isTransientError(error) ? ` (${describeFault(error, sideOf(error))})` : '';
     throw new MigrationFailedError(`${where}: ${(error as Error).message}${fault}`, { cause: error });
   }
@@ -197,6 +202,19 @@ async function restartPoint(run: PartitionRun, start: PartitionCheckpoint): Prom
   run.log(`${table.target.name}: has no integer key to continue after; loading it again from the start.`);
   await run.sink.prepareTable(table.target, 'truncate');
   return initialCheckpoint(run.owner, start.attempt);
+}
+
+/**
+ * The batch whose commit failed, for the error: its rows were read but neither loaded nor counted, so
+ * the table's counts (from the last committed checkpoint) can show fewer rows than were read, even 0.
+ */
+function describeUnsettled(
+  failed: PartitionCheckpoint | null,
+  committed: PartitionCheckpoint | null,
+): string {
+  if (failed === null) return '';
+  const rows = failed.counts.extracted - (committed?.counts.extracted ?? 0);
+  return `, batch ${failed.batches} (${rows} rows read, not loaded and not counted yet; a resume reads them again)`;
 }
 
 function sideOf(error: unknown): 'source' | 'target' {

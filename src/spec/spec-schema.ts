@@ -120,6 +120,13 @@ export const PostgresEndpointSchema = Type.Object(
           'Columns with a fixed set of values (MySQL ENUM) become text with a CHECK constraint, or an enum type (target).',
       }),
     ),
+    fullTextIndexes: Type.Optional(
+      Type.Union([Type.Literal('none'), Type.Literal('gin')], {
+        default: 'none',
+        description:
+          "Source FULLTEXT indexes: not migrated (listed by jivs plan), or a GIN index over to_tsvector('simple', …) of their columns (target).",
+      }),
+    ),
   },
   { ...strict, description: 'A PostgreSQL database.' },
 );

@@ -2,6 +2,7 @@
  * Runs the real `jivs` CLI as a child process (`node --import tsx src/cli/main.ts …`), the way a user
  * does, capturing stdout, stderr and the exit code. Each test works in its own temp directory.
  */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -144,6 +145,13 @@ export function spawnJivs(args: string[], options: JivsOptions): JivsProcess {
 /** Runs `jivs …args` to its end. */
 export function runJivs(args: string[], options: JivsOptions): Promise<JivsResult> {
   return spawnJivs(args, options).waitForExit(options.timeoutMs ?? 30_000);
+}
+
+/** Runs `jivs …args` in `dir`, asserts it exits 0 and returns its stdout. */
+export async function jivsStdout(dir: string, args: string[], timeoutMs = 60_000): Promise<string> {
+  const result = await runJivs(args, { cwd: dir, timeoutMs });
+  assert.equal(result.code, 0, describeResult(result));
+  return result.stdout;
 }
 
 /** A fresh, empty temp directory, removed after the test. */

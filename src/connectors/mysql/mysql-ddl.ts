@@ -1,9 +1,11 @@
 /**
- * DDL for MySQL/MariaDB targets: CREATE TABLE with columns, NOT NULL, defaults, comments, primary key
- * and AUTO_INCREMENT; the ALTER TABLE statements that add indexes and foreign keys after the load.
+ * DDL for MySQL/MariaDB targets: CREATE TABLE with columns, NOT NULL, defaults, ON UPDATE
+ * CURRENT_TIMESTAMP, comments, primary key and AUTO_INCREMENT; the ALTER TABLE statements that add
+ * indexes, FULLTEXT indexes and foreign keys after the load. The sink runs them and `jivs plan --ddl`
+ * prints them ({@link mysqlTableDdl}).
  */
 import { createHash } from 'node:crypto';
-import type { ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema } from '../connector.ts';
+import type { ColumnSchema, ForeignKeySchema, IndexSchema, TableDdl, TableSchema } from '../connector.ts';
 import { mysqlDefaultClause } from './mysql-defaults.ts';
 import { logicalToMysql, quoteMysqlIdentifier as q, quoteMysqlString } from './mysql-types.ts';
 
@@ -70,6 +72,11 @@ function columnDefinition(column: ColumnSchema, type: string, autoIncrement: boo
   if (!column.nullable) sql += ' NOT NULL';
   if (autoIncrement) sql += ' AUTO_INCREMENT';
   else sql += mysqlDefaultClause(column, type);
+  if (column.onUpdateCurrentTimestamp && /^(?:datetime|timestamp)/.test(type)) {
+    // The precision must be the column's: datetime(6) takes CURRENT_TIMESTAMP(6).
+    const precision = /\((\d)\)/.exec(type)?.[1];
+    sql += ` ON UPDATE CURRENT_TIMESTAMP${precision ? `(${precision})` : ''}`;
+  }
   if (column.comment) sql += ` COMMENT ${quoteMysqlString(column.comment.slice(0, 1024))}`;
   return sql;
 }
@@ -93,6 +100,16 @@ export function addIndexClause(index: IndexSchema): string {
   return `ADD ${unique}INDEX ${q(mysqlIdentifier(index.name))} (${index.columns.map(q).join(', ')})`;
 }
 
+/** One ALTER TABLE that adds `indexes` to the table, or null for none. */
+export function addIndexesSql(table: string, indexes: readonly IndexSchema[]): string | null {
+  return indexes.length ? `ALTER TABLE ${q(table)} ${indexes.map(addIndexClause).join(', ')}` : null;
+}
+
+/** A FULLTEXT index: one per ALTER TABLE (InnoDB builds only one at a time). */
+export function addFullTextIndexSql(table: string, index: IndexSchema): string {
+  return `ALTER TABLE ${q(table)} ADD FULLTEXT INDEX ${q(mysqlIdentifier(index.name))} (${index.columns.map(q).join(', ')})`;
+}
+
 /** InnoDB rejects SET DEFAULT; it becomes NO ACTION (the closest behaviour that keeps the reference). */
 function mysqlAction(action: ForeignKeySchema['onDelete']): string {
   return action === 'SET DEFAULT' ? 'NO ACTION' : action;
@@ -104,6 +121,29 @@ export function addForeignKeyClause(fk: ForeignKeySchema): string {
     `REFERENCES ${q(fk.referencedTable)} (${fk.referencedColumns.map(q).join(', ')}) ` +
     `ON DELETE ${mysqlAction(fk.onDelete)} ON UPDATE ${mysqlAction(fk.onUpdate)}`
   );
+}
+
+/** One ALTER TABLE that adds the foreign keys, or null for none. */
+export function addForeignKeysSql(table: string, foreignKeys: readonly ForeignKeySchema[]): string | null {
+  return foreignKeys.length
+    ? `ALTER TABLE ${q(table)} ${foreignKeys.map(addForeignKeyClause).join(', ')}`
+    : null;
+}
+
+/** Every statement the sink runs for the table, in order (see {@link TableDdl}). */
+export function mysqlTableDdl(table: TableSchema): TableDdl {
+  const indexes = addIndexesSql(table.name, table.indexes);
+  const foreignKeys = addForeignKeysSql(table.name, table.foreignKeys);
+  return {
+    table: table.name,
+    drop: [`DROP TABLE IF EXISTS ${q(table.name)}`],
+    create: [createTableSql(table)],
+    finalize: [
+      ...(indexes === null ? [] : [indexes]),
+      ...(table.fullTextIndexes ?? []).map((index) => addFullTextIndexSql(table.name, index)),
+    ],
+    foreignKeys: foreignKeys === null ? [] : [foreignKeys],
+  };
 }
 
 /**

@@ -2,10 +2,11 @@
  * Reads tables, columns, keys, indexes and foreign keys of one MySQL/MariaDB database from
  * information_schema: one query per kind of object for the whole database, grouped by table.
  *
- * Left out, on purpose: views and MariaDB sequences; prefix indexes (`KEY (name(10))`), functional
- * indexes and FULLTEXT/SPATIAL indexes (no portable equivalent, and a full-column index on a long text
- * may not be creatable in the target); foreign keys to another database; expression defaults other
- * than the current date/time; `ON UPDATE CURRENT_TIMESTAMP`.
+ * FULLTEXT indexes travel apart (`fullTextIndexes`), and `ON UPDATE CURRENT_TIMESTAMP` as a column
+ * flag: targets rebuild them where they can. What no target gets (views, triggers, routines, SPATIAL,
+ * prefix and functional indexes, checks, foreign keys to another database, MariaDB sequences) is
+ * listed by {@link MysqlIntrospector.listSkippedObjects}, and a default without a portable form is
+ * kept as `untranslatedDefault`, so that `jivs plan` names all of it.
  */
 import type {
   CheckConstraint,
@@ -14,11 +15,13 @@ import type {
   IndexSchema,
   Introspector,
   ReferentialAction,
+  SkippedObject,
   TableSchema,
   TableStatistics,
 } from '../connector.ts';
 import type { MysqlPool } from './mysql-connection.ts';
 import { portableDefault } from './mysql-defaults.ts';
+import { indexSupport, listMysqlSkippedObjects } from './mysql-skipped-objects.ts';
 import {
   isIntegerType,
   isUnmappedMysqlType,
@@ -130,6 +133,7 @@ export class MysqlIntrospector implements Introspector {
         primaryKey: keyed.primaryKey,
         indexes: keyed.indexes,
         foreignKeys: this.foreignKeys(foreignKeys.get(name) ?? []),
+        ...(keyed.fullTextIndexes.length > 0 && { fullTextIndexes: keyed.fullTextIndexes }),
         comment: table.table_comment || null,
       };
     });
@@ -158,6 +162,10 @@ export class MysqlIntrospector implements Introspector {
       }
     }
     return [];
+  }
+
+  listSkippedObjects(): Promise<SkippedObject[]> {
+    return listMysqlSkippedObjects(this.pool);
   }
 
   async statistics(table: TableSchema): Promise<TableStatistics> {
@@ -217,37 +225,51 @@ export class MysqlIntrospector implements Introspector {
   private column(row: ColumnRow, jsonChecked: boolean): ColumnSchema {
     const extra = row.extra ?? '';
     const type = mysqlToLogical(row.column_type, { ...this.options, jsonChecked });
+    const generated = /GENERATED/i.test(extra.replace(/DEFAULT_GENERATED/gi, ''));
     const column: ColumnSchema = {
       name: row.column_name,
       nativeType: jsonChecked ? 'json' : row.column_type,
       type,
       nullable: row.is_nullable === 'YES',
-      defaultValue: /GENERATED/i.test(extra.replace(/DEFAULT_GENERATED/gi, ''))
-        ? null
-        : portableDefault(row.column_default, extra, type, this.pool.mariadb),
+      defaultValue: generated ? null : portableDefault(row.column_default, extra, type, this.pool.mariadb),
     };
+    if (
+      !generated &&
+      column.defaultValue === null &&
+      declaresDefault(row.column_default, this.pool.mariadb)
+    ) {
+      column.untranslatedDefault = row.column_default!;
+    }
     if (!jsonChecked && isUnmappedMysqlType(row.column_type)) column.typeFallback = true;
     if (/auto_increment/i.test(extra)) column.autoIncrement = true;
     if (/\b(VIRTUAL|STORED|PERSISTENT)\b/i.test(extra)) column.generated = true;
+    if (/\bon update (current_timestamp|now|localtimestamp|localtime)\b/i.test(extra)) {
+      column.onUpdateCurrentTimestamp = true;
+    }
     if (row.column_comment) column.comment = row.column_comment;
     return column;
   }
 
-  private keys(rows: IndexRow[]): { primaryKey: string[]; indexes: IndexSchema[] } {
+  /** The primary key, the portable indexes and the FULLTEXT ones; others are listed as skipped objects. */
+  private keys(rows: IndexRow[]): {
+    primaryKey: string[];
+    indexes: IndexSchema[];
+    fullTextIndexes: IndexSchema[];
+  } {
     const byName = new Map<string, IndexRow[]>();
     for (const row of rows) byName.set(row.index_name, [...(byName.get(row.index_name) ?? []), row]);
     let primaryKey: string[] = [];
     const indexes: IndexSchema[] = [];
+    const fullTextIndexes: IndexSchema[] = [];
     for (const [name, parts] of byName) {
-      const portable =
-        parts.every((p) => p.column_name !== null && p.sub_part === null) &&
-        !/FULLTEXT|SPATIAL/i.test(parts[0]!.index_type);
-      if (!portable) continue;
+      const support = indexSupport(parts);
       const columns = parts.map((p) => p.column_name as string);
+      if (support === 'fulltext') fullTextIndexes.push({ name, columns, unique: false });
+      if (support !== 'portable') continue;
       if (name === 'PRIMARY') primaryKey = columns;
       else indexes.push({ name, columns, unique: Number(parts[0]!.non_unique) === 0 });
     }
-    return { primaryKey, indexes };
+    return { primaryKey, indexes, fullTextIndexes };
   }
 
   private foreignKeys(rows: ForeignKeyRow[]): ForeignKeySchema[] {
@@ -268,6 +290,15 @@ export class MysqlIntrospector implements Introspector {
     }
     return keys;
   }
+}
+
+/**
+ * True when COLUMN_DEFAULT declares a default: MySQL reports none as SQL NULL, MariaDB as the text
+ * `NULL` (also for an explicit `DEFAULT NULL`, which is no default worth carrying either).
+ */
+function declaresDefault(raw: string | null, mariadb: boolean): boolean {
+  if (raw === null) return false;
+  return !(mariadb && raw.trim().toUpperCase() === 'NULL');
 }
 
 function action(rule: string): ReferentialAction {

@@ -22,11 +22,12 @@ import type {
 } from '../connector.ts';
 import { openPool, type MysqlPool } from './mysql-connection.ts';
 import {
-  addForeignKeyClause,
-  addIndexClause,
+  addForeignKeysSql,
+  addFullTextIndexSql,
+  addIndexesSql,
   autoIncrementColumn,
-  createTableSql,
   mysqlIdentifier,
+  mysqlTableDdl,
   orphanCountSql,
 } from './mysql-ddl.ts';
 import { quoteMysqlIdentifier as q } from './mysql-types.ts';
@@ -107,9 +108,9 @@ class MysqlSink implements Sink {
       return { rowsBefore: 0 };
     }
     if (exists && mode === 'append') return { rowsBefore: await this.countRows(table.name) };
+    const ddl = mysqlTableDdl(table);
     await this.pool.use(async (connection) => {
-      await connection.query(`DROP TABLE IF EXISTS ${q(table.name)}`);
-      await connection.query(createTableSql(table));
+      for (const statement of [...ddl.drop, ...ddl.create]) await connection.query(statement);
     });
     return { rowsBefore: 0 };
   }
@@ -179,9 +180,9 @@ class MysqlSink implements Sink {
   }
 
   /**
-   * Adds the indexes the table lacks (truncate and append keep existing ones), in one ALTER TABLE, then
-   * moves the AUTO_INCREMENT counter past the highest loaded id. Foreign keys follow in
-   * {@link addForeignKeys}.
+   * Adds the indexes the table lacks (truncate and append keep existing ones), in one ALTER TABLE, and
+   * each missing FULLTEXT index in its own, then moves the AUTO_INCREMENT counter past the highest
+   * loaded id. Foreign keys follow in {@link addForeignKeys}.
    */
   async finalizeTable(table: TableSchema): Promise<void> {
     const name = q(table.name);
@@ -194,8 +195,12 @@ class MysqlSink implements Sink {
         )
       ).map((r) => r.name),
     );
-    const indexes = table.indexes.filter((i) => !indexNames.has(mysqlIdentifier(i.name)));
-    if (indexes.length) await this.pool.rows(`ALTER TABLE ${name} ${indexes.map(addIndexClause).join(', ')}`);
+    const missing = (i: { name: string }) => !indexNames.has(mysqlIdentifier(i.name));
+    const indexes = addIndexesSql(table.name, table.indexes.filter(missing));
+    if (indexes !== null) await this.pool.rows(indexes);
+    for (const index of (table.fullTextIndexes ?? []).filter(missing)) {
+      await this.pool.rows(addFullTextIndexSql(table.name, index));
+    }
 
     const counter = autoIncrementColumn(table);
     if (counter) {
@@ -211,7 +216,6 @@ class MysqlSink implements Sink {
    * session has foreign_key_checks off); orphans were counted by {@link foreignKeyViolations}.
    */
   async addForeignKeys(table: TableSchema): Promise<void> {
-    const name = q(table.name);
     const constraintNames = new Set(
       (
         await this.pool.rows<{ name: string }>(
@@ -221,10 +225,11 @@ class MysqlSink implements Sink {
         )
       ).map((r) => r.name),
     );
-    const foreignKeys = table.foreignKeys.filter((f) => !constraintNames.has(mysqlIdentifier(f.name)));
-    if (foreignKeys.length) {
-      await this.pool.rows(`ALTER TABLE ${name} ${foreignKeys.map(addForeignKeyClause).join(', ')}`);
-    }
+    const foreignKeys = addForeignKeysSql(
+      table.name,
+      table.foreignKeys.filter((f) => !constraintNames.has(mysqlIdentifier(f.name))),
+    );
+    if (foreignKeys !== null) await this.pool.rows(foreignKeys);
   }
 
   async foreignKeyViolations(table: TableSchema): Promise<number> {

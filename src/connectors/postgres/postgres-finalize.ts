@@ -1,9 +1,18 @@
 /**
- * What a target table gets after its data is loaded: secondary indexes, unique constraints, foreign
- * keys (validated when the data allows it) and identity sequences moved past the loaded keys.
+ * What a target table gets after its data is loaded: secondary indexes, unique constraints, GIN
+ * indexes for full-text ones, the ON UPDATE trigger, foreign keys (validated when the data allows it)
+ * and identity sequences moved past the loaded keys. The statements come from postgres-finalize-ddl.ts;
+ * this file decides which of them a table still needs.
  */
 import type pg from 'pg';
 import type { ForeignKeySchema, IndexSchema, TableSchema } from '../connector.ts';
+import {
+  foreignKeyStatements,
+  fullTextIndexSql,
+  indexSql,
+  onUpdateTriggerStatements,
+  primaryKeySql,
+} from './postgres-finalize-ddl.ts';
 import { derivedName, ident, qualified, shortenIdentifier } from './postgres-identifiers.ts';
 import { isIdentity } from './postgres-table-ddl.ts';
 
@@ -21,7 +30,8 @@ interface RelationRow {
 
 /**
  * Where an index of `table` named like `index` stands: `free` to create, `exists` (the same index is
- * already there, kept by truncate or append), or `taken` by another relation of the schema.
+ * already there, kept by truncate or append), or `taken` by another relation of the schema. A
+ * full-text index is an expression index: it has no key columns to compare.
  */
 async function indexNameState(
   db: Queryable,
@@ -29,6 +39,7 @@ async function indexNameState(
   table: string,
   name: string,
   index: IndexSchema,
+  fullText: boolean,
 ): Promise<'free' | 'exists' | 'taken'> {
   const { rows } = await db.query<RelationRow>(
     `SELECT i.indrelid IS NOT DISTINCT FROM t.oid AS same_table, i.indexrelid IS NOT NULL AS is_index,
@@ -44,47 +55,48 @@ async function indexNameState(
   );
   const row = rows[0];
   if (!row) return 'free';
+  const columns = fullText ? [] : index.columns.map(shortenIdentifier);
   const same =
     row.same_table &&
     row.is_index &&
     row.unique === index.unique &&
-    JSON.stringify(row.columns) === JSON.stringify(index.columns.map(shortenIdentifier));
+    JSON.stringify(row.columns) === JSON.stringify(columns);
   return same ? 'exists' : 'taken';
 }
 
 /**
- * The name an index gets: its own name when free in the schema (PostgreSQL index names are
- * schema-wide), else prefixed with the table name, else numbered. Null when it already exists.
+ * The name an index gets: the plan's name (unique among the migrated tables) when free in the schema
+ * (PostgreSQL index names are schema-wide), else, when a relation outside the migration holds it,
+ * prefixed with the table name, else numbered. Null when it already exists.
  */
 async function chooseIndexName(
   db: Queryable,
   schema: string,
   table: string,
   index: IndexSchema,
+  fullText: boolean,
 ): Promise<string | null> {
   const base = shortenIdentifier(index.name);
   const candidates = [base, derivedName(table, index.name)];
   for (let n = 2; n < 100; n++) candidates.push(derivedName(table, index.name, String(n)));
   for (const candidate of new Set(candidates)) {
-    const state = await indexNameState(db, schema, table, candidate, index);
+    const state = await indexNameState(db, schema, table, candidate, index, fullText);
     if (state === 'exists') return null;
     if (state === 'free') return candidate;
   }
   throw new Error(`no free name for index "${index.name}" of table "${table}"`);
 }
 
-/** Secondary indexes (CREATE INDEX) and unique constraints (ADD CONSTRAINT … UNIQUE). */
+/** Secondary indexes, unique constraints and full-text (GIN) indexes that the table lacks. */
 async function createIndexes(db: Queryable, schema: string, table: TableSchema): Promise<void> {
-  const target = qualified(schema, table.name);
+  const tableName = shortenIdentifier(table.name);
   for (const index of table.indexes) {
-    const name = await chooseIndexName(db, schema, shortenIdentifier(table.name), index);
-    if (name === null) continue;
-    const columns = index.columns.map(ident).join(', ');
-    await db.query(
-      index.unique
-        ? `ALTER TABLE ${target} ADD CONSTRAINT ${ident(name)} UNIQUE (${columns})`
-        : `CREATE INDEX ${ident(name)} ON ${target} (${columns})`,
-    );
+    const name = await chooseIndexName(db, schema, tableName, index, false);
+    if (name !== null) await db.query(indexSql(schema, table.name, index, name));
+  }
+  for (const index of table.fullTextIndexes ?? []) {
+    const name = await chooseIndexName(db, schema, tableName, index, true);
+    if (name !== null) await db.query(fullTextIndexSql(schema, table, index, name));
   }
 }
 
@@ -111,15 +123,10 @@ async function constraintExists(
  */
 async function addForeignKey(db: Queryable, schema: string, table: string, fk: ForeignKeySchema) {
   if (await constraintExists(db, schema, table, fk.name)) return;
-  const target = qualified(schema, table);
-  const name = ident(fk.name);
-  await db.query(
-    `ALTER TABLE ${target} ADD CONSTRAINT ${name} FOREIGN KEY (${fk.columns.map(ident).join(', ')})
-       REFERENCES ${qualified(schema, fk.referencedTable)} (${fk.referencedColumns.map(ident).join(', ')})
-       ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate} NOT VALID`,
-  );
+  const { add, validate } = foreignKeyStatements(schema, table, fk);
+  await db.query(add);
   try {
-    await db.query(`ALTER TABLE ${target} VALIDATE CONSTRAINT ${name}`);
+    await db.query(validate);
   } catch (error) {
     if ((error as { code?: string }).code !== FOREIGN_KEY_VIOLATION) throw error;
   }
@@ -149,6 +156,7 @@ export async function finalizePostgresTable(
 ): Promise<void> {
   await addPrimaryKey(db, schema, table);
   await createIndexes(db, schema, table);
+  for (const statement of onUpdateTriggerStatements(schema, table)) await db.query(statement);
   await resetIdentities(db, schema, table);
   await db.query(`ANALYZE ${qualified(schema, table.name)}`);
 }
@@ -164,16 +172,13 @@ export async function addPostgresForeignKeys(
 
 /** Adds the primary key the table was created without, unless it has one (kept by truncate or append). */
 async function addPrimaryKey(db: Queryable, schema: string, table: TableSchema): Promise<void> {
-  if (!table.primaryKey.length) return;
+  const sql = primaryKeySql(schema, table);
+  if (sql === null) return;
   const { rows } = await db.query(
     `SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'`,
     [qualified(schema, table.name)],
   );
-  if (rows.length) return;
-  const name = ident(derivedName(table.name, 'pkey'));
-  await db.query(
-    `ALTER TABLE ${qualified(schema, table.name)} ADD CONSTRAINT ${name} PRIMARY KEY (${table.primaryKey.map(ident).join(', ')})`,
-  );
+  if (!rows.length) await db.query(sql);
 }
 
 /** Rows whose foreign key columns are all set and match no parent row; each row counted once. */

@@ -1,6 +1,7 @@
 /**
  * Reads the tables of one PostgreSQL schema from pg_catalog: columns with types and defaults, primary
- * keys, unique and plain indexes, foreign keys, comments; and row counts and key spans for planning.
+ * keys, unique and plain indexes, foreign keys within the schema, comments; and row counts and key
+ * spans for planning. What no target gets is listed by {@link PostgresIntrospector.listSkippedObjects}.
  */
 import type pg from 'pg';
 import type {
@@ -10,10 +11,12 @@ import type {
   IndexSchema,
   Introspector,
   ReferentialAction,
+  SkippedObject,
   TableSchema,
   TableStatistics,
 } from '../connector.ts';
 import { qualified, quoteIdentifier } from './postgres-identifiers.ts';
+import { listPostgresSkippedObjects } from './postgres-skipped-objects.ts';
 import { isUnmappedPostgresType, portableDefaultFromPostgres, postgresToLogical } from './postgres-types.ts';
 
 /** Above this many rows (as estimated by the last ANALYZE) the estimate is used instead of count(*). */
@@ -122,7 +125,8 @@ const FOREIGN_KEYS_SQL = `
     JOIN pg_class c ON c.oid = con.conrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_class r ON r.oid = con.confrelid
-   WHERE con.contype = 'f' AND con.conparentid = 0 AND n.nspname = $1
+    JOIN pg_namespace rn ON rn.oid = r.relnamespace
+   WHERE con.contype = 'f' AND con.conparentid = 0 AND n.nspname = $1 AND rn.nspname = $1
    ORDER BY con.conname`;
 
 function groupBy<T extends { table_oid: number }>(rows: T[]): Map<number, T[]> {
@@ -154,11 +158,20 @@ function toColumn(row: ColumnRow): ColumnSchema {
     nullable: !row.not_null,
     defaultValue,
   };
+  if (defaultValue === null && !autoIncrement && declaresDefault(row)) {
+    column.untranslatedDefault = row.default_expr!;
+  }
   if (isUnmappedPostgresType(info)) column.typeFallback = true;
   if (autoIncrement || row.identity === 'a' || row.identity === 'd') column.autoIncrement = true;
   if (row.generated === 's') column.generated = true;
   if (row.comment !== null) column.comment = row.comment;
   return column;
+}
+
+/** True when the column has a default other than NULL (a generated column's expression is none). */
+function declaresDefault(row: ColumnRow): boolean {
+  if (row.default_expr === null || row.generated === 's') return false;
+  return !/^\(?\s*NULL\s*(?:::[^()]+)?\)?$/i.test(row.default_expr.trim());
 }
 
 /** Introspects the tables of one schema. */
@@ -212,6 +225,10 @@ export class PostgresIntrospector implements Introspector {
       [this.schema, table],
     );
     return rows;
+  }
+
+  listSkippedObjects(): Promise<SkippedObject[]> {
+    return listPostgresSkippedObjects(this.pool, this.schema);
   }
 
   async statistics(table: TableSchema): Promise<TableStatistics> {

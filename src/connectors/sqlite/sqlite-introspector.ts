@@ -1,13 +1,19 @@
-/** Reads tables, columns, keys, indexes and foreign keys of a SQLite database through its PRAGMAs. */
+/**
+ * Reads tables, columns, keys, indexes and foreign keys of a SQLite database through its PRAGMAs.
+ * Views, triggers, partial and expression indexes and generated columns are not migrated:
+ * {@link SqliteIntrospector.listSkippedObjects} lists them.
+ */
 import type Database from 'better-sqlite3';
 import type {
   ForeignKeySchema,
   IndexSchema,
   Introspector,
   ReferentialAction,
+  SkippedObject,
   TableSchema,
   TableStatistics,
 } from '../connector.ts';
+import { skippedIndex, skippedObject } from '../skipped-objects.ts';
 import { portableDefault, quoteSqliteIdentifier, sqliteToLogical } from './sqlite-types.ts';
 
 interface ColumnInfoRow {
@@ -51,6 +57,51 @@ export class SqliteIntrospector implements Introspector {
       .pluck()
       .all() as string[];
     return names.map((name) => this.describeTable(name));
+  }
+
+  async listSkippedObjects(): Promise<SkippedObject[]> {
+    const objects = this.db
+      .prepare(
+        `SELECT type, name, tbl_name FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY type DESC, name`,
+      )
+      .all() as { type: 'view' | 'trigger'; name: string; tbl_name: string }[];
+    const skipped = objects.map((o) =>
+      o.type === 'view' ? skippedObject('view', o.name) : skippedObject('trigger', o.name, o.tbl_name),
+    );
+    for (const table of await this.tableNames()) {
+      const quoted = quoteSqliteIdentifier(table);
+      const columns = this.db.prepare(`PRAGMA table_xinfo(${quoted})`).all() as ColumnInfoRow[];
+      for (const column of columns.filter((c) => c.hidden === 2 || c.hidden === 3)) {
+        skipped.push({
+          kind: 'generated column',
+          name: column.name,
+          table,
+          reason:
+            'SQLite computes this column from the others; it is not migrated. Add it to the target as a computed column if it is needed.',
+        });
+      }
+      for (const index of this.db.prepare(`PRAGMA index_list(${quoted})`).all() as IndexListRow[]) {
+        const what = this.unsupportedIndex(index);
+        if (what) skipped.push(skippedIndex(index.name, table, what));
+      }
+    }
+    return skipped;
+  }
+
+  /** What keeps an index from being migrated (partial, over an expression), or null when nothing does. */
+  private unsupportedIndex(index: IndexListRow): string | null {
+    if (index.origin === 'pk') return null;
+    const info = this.db
+      .prepare(`PRAGMA index_info(${quoteSqliteIdentifier(index.name)})`)
+      .all() as IndexInfoRow[];
+    const expression = info.some((i) => i.name === null);
+    if (index.partial && expression) return 'a partial index over an expression';
+    if (index.partial) return 'a partial index (with a WHERE clause)';
+    return expression ? 'an index over an expression' : null;
+  }
+
+  private async tableNames(): Promise<string[]> {
+    return (await this.listTables()).map((t) => t.name);
   }
 
   async statistics(table: TableSchema): Promise<TableStatistics> {
@@ -100,6 +151,9 @@ export class SqliteIntrospector implements Introspector {
       type: sqliteToLogical(c.type),
       nullable: c.notnull === 0 && c.pk === 0,
       defaultValue: portableDefault(c.dflt_value),
+      ...(portableDefault(c.dflt_value) === null &&
+        c.dflt_value !== null &&
+        !/^\(?\s*NULL\s*\)?$/i.test(c.dflt_value.trim()) && { untranslatedDefault: c.dflt_value }),
       // An INTEGER PRIMARY KEY is the rowid: SQLite numbers new rows, like an identity column.
       ...(keyCount === 1 &&
         c.pk === 1 &&
@@ -124,11 +178,11 @@ export class SqliteIntrospector implements Introspector {
       .all() as IndexListRow[];
     const indexes: IndexSchema[] = [];
     for (const index of list) {
-      if (index.origin === 'pk' || index.partial) continue;
+      // Partial and expression indexes are not portable: listSkippedObjects names them.
+      if (index.origin === 'pk' || this.unsupportedIndex(index)) continue;
       const info = this.db
         .prepare(`PRAGMA index_info(${quoteSqliteIdentifier(index.name)})`)
         .all() as IndexInfoRow[];
-      if (info.some((i) => i.name === null)) continue; // expression index: not portable
       const columns = info.sort((a, b) => a.seqno - b.seqno).map((i) => i.name as string);
       indexes.push({
         // A UNIQUE constraint's index has an internal name that no target accepts: name it as PostgreSQL would.
@@ -144,12 +198,13 @@ export class SqliteIntrospector implements Introspector {
     const rows = this.db.prepare(`PRAGMA foreign_key_list(${quotedTable})`).all() as ForeignKeyRow[];
     const byId = new Map<number, ForeignKeyRow[]>();
     for (const row of rows) byId.set(row.id, [...(byId.get(row.id) ?? []), row]);
-    return [...byId.entries()].map(([id, parts]) => {
+    return [...byId.values()].map((parts) => {
       parts.sort((a, b) => a.seq - b.seq);
       const first = parts[0]!;
       const referencedColumns = parts.map((p) => p.to);
       return {
-        name: `fk_${table}_${id}`,
+        // SQLite does not report a foreign key's name: name it after its table and columns.
+        name: `fk_${table}_${parts.map((p) => p.from).join('_')}`,
         columns: parts.map((p) => p.from),
         referencedTable: first.table,
         // `to` is null when the FK names the parent's primary key implicitly.

@@ -11,7 +11,6 @@ import { sqliteCheckpointTable, upsertCheckpoint } from './sqlite-checkpoints.ts
 import type {
   CheckpointRecord,
   CheckpointTable,
-  ColumnSchema,
   PreparedTable,
   RefusedRow,
   RowBatch,
@@ -20,7 +19,8 @@ import type {
   TableSchema,
   TableWriter,
 } from '../connector.ts';
-import { logicalToSqlite, quoteSqliteIdentifier as q } from './sqlite-types.ts';
+import { createIndexSql, sqliteTableDdl } from './sqlite-ddl.ts';
+import { quoteSqliteIdentifier as q } from './sqlite-types.ts';
 
 /** Opens (creating if needed) a SQLite database file as a target. */
 export async function openSqliteSink(path: string): Promise<Sink> {
@@ -41,19 +41,6 @@ export async function openSqliteSink(path: string): Promise<Sink> {
     ]);
   }
   return new SqliteSink(db);
-}
-
-/** The column definition in CREATE TABLE. */
-function columnDefinition(column: ColumnSchema, rowidKey: boolean): string {
-  // A single integer primary key declared exactly INTEGER is SQLite's rowid: it numbers new rows itself.
-  let sql = `${q(column.name)} ${rowidKey ? 'INTEGER' : logicalToSqlite(column.type)}`;
-  if (!column.nullable) sql += ' NOT NULL';
-  if (column.defaultValue !== null) sql += ` DEFAULT ${wrapDefault(column.defaultValue)}`;
-  return sql;
-}
-
-function wrapDefault(value: string): string {
-  return /^CURRENT_/.test(value) ? `(${value})` : value;
 }
 
 /** Rows per INSERT statement (fewer for very wide tables). */
@@ -89,27 +76,9 @@ class SqliteSink implements Sink {
       return { rowsBefore: 0 };
     }
     if (exists && mode === 'append') return { rowsBefore: await this.countRows(table.name) };
-    if (exists) this.db.prepare(`DROP TABLE ${q(table.name)}`).run();
-    this.db.prepare(this.createTableSql(table)).run();
+    const ddl = sqliteTableDdl(table);
+    for (const statement of [...ddl.drop, ...ddl.create]) this.db.prepare(statement).run();
     return { rowsBefore: 0 };
-  }
-
-  /**
-   * SQLite cannot add a foreign key to an existing table, so foreign keys are declared here; they are
-   * not enforced while loading (foreign_keys is off) and are checked in {@link foreignKeyViolations}.
-   */
-  private createTableSql(table: TableSchema): string {
-    const [key, ...more] = table.primaryKey;
-    const keyColumn = more.length === 0 ? table.columns.find((c) => c.name === key) : undefined;
-    const rowidKey = keyColumn !== undefined && ['integer', 'bigint'].includes(keyColumn.type.kind);
-    const parts = table.columns.map((c) => columnDefinition(c, rowidKey && c === keyColumn));
-    if (table.primaryKey.length) parts.push(`PRIMARY KEY (${table.primaryKey.map(q).join(', ')})`);
-    for (const fk of table.foreignKeys) {
-      parts.push(
-        `CONSTRAINT ${q(fk.name)} FOREIGN KEY (${fk.columns.map(q).join(', ')}) REFERENCES ${q(fk.referencedTable)} (${fk.referencedColumns.map(q).join(', ')}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}`,
-      );
-    }
-    return `CREATE TABLE ${q(table.name)} (\n  ${parts.join(',\n  ')}\n)`;
   }
 
   async openWriter(table: TableSchema): Promise<TableWriter> {
@@ -192,12 +161,7 @@ class SqliteSink implements Sink {
           `index name "${index.name}" is already used by table "${existing}" (SQLite index names are database-wide); rename one of the indexes in the source or drop the other table`,
         );
       }
-      const unique = index.unique ? 'UNIQUE ' : '';
-      this.db
-        .prepare(
-          `CREATE ${unique}INDEX ${q(index.name)} ON ${q(table.name)} (${index.columns.map(q).join(', ')})`,
-        )
-        .run();
+      this.db.prepare(createIndexSql(table.name, index)).run();
     }
   }
 

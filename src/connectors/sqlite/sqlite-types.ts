@@ -15,6 +15,11 @@ export function sqliteToLogical(declared: string): LogicalType {
   if (upper.includes('BOOL')) return { kind: 'boolean' };
   if (upper === 'INTEGER' || upper.includes('BIGINT') || upper.includes('INT8')) return { kind: 'bigint' };
   if (upper.includes('INT')) return { kind: 'integer' };
+  if (upper.startsWith(DECIMAL_TEXT)) {
+    return first === undefined
+      ? { kind: 'decimal' }
+      : { kind: 'decimal', precision: first, scale: second ?? 0 };
+  }
   if (upper.includes('CHAR') || upper.includes('CLOB') || upper.includes('TEXT')) {
     return first === undefined ? { kind: 'text' } : { kind: 'text', length: first };
   }
@@ -33,6 +38,16 @@ export function sqliteToLogical(declared: string): LogicalType {
   return { kind: 'text' };
 }
 
+/**
+ * A decimal column with TEXT affinity (the name contains TEXT and no INT). SQLite's NUMERIC affinity
+ * turns a decimal string into an INTEGER or a REAL, which keeps at most 15 significant digits exactly
+ * (and a number past 2^63 only approximately), so wider decimals are kept as the text they are.
+ */
+const DECIMAL_TEXT = 'DECIMAL_TEXT';
+
+/** Significant digits a REAL (an IEEE double) carries exactly through SQLite's text conversions. */
+const EXACT_REAL_DIGITS = 15;
+
 /** The declared type written for a portable type; chosen so that {@link sqliteToLogical} maps it back. */
 export function logicalToSqlite(type: LogicalType): string {
   if (type.array) return 'JSON TEXT'; // SQLite has no arrays: JSON text, as the MySQL target writes
@@ -44,7 +59,8 @@ export function logicalToSqlite(type: LogicalType): string {
     case 'bigint':
       return 'INTEGER';
     case 'decimal':
-      return type.precision === undefined ? 'NUMERIC' : `DECIMAL(${type.precision},${type.scale ?? 0})`;
+      if (type.precision === undefined) return DECIMAL_TEXT;
+      return `${type.precision <= EXACT_REAL_DIGITS ? 'DECIMAL' : DECIMAL_TEXT}(${type.precision},${type.scale ?? 0})`;
     case 'float':
       return 'REAL';
     case 'text':

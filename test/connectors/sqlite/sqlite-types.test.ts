@@ -64,6 +64,7 @@ describe('logicalToSqlite', () => {
     { kind: 'decimal' },
     { kind: 'decimal', precision: 12, scale: 2 },
     { kind: 'decimal', precision: 18, scale: 0 },
+    { kind: 'decimal', precision: 15, scale: 3 },
     { kind: 'float' },
     { kind: 'text' },
     { kind: 'text', length: 40 },
@@ -97,6 +98,32 @@ describe('logicalToSqlite', () => {
         declared.map((c) => sqliteToLogical(c.type)),
         types,
       );
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps decimals wider than a REAL carries as their exact text, and narrow ones as numbers', () => {
+    const db = new Database(':memory:');
+    try {
+      const wide = { kind: 'decimal', precision: 20, scale: 0 } as const;
+      const unbounded = { kind: 'decimal' } as const;
+      const narrow = { kind: 'decimal', precision: 12, scale: 2 } as const;
+      db.exec(
+        `CREATE TABLE t (w ${logicalToSqlite(wide)}, u ${logicalToSqlite(unbounded)}, n ${logicalToSqlite(narrow)})`,
+      );
+      db.prepare('INSERT INTO t VALUES (?, ?, ?)').run(
+        '18446744073709551615',
+        '123456789012345678.000000001',
+        '1234567890.12',
+      );
+      assert.deepEqual(db.prepare('SELECT w, typeof(w) AS tw, u, n, typeof(n) AS tn FROM t').get(), {
+        w: '18446744073709551615',
+        tw: 'text',
+        u: '123456789012345678.000000001',
+        n: 1234567890.12,
+        tn: 'real',
+      });
     } finally {
       db.close();
     }
