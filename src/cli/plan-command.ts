@@ -1,7 +1,7 @@
 /** `jivs plan <spec>`: a dry run that shows what a migration would do, moving no data. */
-import { formatLogicalType } from '../connectors/logical-type.ts';
+import { describeLogicalType, formatLogicalType } from '../connectors/logical-type.ts';
 import { openSource } from '../connectors/open-connectors.ts';
-import { planMigration } from '../engine/plan.ts';
+import { planWithTarget } from '../engine/plan-with-target.ts';
 import type { MigrationPlan } from '../engine/plan-types.ts';
 import { maskKind } from '../rules/compile-mask.ts';
 import { loadSpec } from '../spec/load-spec.ts';
@@ -12,7 +12,7 @@ import { formatDdl, planDdl } from './format-ddl.ts';
 import { formatNotMigrated } from './format-not-migrated.ts';
 import { formatTable } from './format-table.ts';
 
-/** Plans a spec file against its source (the target is not touched). */
+/** Plans a spec file against its source, and against the existing target tables that append and truncate keep (the target is only read). */
 export async function planSpecFile(file: string): Promise<MigrationPlan> {
   return (await planLoadedSpec(file)).plan;
 }
@@ -21,7 +21,7 @@ async function planLoadedSpec(file: string): Promise<{ plan: MigrationPlan; targ
   const loaded = await loadSpec(file);
   const source = await openSource(loaded.spec.source, loaded.files, 'source');
   try {
-    return { plan: await planMigration(loaded.spec, source, loaded.files), target: loaded.spec.target };
+    return { plan: await planWithTarget(loaded.spec, source, loaded.files), target: loaded.spec.target };
   } finally {
     await source.close();
   }
@@ -56,7 +56,7 @@ export function formatPlan(plan: MigrationPlan): string {
               c.source.name,
               c.source.nativeType || '(none)',
               c.target.name,
-              formatLogicalType(c.target.type),
+              describeLogicalType(c.target.type),
               c.target.nullable ? 'yes' : 'no',
               quality.steps.map(stepName).join(', '),
               quality.rules.length || '',

@@ -156,12 +156,25 @@ export interface TableStatistics {
   partitionKey: { column: string; min: number; max: number } | null;
 }
 
-/** Reads the schema of a source. */
+/** A CHECK constraint of a table, as the database prints it. */
+export interface CheckConstraint {
+  name: string;
+  /** `CHECK ((qty > 0))` (PostgreSQL), `` `qty` > 0 `` (MySQL/MariaDB). */
+  expression: string;
+}
+
+/** Reads the schema of a source (or of a target's existing tables, when planning against them). */
 export interface Introspector {
   /** Every table of the source, in no particular order. */
   listTables(): Promise<TableSchema[]>;
   /** Row count and key span of one table. */
   statistics(table: TableSchema): Promise<TableStatistics>;
+  /**
+   * The CHECK constraints of one table, for `jivs plan` when the plan keeps an existing target table (the
+   * database enforces them; the rows it refuses are rejected with its message). Optional: SQLite keeps
+   * them only in its CREATE TABLE text.
+   */
+  checkConstraints?(table: string): Promise<CheckConstraint[]>;
   /**
    * The objects of the source that no target gets: views, triggers, procedures and functions, indexes
    * that cannot be rebuilt elsewhere, check constraints, and the like. Absent for sources that have
@@ -233,6 +246,16 @@ export interface CheckpointTable {
   clear(runId: string): Promise<void>;
 }
 
+/** A row of a batch that the target refused for a data reason (see data-refusal.ts). */
+export interface RefusedRow {
+  /** Position of the row in the batch given to {@link TableWriter.isolate}. */
+  index: number;
+  /** The database's message, row values cut out: `value too long for type character varying(3) (22001)`. */
+  message: string;
+  /** The column the database names, when it names one. */
+  column: string | null;
+}
+
 /** Writes the rows of one partition. */
 export interface TableWriter {
   /**
@@ -242,6 +265,14 @@ export interface TableWriter {
    * {@link Sink.checkpoints} ignore it.
    */
   write(batch: RowBatch, checkpoint?: CheckpointRecord): Promise<void>;
+  /**
+   * Finds the rows of `batch` the target refuses for a data reason, after {@link write} failed with one:
+   * loads the batch in one transaction that is always rolled back, in halves within savepoints, keeping
+   * the halves that load and splitting again those that are refused (see isolate-refused-rows.ts).
+   * Stops once more than `maxRefused` rows are refused (returning those). Commits nothing. Optional:
+   * sinks that cannot tell (files) leave it out.
+   */
+  isolate?(batch: RowBatch, maxRefused: number): Promise<RefusedRow[]>;
   close(): Promise<void>;
 }
 

@@ -30,6 +30,13 @@ export interface LogicalType {
   enumValues?: string[];
   /** Values are arrays of this type (a MySQL SET becomes an array of text). */
   array?: boolean;
+  /**
+   * For `integer`, `bigint` and `decimal`: the smallest and largest value the column holds, where the
+   * native type is narrower than the kind (PostgreSQL smallint, MySQL tinyint, unsigned columns). Set by
+   * introspection; planning keeps it only for the columns of an existing target table.
+   */
+  min?: number;
+  max?: number;
 }
 
 const ALIASES: Record<string, LogicalKind> = {
@@ -81,6 +88,16 @@ export function parseLogicalType(name: string): LogicalType | null {
   }
   if (first !== undefined) return null;
   return { kind };
+}
+
+/**
+ * The portable name of a type with its range, for people: `integer (-32768 to 32767)` for a smallint
+ * column of an existing target table, else {@link formatLogicalType}.
+ */
+export function describeLogicalType(type: LogicalType): string {
+  const name = formatLogicalType(type);
+  if (type.min === undefined && type.max === undefined) return name;
+  return `${name} (${type.min ?? '…'} to ${type.max ?? '…'})`;
 }
 
 /** The portable name of a type, the inverse of {@link parseLogicalType}. */

@@ -1,4 +1,5 @@
 /** Opens the connector an endpoint spec names. The only place that knows every connector. */
+import { InputError } from '../errors.ts';
 import type { EndpointSpec } from '../spec/spec-schema.ts';
 import { resolveEndpointReferences, resolveEnvReferences } from '../spec/env-references.ts';
 import type { FileResolver } from '../spec/file-resolver.ts';
@@ -113,6 +114,20 @@ export async function openSource(
       return openPostgresSource(resolved, name);
     case 'mysql':
       return openMysqlSource(resolved, name);
+  }
+}
+
+/**
+ * The target opened as a Source, to read what it holds (verification, planning against existing
+ * tables); a problem opening it is named as the target's (not the source's).
+ */
+export async function openTargetAsSource(endpoint: EndpointSpec, files: FileResolver): Promise<Source> {
+  try {
+    return await openSource(endpoint, files, 'target');
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const problems = error.problems.map((p) => ({ ...p, path: p.path.replace(/^source\b/, 'target') }));
+    throw new InputError(problems, { cause: error });
   }
 }
 

@@ -22,7 +22,7 @@ import { compileTablePrograms, maskingSalt } from './compile-programs.ts';
 import { ErrorPolicyExceeded, enforceErrorPolicy } from './error-policy.ts';
 import { checkTargetTables, prepareTargetTables } from './load.ts';
 import { PhaseClock } from './phase-clock.ts';
-import { planMigration } from './plan.ts';
+import { planWithTarget } from './plan-with-target.ts';
 import type { MigrationPlan, TablePlan } from './plan-types.ts';
 import { allVerified, topRejectReasons, type RunReport, type TableReport } from './report.ts';
 import { currentOwner, ownerMayBeAlive } from './run-owner.ts';
@@ -95,7 +95,7 @@ async function openAndPlan(
 ): Promise<{ source: Source; sink: Sink; plan: MigrationPlan }> {
   const source = await openSource(loaded.spec.source, loaded.files, 'source');
   try {
-    const plan = await planMigration(loaded.spec, source, loaded.files);
+    const plan = await planWithTarget(loaded.spec, source, loaded.files);
     const sink = await openSink(loaded.spec.target, loaded.files, 'target');
     try {
       if (checkTargets) await checkTargetTables(sink, plan.tables);

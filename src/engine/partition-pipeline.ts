@@ -3,7 +3,7 @@
  * so memory stays at about one batch per running partition however large the table is.
  */
 import { setImmediate } from 'node:timers/promises';
-import type { PartitionBounds, RowBatch, Source } from '../connectors/connector.ts';
+import type { PartitionBounds, RefusedRow, RowBatch, Source } from '../connectors/connector.ts';
 import { describeReason, type RejectedRow } from '../state/run-types.ts';
 import { addCounts } from './accounting.ts';
 import type { PartitionCheckpoint } from './checkpoints.ts';
@@ -15,6 +15,7 @@ import type { TableProgram } from '../rules/table-program.ts';
 import type { ContentDigest } from '../verify/content-digest.ts';
 import type { CompiledTable } from './compile-programs.ts';
 import { ErrorPolicyExceeded } from './error-policy.ts';
+import { createBatchLoader, type BatchLoad } from './load-batch.ts';
 import { compileTransform } from './transform.ts';
 import { rowMarkOf, rowsAfter } from './resume-position.ts';
 import { compileValidator, type Rejection } from './validate.ts';
@@ -54,6 +55,11 @@ export interface PartitionJob {
    * policy (by throwing). The final call has an empty batch and a checkpoint marked done.
    */
   commit(accepted: RowBatch, rejected: RejectedRow[], checkpoint: PartitionCheckpoint): Promise<void>;
+  /**
+   * Finds the accepted rows of a batch the target refuses for a data reason (TableWriter.isolate), after
+   * a commit failed with such a refusal; undefined when the target cannot tell (files). See load-batch.ts.
+   */
+  isolate?: (batch: RowBatch, maxRefused: number) => Promise<RefusedRow[]>;
 }
 
 /**
@@ -116,6 +122,8 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<Partition
   const { columns, keyAt } = readColumns(job);
   /** The checkpoint after the last batch prepared (not necessarily committed yet). */
   let last = job.start;
+  /** The checkpoint committed last, corrected for the rows the target refused (see load-batch.ts). */
+  let committed = job.start;
   let batches = job.source.read(job.plan.source, columns, job.bounds, job.batchSize);
   // A whole partition of a stable source continues after the rows it read: they are read again, unloaded.
   const mark = job.bounds.kind === 'whole' && job.source.stableOrder ? rowMarkOf(job.plan) : null;
@@ -123,12 +131,19 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<Partition
     batches = rowsAfter(batches, job.start.counts.extracted, mark, job.start.lastRow, job.plan.source.name);
   }
   const iterator = batches[Symbol.asyncIterator]();
+  const loadBatch = createBatchLoader({
+    commit: job.commit,
+    isolate: job.isolate,
+    quarantine: (rejections, firstRow) => rejectedRows(job, rejections, firstRow),
+    stopOnCritical: job.strict ? stopOnCritical : null,
+    digestBatch: job.digest ? job.digestBatch : null,
+  });
   // One batch loads while the next is extracted and prepared: the source and the target work at the
   // same time, and at most two batches per partition are in memory.
   let loading: Promise<void> | undefined;
-  const load = async (accepted: RowBatch, rejects: RejectedRow[], checkpoint: PartitionCheckpoint) => {
+  const load = async (batch: BatchLoad) => {
     const started = performance.now();
-    await job.commit(accepted, rejects, checkpoint);
+    committed = await loadBatch(batch);
     job.clock.addBusy('loading', performance.now() - started);
   };
   try {
@@ -152,13 +167,14 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<Partition
       job.clock.addBusy('transformation', now - started);
 
       started = now;
-      const { accepted, rejected, filtered } = job.keyIndex.tagged(job.keyPart, number, () =>
+      const { accepted, positions, rejected, filtered } = job.keyIndex.tagged(job.keyPart, number, () =>
         validate(batch, transformed),
       );
       if (job.digest) job.digestBatch!(accepted, job.digest);
       job.clock.addBusy('validation', performance.now() - started);
 
-      const rejects = rejectedRows(job, rejected, last.counts.extracted);
+      const firstRow = last.counts.extracted;
+      const rejects = rejectedRows(job, rejected, firstRow);
       if (job.strict) stopOnCritical(rejects);
       const delta = { extracted: batch.length, loaded: accepted.length, rejected: rejected.length, filtered };
       const checkpoint: PartitionCheckpoint = {
@@ -175,7 +191,7 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<Partition
       // still cover exactly what was loaded or rejected.
       await loading;
       if (job.signal.aborted) return null;
-      loading = load(accepted, rejects, checkpoint);
+      loading = load({ accepted, positions, source: batch, firstRow, rejects, checkpoint });
       // Its failure surfaces at the next `await loading`; until then it must not count as unhandled.
       loading.catch(() => {});
       // Synchronous drivers (SQLite) never give the event loop a turn: signals, timers and progress
@@ -184,9 +200,15 @@ export async function runPartitionPipeline(job: PartitionJob): Promise<Partition
     }
     await loading;
     if (job.signal.aborted) return null;
-    const final = { ...last, done: true };
-    await load([], [], final);
-    return final;
+    await load({
+      accepted: [],
+      positions: [],
+      source: [],
+      firstRow: 0,
+      rejects: [],
+      checkpoint: { ...last, done: true },
+    });
+    return committed;
   } finally {
     await loading?.catch(() => {}); // a failure was already thrown by the await above
     await iterator.return?.();

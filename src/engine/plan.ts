@@ -4,14 +4,22 @@
  * Every problem with the spec against the source is reported here, together, before any data moves.
  */
 import picomatch from 'picomatch';
-import type { ForeignKeySchema, IndexSchema, Source, TableSchema } from '../connectors/connector.ts';
+import type {
+  ForeignKeySchema,
+  IndexSchema,
+  Introspector,
+  Source,
+  TableMode,
+  TableSchema,
+} from '../connectors/connector.ts';
 import { invalidTextPolicy } from '../connectors/invalid-text.ts';
 import { targetIdentifier } from '../connectors/open-connectors.ts';
-import { formatLogicalType, parseLogicalType } from '../connectors/logical-type.ts';
+import { formatLogicalType, parseLogicalType, type LogicalType } from '../connectors/logical-type.ts';
 import { InputError, type InputProblem } from '../errors.ts';
 import { unconfinedFiles, type FileResolver } from '../spec/file-resolver.ts';
 import type { MigrationSpec, TableEntry } from '../spec/spec-schema.ts';
 import { didYouMean } from '../spec/suggest.ts';
+import { findByName, fitToExistingTable } from './fit-existing-table.ts';
 import { applyNaming } from './naming.ts';
 import { planNotMigrated } from './not-migrated.ts';
 import { splitIntoPartitions } from './partitions.ts';
@@ -110,8 +118,9 @@ function mapColumns(
     if (setting?.skip) continue;
     const name = finalName(spec, setting?.rename ?? applyNaming(column.name, spec.naming));
     // A masked value is text (a hash, stars) unless the spec says otherwise.
-    const unmasked = setting?.mask ? { kind: 'text' as const } : column.type;
-    const type = setting?.type === undefined ? unmasked : (parseLogicalType(setting.type) ?? column.type);
+    const unmasked = setting?.mask ? { kind: 'text' as const } : withoutRange(column.type);
+    const type =
+      setting?.type === undefined ? unmasked : (parseLogicalType(setting.type) ?? withoutRange(column.type));
     const clash = targetNames.get(name.toLowerCase());
     if (clash !== undefined) {
       problems.push({
@@ -214,11 +223,16 @@ function cycleWarning(
   return `foreign keys form a cycle between ${cycle.join(', ')}; the tables load in name order${later}. Foreign keys are added after all the data and keys, so the cycle holds.`;
 }
 
-/** Plans the migration; throws an InputError listing every problem of the spec against the source. */
+/**
+ * Plans the migration; throws an InputError listing every problem of the spec against the source. With
+ * `target` (the target's introspector, see openTargetIntrospector), the tables that append and truncate
+ * modes keep are planned against their existing columns (fit-existing-table.ts).
+ */
 export async function planMigration(
   spec: MigrationSpec,
   source: Source,
   files: FileResolver = unconfinedFiles(process.cwd()),
+  target: Introspector | null = null,
 ): Promise<MigrationPlan> {
   const problems: InputProblem[] = [];
   const sourceTables = await source.introspector.listTables();
@@ -264,28 +278,40 @@ export async function planMigration(
     },
   );
   const warnings = cycle.length ? [cycleWarning(selected, order, cycle)] : [];
+  const existingTables = target && keepsTables(spec) ? await target.listTables() : [];
 
   const tables: TablePlan[] = [];
   for (const name of order) {
     const table = selected.find((t) => t.schema.name === name)!;
-    const { mappings: columns, qualities, computed } = columnsOf.get(name)!;
+    let { mappings: columns, computed } = columnsOf.get(name)!;
+    const { qualities } = columnsOf.get(name)!;
     const notes = [...unknownTypeNotes(table, columns), ...arrayNotes(columns, spec.target.type)];
-    const target = targetSchema(
-      table,
-      targetTableOf.get(name)!.name,
-      columns,
-      computed,
-      targetTableOf,
-      spec,
-      notes,
-    );
+    const mode = table.entry?.mode ?? spec.mode;
+    const targetName = targetTableOf.get(name)!.name;
+    const existing = KEPT.has(mode) ? findByName(existingTables, targetName, spec.target.type) : undefined;
+    if (existing) {
+      const fit = fitToExistingTable(
+        {
+          name: targetName,
+          specPath: table.specPath,
+          columns: [...columns.map((c) => c.target), ...computed.map((c) => c.target)],
+        },
+        existing,
+        spec.target.type,
+      );
+      columns = columns.map((c, i) => ({ ...c, target: fit.columns[i]! }));
+      computed = computed.map((c, i) => ({ ...c, target: fit.columns[columns.length + i]! }));
+      notes.push(...fit.notes, ...(await checkNotes(target, existing.name)));
+      problems.push(...fit.problems);
+    }
+    const targetTable = targetSchema(table, targetName, columns, computed, targetTableOf, spec, notes);
     const statistics = await source.introspector.statistics(table.schema);
     tables.push({
       specPath: table.specPath,
       source: table.schema,
-      target,
+      target: targetTable,
       columns,
-      mode: table.entry?.mode ?? spec.mode,
+      mode,
       modePath: table.entry?.mode ? `${table.specPath}.mode` : 'mode',
       estimatedRows: statistics.rowCount,
       partitions: splitIntoPartitions(statistics, spec.partitionRows),
@@ -300,7 +326,7 @@ export async function planMigration(
           qualities,
           computed,
           table.entry,
-          table.schema.declaredKey && target.primaryKey.length ? table.schema.primaryKey : [],
+          table.schema.declaredKey && targetTable.primaryKey.length ? table.schema.primaryKey : [],
         ),
         invalidText: invalidTextPolicy(spec.source),
       },
@@ -317,6 +343,35 @@ export async function planMigration(
   );
   assignTargetObjectNames(spec.target.type, tables);
   return { tables, warnings, notMigrated };
+}
+
+/** The CHECK constraints of an existing target table, which the database enforces while loading. */
+async function checkNotes(target: Introspector | null, table: string): Promise<string[]> {
+  const checks = (await target?.checkConstraints?.(table)) ?? [];
+  return checks.map(
+    (check) =>
+      `the existing target table enforces CHECK constraint ${check.name}: ${check.expression}; rows it refuses are rejected with its message.`,
+  );
+}
+
+/** The modes that keep an existing target table, which the plan then follows. */
+const KEPT = new Set<TableMode>(['append', 'truncate']);
+
+/** True when some table of the spec keeps an existing target table (mode append or truncate). */
+export function keepsTables(spec: MigrationSpec): boolean {
+  return KEPT.has(spec.mode) || spec.tables.some((t) => t.mode !== undefined && KEPT.has(t.mode));
+}
+
+/**
+ * A source column's type without its range: the range of a source's smallint is no limit of the column
+ * a target creates (a transform may leave it); an existing target's own range is added back by fitting.
+ */
+function withoutRange(type: LogicalType): LogicalType {
+  if (type.min === undefined && type.max === undefined) return type;
+  const copy = { ...type };
+  delete copy.min;
+  delete copy.max;
+  return copy;
 }
 
 /** Columns whose native type the connector did not know (loaded as text), with the override to add. */

@@ -22,7 +22,7 @@ import { closeConnections } from './cleanup.ts';
 import { compileTablePrograms, maskingSalt, type CompiledTable } from './compile-programs.ts';
 import { keyIndexPath } from './orchestrator.ts';
 import { guardStateFiles } from './state-files.ts';
-import { planMigration } from './plan.ts';
+import { planWithTarget } from './plan-with-target.ts';
 import type { TablePlan } from './plan-types.ts';
 import { allVerified, RejectReasonTally, type RunReport } from './report.ts';
 import { verifyTable } from './verify.ts';
@@ -151,7 +151,7 @@ export async function replayRejects(
   let result: ReplayResult;
   try {
     source = await openSource(spec.source, loaded.files, 'source');
-    const plan = await planMigration(spec, source, loaded.files);
+    const plan = await planWithTarget(spec, source, loaded.files);
     sink = await openSink(spec.target, loaded.files, 'target');
     const compiled = await compileTablePrograms(plan.tables, source, keyIndex, salt, spec);
     const partitions = await store.partitions(runId);

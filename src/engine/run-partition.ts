@@ -125,15 +125,25 @@ export async function runPartition(run: PartitionRun): Promise<PartitionCheckpoi
         digestBatch,
         strict: run.strict,
         signal: run.signal,
+        ...(writer.isolate && { isolate: (batch, maxRefused) => writer.isolate!(batch, maxRefused) }),
         commit: async (accepted, rejected, checkpoint) => {
           // Rejected rows first: if the target commit below never happens, they belong to a batch after
           // the checkpoint and are taken back before the partition continues.
           committing = checkpoint;
           await store.addRejects(runId, rejected, checkpoint.batches);
-          await writer.write(
-            accepted,
-            run.checkpoints ? checkpointRecord(runId, name, index, checkpoint) : undefined,
-          );
+          try {
+            await writer.write(
+              accepted,
+              run.checkpoints ? checkpointRecord(runId, name, index, checkpoint) : undefined,
+            );
+          } catch (error) {
+            // The batch is not in the target: neither are its rejected rows (committed again with it,
+            // the rows the target refused among them, once those are isolated; see load-batch.ts).
+            if (rejected.length) {
+              await store.deleteRejectsAfter(runId, name, index, checkpoint.batches - 1).catch(() => {});
+            }
+            throw error;
+          }
           last = checkpoint;
           committing = null;
           run.progressed(checkpoint);

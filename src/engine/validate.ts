@@ -28,6 +28,8 @@ export interface Rejection {
 
 export interface ValidatedBatch {
   accepted: RowBatch;
+  /** Position in the batch of each accepted row (for naming a row the target refuses later). */
+  positions: number[];
   rejected: Rejection[];
   filtered: number;
 }
@@ -54,6 +56,8 @@ function constraintChecks(plan: TablePlan): Check[] {
     const text = target.type.kind === 'text' && !target.type.array;
     const limit = text ? target.type.length : undefined;
     const allowed = target.type.enumValues && new Set(target.type.enumValues);
+    const { min, max } = target.type;
+    const ranged = (min !== undefined || max !== undefined) && !target.type.array;
     return (value) => {
       if (value === null) return required ? 'is NULL but the target column is NOT NULL' : null;
       if (text && typeof value === 'string' && value.includes('\0')) {
@@ -66,9 +70,19 @@ function constraintChecks(plan: TablePlan): Check[] {
         const length = [...value].length; // characters, not UTF-16 units
         if (length > limit) return `is ${length} characters, longer than varchar(${limit})`;
       }
+      if (ranged && outsideRange(value, min, max)) {
+        return `is outside the range of the target column (${min ?? '…'} to ${max ?? '…'})`;
+      }
       return null;
     };
   });
+}
+
+/** A number (canonical integer or decimal) below `min` or above `max`; other values are not ranged. */
+function outsideRange(value: unknown, min: number | undefined, max: number | undefined): boolean {
+  const number = typeof value === 'string' ? Number(value) : value;
+  if (typeof number !== 'number' && typeof number !== 'bigint') return false;
+  return (min !== undefined && number < min) || (max !== undefined && number > max);
 }
 
 const IMPLICIT_INDEX: Record<string, number> = {
@@ -147,6 +161,7 @@ export function compileValidator(
 
   return (source, transformed) => {
     const accepted: RowBatch = [];
+    const positions: number[] = [];
     const rejected: Rejection[] = [];
     const checkedRows = transformed.rows.length - transformed.filtered;
     tally.check(IMPLICIT_RULES.transform, checkedRows);
@@ -239,7 +254,10 @@ export function compileValidator(
           continue;
         }
         if (keyed) candidates.push({ index: r, row, reasons, uniqueKeys, parentKeys });
-        else accepted.push(row);
+        else {
+          accepted.push(row);
+          positions.push(r);
+        }
       }
       if (keyed) claimUniqueValues(candidates);
       for (const candidate of candidates) {
@@ -252,6 +270,7 @@ export function compileValidator(
           continue;
         }
         accepted.push(candidate.row);
+        positions.push(candidate.index);
       }
       for (let k = 0; keyed && k < keySets.length; k++) {
         const keys: string[] = [];
@@ -263,6 +282,6 @@ export function compileValidator(
       }
     });
     if (unique.length) rejected.sort((a, b) => a.index - b.index);
-    return { accepted, rejected, filtered: transformed.filtered };
+    return { accepted, positions, rejected, filtered: transformed.filtered };
   };
 }

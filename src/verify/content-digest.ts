@@ -47,6 +47,14 @@ export class ContentDigest {
     this.add(other.count, other.high, other.low);
   }
 
+  /** Takes away every row of `other`, rows added before (e.g. rows the target then refused). */
+  subtract(other: ContentDigest): void {
+    // Adds the two's complement of other's sum: (2^64 − sum) mod 2^64.
+    const low = (~other.low + 1) >>> 0;
+    const high = (~other.high + (other.low === 0 ? 1 : 0)) >>> 0;
+    this.add(-other.count, high, low);
+  }
+
   state(): DigestState {
     const half = (n: number) => n.toString(16).padStart(8, '0');
     return { rows: this.count, sum: `${half(this.high)}${half(this.low)}` };

@@ -4,10 +4,10 @@
  * run, or another tool, as data-diff does). Nothing is written anywhere.
  */
 import type { Source } from '../connectors/connector.ts';
-import { describeEndpoint, openSource } from '../connectors/open-connectors.ts';
+import { describeEndpoint, openSource, openTargetAsSource } from '../connectors/open-connectors.ts';
 import { closeConnections } from '../engine/cleanup.ts';
 import { compileTablePrograms, maskingSalt } from '../engine/compile-programs.ts';
-import { planMigration } from '../engine/plan.ts';
+import { planWithTarget } from '../engine/plan-with-target.ts';
 import type { TablePlan } from '../engine/plan-types.ts';
 import { InputError, type InputProblem } from '../errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
@@ -71,17 +71,6 @@ async function checkTargetTables(loaded: LoadedSpec, target: Source, tables: Tab
   if (problems.length) throw new InputError(problems);
 }
 
-/** The target opened as a Source; a problem opening it is named as the target's (not the source's). */
-async function openTarget(loaded: LoadedSpec): Promise<Source> {
-  try {
-    return await openSource(loaded.spec.target, loaded.files, 'target');
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    const problems = error.problems.map((p) => ({ ...p, path: p.path.replace(/^source\b/, 'target') }));
-    throw new InputError(problems, { cause: error });
-  }
-}
-
 /** Verifies the content of a spec's target against its source. */
 export async function verifySpec(
   loaded: LoadedSpec,
@@ -93,10 +82,10 @@ export async function verifySpec(
   const keyIndex = new KeyIndex(':memory:');
   try {
     source = await openSource(spec.source, files, 'source');
-    const plan = await planMigration(spec, source, files);
+    const plan = await planWithTarget(spec, source, files);
     const tables = selectTables(plan.tables, options.tables);
     const compiled = await compileTablePrograms(tables, source, keyIndex, maskingSalt(spec));
-    target = await openTarget(loaded);
+    target = await openTargetAsSource(spec.target, files);
     await checkTargetTables(loaded, target, tables);
     const results: ContentVerification[] = [];
     for (const table of tables) {

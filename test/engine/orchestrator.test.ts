@@ -111,17 +111,23 @@ describe('orchestrator (SQLite → SQLite)', () => {
     assert.equal(existsSync(join(dir, 'never.db')), false, 'the target was not created');
   });
 
-  it('fails a run whose rows break a target key, naming the table and partition', async () => {
+  it('rejects the rows that break a target key with the database message, instead of failing the run', async () => {
     const spec = { target: { type: 'sqlite', path: 'out-6.db' }, tables: [{ name: 'OrderItems' }] };
     await run(spec);
-    const { report } = await run({ ...spec, mode: 'append' });
-    assert.equal(report.status, 'failed');
-    assert.match(report.error ?? '', /OrderItems → OrderItems, partition 1\/1: UNIQUE constraint failed/);
-    assert.equal(
-      queryAll(join(dir, 'out-6.db'), 'SELECT * FROM OrderItems').length,
-      3,
-      'the failed batch rolled back',
+    const { report, store } = await run({ ...spec, mode: 'append' });
+    assert.equal(report.status, 'succeeded', report.error ?? '');
+    assert.deepEqual(
+      { loaded: report.totals.loaded, rejected: report.totals.rejected },
+      { loaded: 0, rejected: 3 },
     );
+    const rejects = await store.rejects(report.runId);
+    assert.deepEqual(
+      rejects.map((r) => r.reasons[0]!.message),
+      Array(3).fill(
+        'the target refused the row: UNIQUE constraint failed: OrderItems.OrderNo, OrderItems.LineNo (SQLITE_CONSTRAINT_PRIMARYKEY)',
+      ),
+    );
+    assert.equal(queryAll(join(dir, 'out-6.db'), 'SELECT * FROM OrderItems').length, 3);
   });
 
   it('stops when the error policy is exceeded and records the failure', async () => {

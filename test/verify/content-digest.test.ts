@@ -187,6 +187,27 @@ describe('ContentDigest', () => {
     carry.addHash(1n);
     assert.equal(carry.state().sum, '0000000100000000');
   });
+
+  it('takes rows away again: rows the target refused after they were digested', () => {
+    const columns = [column('integer'), column('text')];
+    const rows: RowBatch = Array.from({ length: 50 }, (_, i) => [i, `row ${i}`]);
+    const all = digestOf(columns, rows);
+    all.subtract(digestOf(columns, [rows[7]!, rows[31]!]));
+    assert.ok(
+      all.equals(
+        digestOf(
+          columns,
+          rows.filter((_row, i) => i !== 7 && i !== 31),
+        ),
+      ),
+    );
+    const borrow = new ContentDigest({ rows: 2, sum: '0000000100000000' });
+    borrow.subtract(new ContentDigest({ rows: 1, sum: '0000000000000001' }));
+    assert.deepEqual(borrow.state(), { rows: 1, sum: '00000000ffffffff' });
+    const wrap = new ContentDigest({ rows: 1, sum: '0000000000000001' });
+    wrap.subtract(new ContentDigest({ rows: 1, sum: '0000000000000002' }));
+    assert.deepEqual(wrap.state(), { rows: 0, sum: 'ffffffffffffffff' });
+  });
 });
 
 describe('row keys', () => {

@@ -9,6 +9,7 @@
  * kept as `untranslatedDefault`, so that `jivs plan` names all of it.
  */
 import type {
+  CheckConstraint,
   ColumnSchema,
   ForeignKeySchema,
   IndexSchema,
@@ -136,6 +137,31 @@ export class MysqlIntrospector implements Introspector {
         comment: table.table_comment || null,
       };
     });
+  }
+
+  /**
+   * MariaDB lists CHECK constraints with their table; MySQL 8 names the table in TABLE_CONSTRAINTS. The
+   * `json_valid(col)` checks MariaDB keeps for JSON columns are left out (those columns are json).
+   */
+  async checkConstraints(table: string): Promise<CheckConstraint[]> {
+    const queries = [
+      `SELECT CONSTRAINT_NAME AS name, CHECK_CLAUSE AS expression FROM information_schema.CHECK_CONSTRAINTS
+       WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY CONSTRAINT_NAME`,
+      `SELECT c.CONSTRAINT_NAME AS name, c.CHECK_CLAUSE AS expression FROM information_schema.CHECK_CONSTRAINTS c
+       JOIN information_schema.TABLE_CONSTRAINTS t
+         ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME
+       WHERE c.CONSTRAINT_SCHEMA = DATABASE() AND t.TABLE_NAME = ? AND t.CONSTRAINT_TYPE = 'CHECK'
+       ORDER BY c.CONSTRAINT_NAME`,
+    ];
+    for (const sql of queries) {
+      try {
+        const rows = await this.pool.rows<CheckConstraint>(sql, [table]);
+        return rows.filter((r) => !/^\s*json_valid\(\s*`(?:[^`]|``)+`\s*\)\s*$/i.test(r.expression));
+      } catch {
+        // Not this server's form (or no CHECK_CONSTRAINTS at all): try the next.
+      }
+    }
+    return [];
   }
 
   listSkippedObjects(): Promise<SkippedObject[]> {

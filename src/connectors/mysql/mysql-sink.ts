@@ -3,13 +3,16 @@
  * written in one transaction as multi-row INSERTs on a pooled connection, secondary indexes and
  * foreign keys added after the load.
  */
+import { isDataRefusal } from '../data-refusal.ts';
 import { redactRowValues } from '../database-message.ts';
+import { isolateRefusedRows } from '../isolate-refused-rows.ts';
 import { targetTableExists } from '../target-table-exists.ts';
 import type { MysqlEndpoint } from '../../spec/spec-schema.ts';
 import { mysqlCheckpointTable, upsertCheckpointQuery } from './mysql-checkpoints.ts';
 import type {
   CheckpointTable,
   PreparedTable,
+  RefusedRow,
   Row,
   RowBatch,
   Sink,
@@ -135,8 +138,45 @@ class MysqlSink implements Sink {
           }
         });
       },
+      isolate: (batch, maxRefused) => this.isolate(batch, maxRefused, head, encoders),
       close: async () => {},
     };
+  }
+
+  /**
+   * Finds the rows the table refuses (see isolate-refused-rows.ts): one transaction, the INSERTs of a
+   * segment within a savepoint, always rolled back.
+   */
+  private async isolate(
+    batch: RowBatch,
+    maxRefused: number,
+    head: string,
+    encoders: LiteralEncoder[],
+  ): Promise<RefusedRow[]> {
+    return this.pool.use(async (connection) => {
+      await connection.query('START TRANSACTION');
+      try {
+        return await isolateRefusedRows(batch.length, maxRefused, async ([from, to]) => {
+          await connection.query('SAVEPOINT jivs_isolate');
+          try {
+            for (const sql of insertStatements(head, batch.slice(from, to), encoders, this.maxBytes)) {
+              await connection.query(sql);
+            }
+          } catch (error) {
+            if (!isDataRefusal(error)) throw error;
+            await connection.query('ROLLBACK TO SAVEPOINT jivs_isolate');
+            await connection.query('RELEASE SAVEPOINT jivs_isolate');
+            return redactRowValues(error);
+          }
+          await connection.query('RELEASE SAVEPOINT jivs_isolate');
+          return null;
+        });
+      } catch (error) {
+        throw redactRowValues(error);
+      } finally {
+        await connection.query('ROLLBACK').catch(() => {});
+      }
+    });
   }
 
   /**

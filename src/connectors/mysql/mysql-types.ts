@@ -6,10 +6,10 @@
  * | MySQL / MariaDB (`COLUMN_TYPE`)                      | portable type                       | canonical value read           |
  * | ---------------------------------------------------- | ----------------------------------- | ------------------------------ |
  * | `tinyint(1)` (with `tinyint1AsBoolean`, the default) | `boolean`                           | `true`/`false` (other values stay numbers and are rejected by the cast) |
- * | `tinyint`, `smallint`, `mediumint` (± unsigned), `int` | `integer`                         | number                         |
- * | `int unsigned`                                       | `bigint`                            | number                         |
+ * | `tinyint`, `smallint`, `mediumint` (± unsigned), `int` | `integer` (with the type's `min`/`max` below `int`) | number       |
+ * | `int unsigned`                                       | `bigint` (`min` 0, `max` 4294967295) | number                        |
  * | `bigint`                                             | `bigint`                            | number, bigint beyond 2^53     |
- * | `bigint unsigned`                                    | `decimal(20,0)`                     | decimal string                 |
+ * | `bigint unsigned`                                    | `decimal(20,0)` (`min` 0)           | decimal string                 |
  * | `decimal(p,s)` / `numeric(p,s)`                      | `decimal(p,s)`                      | canonical decimal string (no trailing zeros) |
  * | `float`, `double`, `real`                            | `float`                             | number                         |
  * | `bit(1)`                                             | `boolean`                           | boolean                        |
@@ -144,11 +144,16 @@ export function mysqlToLogical(columnType: string, options: MappingOptions): Log
   const native = parseNativeType(columnType);
   const { base, args, unsigned } = native;
   if (base === 'tinyint' && args[0] === 1 && options.tinyint1AsBoolean) return { kind: 'boolean' };
-  if (SMALL_INTEGERS.has(base)) return { kind: 'integer' };
-  if (base === 'int' || base === 'integer') return { kind: unsigned ? 'bigint' : 'integer' };
-  if (base === 'bigint') return unsigned ? { kind: 'decimal', precision: 20, scale: 0 } : { kind: 'bigint' };
+  if (SMALL_INTEGERS.has(base)) return { kind: 'integer', ...integerRange(INTEGER_BITS[base]!, unsigned) };
+  if (base === 'int' || base === 'integer') {
+    return unsigned ? { kind: 'bigint', ...integerRange(32, true) } : { kind: 'integer' };
+  }
+  if (base === 'bigint') {
+    return unsigned ? { kind: 'decimal', precision: 20, scale: 0, min: 0 } : { kind: 'bigint' };
+  }
   if (base === 'decimal' || base === 'numeric' || base === 'dec' || base === 'fixed') {
-    return { kind: 'decimal', precision: args[0] ?? 10, scale: args[1] ?? 0 };
+    const type: LogicalType = { kind: 'decimal', precision: args[0] ?? 10, scale: args[1] ?? 0 };
+    return unsigned ? { ...type, min: 0 } : type;
   }
   if (base === 'float' || base === 'double' || base === 'real' || base === 'double precision') {
     return { kind: 'float' };
@@ -172,6 +177,15 @@ export function mysqlToLogical(columnType: string, options: MappingOptions): Log
   if (base === 'json') return { kind: 'json' };
   if (base === 'uuid') return { kind: 'uuid' };
   return { kind: 'text' };
+}
+
+/** Bits of the integer types narrower than `int`. */
+const INTEGER_BITS: Record<string, number> = { tinyint: 8, smallint: 16, mediumint: 24 };
+
+/** The range of a `bits`-wide integer, signed or unsigned: tinyint unsigned → 0 to 255. */
+function integerRange(bits: number, unsigned: boolean): { min: number; max: number } {
+  const span = 2 ** bits;
+  return unsigned ? { min: 0, max: span - 1 } : { min: -span / 2, max: span / 2 - 1 };
 }
 
 /** True when {@link mysqlToLogical} only fell back to text because it does not know the type. */

@@ -6,7 +6,9 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { CheckpointRecord, RowBatch, TableSchema, TableWriter } from '../connector.ts';
+import type { CheckpointRecord, RefusedRow, RowBatch, TableSchema, TableWriter } from '../connector.ts';
+import { isDataRefusal } from '../data-refusal.ts';
+import { isolateRefusedRows } from '../isolate-refused-rows.ts';
 import { upsertCheckpoint } from './postgres-checkpoints.ts';
 import { encodeCopyChunks } from './postgres-copy-encoder.ts';
 import { describePostgresError } from './postgres-connection.ts';
@@ -72,5 +74,41 @@ export function openCopyWriter(pool: pg.Pool, schema: string, table: TableSchema
     }
   };
 
-  return { write, close: async () => {} };
+  /**
+   * Finds the rows the table refuses (see isolate-refused-rows.ts): one transaction, a COPY per segment
+   * within a savepoint, always rolled back.
+   */
+  const isolate = async (batch: RowBatch, maxRefused: number): Promise<RefusedRow[]> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      return await isolateRefusedRows(batch.length, maxRefused, async ([from, to]) => {
+        await client.query('SAVEPOINT jivs_isolate');
+        try {
+          await copyBatch(client.query(copyFrom(sql)), batch.slice(from, to), width);
+        } catch (error) {
+          if (!isDataRefusal(error)) throw error;
+          await client.query('ROLLBACK TO SAVEPOINT jivs_isolate');
+          await client.query('RELEASE SAVEPOINT jivs_isolate');
+          return error;
+        }
+        await client.query('RELEASE SAVEPOINT jivs_isolate');
+        return null;
+      });
+    } catch (error) {
+      broken = error as Error;
+      throw new Error(
+        `isolating the refused rows of ${batch.length} rows for "${table.name}" failed: ${describePostgresError(error)}`,
+        { cause: error },
+      );
+    } finally {
+      if (!broken) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      }
+      client.release(broken);
+    }
+  };
+
+  return { write, isolate, close: async () => {} };
 }

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import type {
+  CheckConstraint,
   ColumnSchema,
   ForeignKeySchema,
   IndexSchema,
@@ -211,6 +212,19 @@ export class PostgresIntrospector implements Introspector {
       if (table.comment !== null) schema.comment = table.comment;
       return schema;
     });
+  }
+
+  async checkConstraints(table: string): Promise<CheckConstraint[]> {
+    const { rows } = await this.pool.query<CheckConstraint>(
+      `SELECT con.conname AS name, pg_get_constraintdef(con.oid) AS expression
+         FROM pg_constraint con
+         JOIN pg_class c ON c.oid = con.conrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = $2 AND con.contype = 'c'
+        ORDER BY con.conname`,
+      [this.schema, table],
+    );
+    return rows;
   }
 
   listSkippedObjects(): Promise<SkippedObject[]> {

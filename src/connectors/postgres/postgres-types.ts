@@ -83,6 +83,7 @@ function elementToLogical(info: PostgresTypeInfo): LogicalType {
     if (!size || size.scale < 0 || size.scale > size.precision) return { kind: 'decimal' };
     return { kind: 'decimal', precision: size.precision, scale: size.scale };
   }
+  if (typeName === 'int2') return { kind: 'integer', min: -32768, max: 32767 };
   return { kind: SIMPLE_TYPES[typeName] ?? 'text' };
 }
 

@@ -5,11 +5,14 @@ import { dirname } from 'node:path';
 import { InputError } from '../../errors.ts';
 import { targetTableExists } from '../target-table-exists.ts';
 import { toJsonText } from '../json-text.ts';
+import { isDataRefusal } from '../data-refusal.ts';
+import { isolateRefusedRowsSync } from '../isolate-refused-rows.ts';
 import { sqliteCheckpointTable, upsertCheckpoint } from './sqlite-checkpoints.ts';
 import type {
   CheckpointRecord,
   CheckpointTable,
   PreparedTable,
+  RefusedRow,
   RowBatch,
   Sink,
   TableMode,
@@ -95,8 +98,7 @@ class SqliteSink implements Sink {
       }
       return statement;
     };
-    const writeBatch = this.db.transaction((batch: RowBatch, checkpoint?: CheckpointRecord) => {
-      if (checkpoint) upsertCheckpoint(this.db, checkpoint);
+    const insertRows = (batch: RowBatch) => {
       for (let start = 0; start < batch.length; start += rowsPerInsert) {
         const count = Math.min(rowsPerInsert, batch.length - start);
         const params: unknown[] = new Array(count * width);
@@ -106,13 +108,44 @@ class SqliteSink implements Sink {
         }
         insertOf(count).run(params);
       }
+    };
+    const writeBatch = this.db.transaction((batch: RowBatch, checkpoint?: CheckpointRecord) => {
+      if (checkpoint) upsertCheckpoint(this.db, checkpoint);
+      insertRows(batch);
     });
     return {
       write: async (batch, checkpoint) => {
         if (batch.length || checkpoint) writeBatch(batch, checkpoint);
       },
+      isolate: async (batch, maxRefused) => this.isolate(batch, maxRefused, insertRows),
       close: async () => {},
     };
+  }
+
+  /**
+   * Finds the rows the table refuses (see isolate-refused-rows.ts): one transaction, each segment within
+   * a savepoint, always rolled back. Synchronous from BEGIN to ROLLBACK, so that no other writer of this
+   * database runs inside the transaction.
+   */
+  private isolate(batch: RowBatch, maxRefused: number, insertRows: (rows: RowBatch) => void): RefusedRow[] {
+    this.db.exec('BEGIN');
+    try {
+      return isolateRefusedRowsSync(batch.length, maxRefused, ([from, to]) => {
+        this.db.exec('SAVEPOINT jivs_isolate');
+        try {
+          insertRows(batch.slice(from, to));
+        } catch (error) {
+          this.db.exec('ROLLBACK TO jivs_isolate');
+          this.db.exec('RELEASE jivs_isolate');
+          if (!isDataRefusal(error)) throw error;
+          return error;
+        }
+        this.db.exec('RELEASE jivs_isolate');
+        return null;
+      });
+    } finally {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    }
   }
 
   async finalizeTable(table: TableSchema): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import { openSource } from '../../connectors/open-connectors.ts';
 import { resumeMigration, runMigration } from '../../engine/orchestrator.ts';
-import { planMigration } from '../../engine/plan.ts';
+import { planWithTarget } from '../../engine/plan-with-target.ts';
 import type { RunObserver, TableProgress } from '../../engine/run-observer.ts';
 import { SERVICE_WENT_AWAY } from '../../engine/run-interruption.ts';
 import { InputError } from '../../errors.ts';
@@ -88,7 +88,7 @@ async function plan(job: ChildJob): Promise<void> {
   const loaded = await loadedSpec(job);
   const source = await openSource(loaded.spec.source, loaded.files, 'source');
   try {
-    await send({ type: 'plan', plan: await planMigration(loaded.spec, source, loaded.files) });
+    await send({ type: 'plan', plan: await planWithTarget(loaded.spec, source, loaded.files) });
   } finally {
     await source.close();
   }

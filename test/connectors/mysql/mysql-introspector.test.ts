@@ -118,7 +118,7 @@ describe('MySQL introspector', { timeout: 30_000 }, () => {
       {
         name: 'qty',
         nativeType: 'smallint(6)',
-        type: { kind: 'integer' },
+        type: { kind: 'integer', min: -32768, max: 32767 },
         nullable: false,
         defaultValue: '-1',
       },

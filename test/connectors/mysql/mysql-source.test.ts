@@ -63,16 +63,16 @@ INSERT INTO all_types (id, flag) VALUES (6, 2);
 const EXPECTED_TYPES: Record<string, LogicalType> = {
   id: { kind: 'integer' },
   flag: { kind: 'boolean' },
-  tiny: { kind: 'integer' },
-  tiny_u: { kind: 'integer' },
-  small: { kind: 'integer' },
-  small_u: { kind: 'integer' },
-  medium: { kind: 'integer' },
-  medium_u: { kind: 'integer' },
+  tiny: { kind: 'integer', min: -128, max: 127 },
+  tiny_u: { kind: 'integer', min: 0, max: 255 },
+  small: { kind: 'integer', min: -32768, max: 32767 },
+  small_u: { kind: 'integer', min: 0, max: 65535 },
+  medium: { kind: 'integer', min: -8388608, max: 8388607 },
+  medium_u: { kind: 'integer', min: 0, max: 16777215 },
   normal: { kind: 'integer' },
-  normal_u: { kind: 'bigint' },
+  normal_u: { kind: 'bigint', min: 0, max: 4294967295 },
   big: { kind: 'bigint' },
-  big_u: { kind: 'decimal', precision: 20, scale: 0 },
+  big_u: { kind: 'decimal', precision: 20, scale: 0, min: 0 },
   money: { kind: 'decimal', precision: 12, scale: 2 },
   huge: { kind: 'decimal', precision: 65, scale: 30 },
   real_f: { kind: 'float' },
@@ -289,7 +289,7 @@ describe('MySQL source: type round trip', { timeout: 60_000 }, () => {
   it('reads tinyint(1) as an integer when tinyint1AsBoolean is false', async () => {
     await withSource({ tinyint1AsBoolean: false }, async (source, table) => {
       const allTypes = await table('all_types');
-      assert.deepEqual(allTypes.columns[1]!.type, { kind: 'integer' });
+      assert.deepEqual(allTypes.columns[1]!.type, { kind: 'integer', min: -128, max: 127 });
       const rows = await readAll(source, allTypes);
       assert.deepEqual(
         rows.map((r) => r[1]),

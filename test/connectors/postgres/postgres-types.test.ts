@@ -20,7 +20,7 @@ const info = (typeName: string, typmod = -1, isArray = false, enumValues: string
 describe('postgresToLogical', () => {
   it('maps the common types', () => {
     const cases: [string, number, LogicalType][] = [
-      ['int2', -1, { kind: 'integer' }],
+      ['int2', -1, { kind: 'integer', min: -32768, max: 32767 }],
       ['int4', -1, { kind: 'integer' }],
       ['int8', -1, { kind: 'bigint' }],
       ['numeric', (12 << 16) + 2 + 4, { kind: 'decimal', precision: 12, scale: 2 }],
