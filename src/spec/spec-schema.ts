@@ -25,9 +25,9 @@ const FilePrimaryKey = Type.Union([KeyColumns, Type.Record(Type.String({ minLeng
 
 /** What a source's text with invalid bytes becomes (see src/connectors/invalid-text.ts). */
 const InvalidText = Type.Union([Type.Literal('reject'), Type.Literal('replace'), Type.Literal('null')], {
-  default: 'reject',
+  // No schema default: defaults are filled into every endpoint, and a target must not carry this option.
   description:
-    'Text with bytes its encoding cannot decode (source): reject the row, naming the column and the bytes in hex; replace each invalid sequence by U+FFFD; or load NULL. Replacements are counted in the quality report.',
+    'Text with bytes its encoding cannot decode (source): reject the row (the default), naming the column and the bytes in hex; replace each invalid sequence by U+FFFD; or load NULL. Replacements are counted in the quality report.',
 });
 
 export const SqliteEndpointSchema = Type.Object(

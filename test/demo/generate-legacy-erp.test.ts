@@ -249,7 +249,7 @@ describe('demoSpecYaml', () => {
   test('quotes paths that YAML would misread', () => {
     const odd = demoSpecYaml({ sourcePath: 'data: #1.sqlite', targetPath: "C:\\out\\it's new.sqlite" });
     const spec = parseSpecText(odd, 'demo.yaml');
-    assert.deepEqual(spec.source, { type: 'sqlite', path: 'data: #1.sqlite', invalidText: 'reject' });
+    assert.deepEqual(spec.source, { type: 'sqlite', path: 'data: #1.sqlite' });
     assert.deepEqual(spec.target, { type: 'sqlite', path: "C:\\out\\it's new.sqlite" });
   });
 });
