@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { ColumnSchema, RowBatch } from '../src/connectors/connector.ts';
-import { parseLogicalType } from '../src/connectors/logical-type.ts';
+import { parseLogicalType } from '../src/core/logical-type.ts';
 import { ContentDigest, createBatchDigester } from '../src/verify/content-digest.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' } } });

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { generateLegacyErp } from '../demo/generate-legacy-erp.ts';
 import { demoSpecYaml } from '../demo/demo-spec.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { migrateSpecFile, type MigrateOptions } from './migrate-command.ts';
 
 export interface DemoOptions extends MigrateOptions {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `jivs` command line. Exit codes: 0 success, 1 migration failed, 2 bad input. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { InputError, formatProblem } from '../errors.ts';
+import { InputError, formatProblem } from '../core/errors.ts';
 import type { GlobalOptions } from './cli-context.ts';
 import type { RejectsOptions } from './rejects-command.ts';
 import { EXIT_BAD_INPUT, EXIT_MIGRATION_FAILED, EXIT_SUCCESS } from './exit-codes.ts';

@@ -1,5 +1,5 @@
 /** Opens the store for a command about one run that must exist; never creates a store file. */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { withStore, type GlobalOptions } from './cli-context.ts';
 import { stateStoreExists, stateStoreLocation } from './state-path.ts';

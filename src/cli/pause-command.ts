@@ -1,6 +1,6 @@
 /** `jivs pause <run>`: asks the process executing a run to stop at its next batch boundary. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MigrationFailedError } from '../errors.ts';
+import { MigrationFailedError } from '../core/errors.ts';
 import type { GlobalOptions } from './cli-context.ts';
 import { EXIT_SUCCESS } from './exit-codes.ts';
 import { openExistingStore } from './open-existing-store.ts';

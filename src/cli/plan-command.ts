@@ -1,5 +1,5 @@
 /** `jivs plan <spec>`: a dry run that shows what a migration would do, moving no data. */
-import { describeLogicalType, formatLogicalType } from '../connectors/logical-type.ts';
+import { describeLogicalType, formatLogicalType } from '../core/logical-type.ts';
 import { openSource } from '../connectors/open-connectors.ts';
 import { planWithTarget } from '../engine/plan-with-target.ts';
 import type { MigrationPlan } from '../engine/plan-types.ts';

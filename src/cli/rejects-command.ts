@@ -10,7 +10,7 @@ import { describeReason } from '../state/run-types.ts';
 import { REJECT_EXPORT_COLUMNS, rejectExportRecord } from '../state/reject-export.ts';
 import { rejectAsSeen } from '../state/reject-visibility.ts';
 import type { RejectFilter, StateStore, StoredReject } from '../state/state-store.ts';
-import { toJson } from '../state/json-values.ts';
+import { toJson } from '../core/json-values.ts';
 import { printJson, type GlobalOptions } from './cli-context.ts';
 import { openExistingStore } from './open-existing-store.ts';
 

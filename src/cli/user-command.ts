@@ -4,7 +4,7 @@
  * scripts) or a prompt that does not echo; it is never an argument (shell history, process lists).
  */
 import { userInfo } from 'node:os';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { hashPassword, passwordProblem } from '../server/auth/passwords.ts';
 import { USERNAME_PATTERN } from '../server/schemas/user-schemas.ts';
 import type { UserRole } from '../state/service-types.ts';

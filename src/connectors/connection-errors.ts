@@ -2,7 +2,7 @@
  * Turns a driver's connection failure into a message that names the connection (never its password)
  * and says what to do. Used by the PostgreSQL and MySQL connectors when they first connect.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 /** How long a first connection to a PostgreSQL or MySQL server may take (CLI and service alike). */
 export const CONNECT_TIMEOUT_MS = 10_000;

@@ -5,16 +5,10 @@
  * Values travel through the pipeline in their canonical form (see {@link CanonicalValue}); rows travel
  * as arrays in column order, in batches ({@link RowBatch}).
  */
-import type { LogicalType } from './logical-type.ts';
+import type { LogicalType } from '../core/logical-type.ts';
+import type { RowBatch } from '../core/values.ts';
 
-/**
- * A value in canonical form, the same whatever the connector:
- * integer → number (bigint beyond 2^53), decimal → string, float → number, text → string,
- * boolean → boolean, date → `YYYY-MM-DD`, time → `HH:MM:SS[.fff]`, timestamp → `YYYY-MM-DD HH:MM:SS[.fff]`,
- * timestamptz → `YYYY-MM-DD HH:MM:SS[.fff]+HH:MM`, binary → Buffer, json → JSON text, uuid → string,
- * an array type → an array of those; NULL → null.
- */
-export type CanonicalValue = string | number | bigint | boolean | Buffer | null | CanonicalValue[];
+export type { CanonicalValue, Row, RowBatch } from '../core/values.ts';
 
 /**
  * Checks a file that a file endpoint's folder holds or receives (each listed or written file), and
@@ -25,12 +19,6 @@ export type FileCheck = (path: string) => string;
 
 /** Opens every path as given: for connectors opened directly, outside a spec. */
 export const OPEN_AS_GIVEN: FileCheck = (path) => path;
-
-/** One row, values in column order. */
-export type Row = unknown[];
-
-/** A batch of rows: the unit that moves between phases. */
-export type RowBatch = Row[];
 
 /** A column as a connector sees it. */
 export interface ColumnSchema {

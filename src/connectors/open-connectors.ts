@@ -1,5 +1,5 @@
 /** Opens the connector an endpoint spec names. The only place that knows every connector. */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { EndpointSpec } from '../spec/spec-schema.ts';
 import { resolveEndpointReferences, resolveEnvReferences } from '../spec/env-references.ts';
 import type { FileResolver } from '../spec/file-resolver.ts';

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 /** The error every database sink gives for mode `fail-if-exists` when the table is already there. */
 export function targetTableExists(table: string): InputError {

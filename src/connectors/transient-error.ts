@@ -10,7 +10,7 @@
  * {@link InputError} is always permanent: it means the user must change something, even when its
  * cause (say ECONNREFUSED on the very first connection) would be transient on its own.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { classifyDriverError } from './driver-faults.ts';
 
 /** Which side's connection a description speaks of. */

@@ -1,5 +1,5 @@
 /** The spec's error policy: when too many rejected rows stop a run. */
-import { MigrationFailedError } from '../errors.ts';
+import { MigrationFailedError } from '../core/errors.ts';
 
 /** The run broke its error policy: a decision about the whole run, not a fault of one partition. */
 export class ErrorPolicyExceeded extends MigrationFailedError {}

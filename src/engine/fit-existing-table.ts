@@ -14,8 +14,8 @@
  * database's to enforce: the loader rejects the rows it refuses (see isolate-refused-rows.ts).
  */
 import type { ColumnSchema, TableSchema } from '../connectors/connector.ts';
-import { describeLogicalType, type LogicalType } from '../connectors/logical-type.ts';
-import type { InputProblem } from '../errors.ts';
+import { describeLogicalType, type LogicalType } from '../core/logical-type.ts';
+import type { InputProblem } from '../core/errors.ts';
 import type { EndpointSpec } from '../spec/spec-schema.ts';
 
 /** A target table of the plan, as far as fitting it to the existing table goes. */

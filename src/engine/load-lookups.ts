@@ -11,7 +11,7 @@ import {
   type RawCsvRecord,
 } from '../connectors/file/csv-parser.ts';
 import { openJsonlLines, parseJsonlLine } from '../connectors/file/jsonl-lines.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { LookupPlan, TablePlan } from './plan-types.ts';
 
 /** Lookup files are plain RFC 4180 CSV in UTF-8, with a header. */

@@ -1,6 +1,6 @@
 /** Phase 5, Loading: prepares target tables per their mode, and writes accepted batches. */
 import type { Sink } from '../connectors/connector.ts';
-import { InputError, type InputProblem } from '../errors.ts';
+import { InputError, type InputProblem } from '../core/errors.ts';
 import type { TablePlan } from './plan-types.ts';
 
 /**

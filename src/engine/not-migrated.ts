@@ -9,11 +9,11 @@
  * build exactly what the plan says.
  */
 import type { ColumnSchema, IndexSchema, SkippedObject } from '../connectors/connector.ts';
-import { formatLogicalType } from '../connectors/logical-type.ts';
+import { formatLogicalType } from '../core/logical-type.ts';
 import { targetDefaultProblem } from '../connectors/open-connectors.ts';
 import { quoteSql } from '../connectors/skipped-objects.ts';
 import type { EndpointSpec, MigrationSpec } from '../spec/spec-schema.ts';
-import { CoercionError, coercerFor } from './coerce.ts';
+import { CoercionError, coercerFor } from '../core/coerce.ts';
 import type { TablePlan } from './plan-types.ts';
 
 /** Targets that hold data only: no defaults, keys or triggers to speak of. */

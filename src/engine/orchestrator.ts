@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Sink, Source } from '../connectors/connector.ts';
 import { describeEndpoint, openSink, openSource } from '../connectors/open-connectors.ts';
-import { InputError, MigrationFailedError } from '../errors.ts';
+import { InputError, MigrationFailedError } from '../core/errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
 import { removeKeyIndexFiles } from '../rules/key-index-file.ts';
 import { loadSpec, type LoadedSpec } from '../spec/load-spec.ts';

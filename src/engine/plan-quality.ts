@@ -6,13 +6,13 @@
  */
 import { existsSync } from 'node:fs';
 import type { ColumnSchema, TableSchema } from '../connectors/connector.ts';
-import { parseLogicalType } from '../connectors/logical-type.ts';
-import { InputError, type InputProblem } from '../errors.ts';
+import { parseLogicalType } from '../core/logical-type.ts';
+import { InputError, type InputProblem } from '../core/errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
 import { compileTableProgram, keySetName } from '../rules/table-program.ts';
 import type { FileResolver } from '../spec/file-resolver.ts';
 import type { ColumnEntry, TableEntry } from '../spec/spec-schema.ts';
-import { didYouMean } from '../spec/suggest.ts';
+import { didYouMean } from '../core/suggest.ts';
 import type { ColumnQuality, ComputedColumn, LookupPlan, TablePlan, TableQualityPlan } from './plan-types.ts';
 
 /** The quality settings of one column entry (or none). */

@@ -14,11 +14,11 @@ import type {
 } from '../connectors/connector.ts';
 import { invalidTextPolicy } from '../connectors/invalid-text.ts';
 import { targetIdentifier } from '../connectors/open-connectors.ts';
-import { formatLogicalType, parseLogicalType, type LogicalType } from '../connectors/logical-type.ts';
-import { InputError, type InputProblem } from '../errors.ts';
+import { formatLogicalType, parseLogicalType, type LogicalType } from '../core/logical-type.ts';
+import { InputError, type InputProblem } from '../core/errors.ts';
 import { unconfinedFiles, type FileResolver } from '../spec/file-resolver.ts';
 import type { MigrationSpec, TableEntry } from '../spec/spec-schema.ts';
-import { didYouMean } from '../spec/suggest.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { findByName, fitToExistingTable } from './fit-existing-table.ts';
 import { applyNaming } from './naming.ts';
 import { planNotMigrated } from './not-migrated.ts';

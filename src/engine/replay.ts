@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import type { Row, Sink, Source } from '../connectors/connector.ts';
 import { openSink, openSource } from '../connectors/open-connectors.ts';
 import { markRowDefect } from '../connectors/row-defect.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
 import { removeKeyIndexFiles } from '../rules/key-index-file.ts';
 import type { LoadedSpec } from '../spec/load-spec.ts';

@@ -6,7 +6,7 @@
  */
 import type { Sink, Source } from '../connectors/connector.ts';
 import { describeFault, isTransientError } from '../connectors/transient-error.ts';
-import { InputError, MigrationFailedError } from '../errors.ts';
+import { InputError, MigrationFailedError } from '../core/errors.ts';
 import type { KeyIndex } from '../rules/key-index.ts';
 import type { QualityTally } from '../rules/quality.ts';
 import type { RetryPolicy } from './retry.ts';

@@ -9,7 +9,7 @@ import { ExpressionRuntimeError } from '../rules/expression.ts';
 import type { TableProgram } from '../rules/table-program.ts';
 import { TransformError } from '../rules/transform-error.ts';
 import type { RejectReason } from '../state/run-types.ts';
-import { CoercionError, coercerFor, type Coercer } from './coerce.ts';
+import { CoercionError, coercerFor, type Coercer } from '../core/coerce.ts';
 import type { TablePlan } from './plan-types.ts';
 
 /** Transformed rows, position for position with the input batch; failed rows carry their reasons. */

@@ -4,8 +4,8 @@
  * does not. NULL passes every rule but notNull: a missing value is notNull's business. Uniqueness and
  * completeness need more than one row and are compiled by table-program.ts.
  */
-import { parseLogicalType } from '../connectors/logical-type.ts';
-import { CoercionError, coercerFor } from '../engine/coerce.ts';
+import { parseLogicalType } from '../core/logical-type.ts';
+import { CoercionError, coercerFor } from '../core/coerce.ts';
 import type { ColumnRuleSpec } from '../spec/rules-schema.ts';
 import { describeFormat, formatCheck } from './formats.ts';
 import { keyText, type KeyIndex } from './key-index.ts';

@@ -10,7 +10,7 @@
  * arrays → list. A nullable column is `dyn`, so `Col == null` can be tested.
  */
 import { Environment } from '@marcbachmann/cel-js';
-import type { LogicalType } from '../connectors/logical-type.ts';
+import type { LogicalType } from '../core/logical-type.ts';
 import { cachedRegex, regexProblem } from './safe-regex.ts';
 
 /** Caps that keep a hostile or accidental expression from costing more than a few microseconds a row. */

@@ -14,7 +14,7 @@
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { toJson } from '../state/json-values.ts';
+import { toJson } from '../core/json-values.ts';
 import { createPrivateFile } from './key-index-file.ts';
 
 /** Above this many characters a key is stored as its digest. */

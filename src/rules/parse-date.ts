@@ -28,8 +28,8 @@ import {
   type TokenParser,
   type Zone,
 } from 'luxon';
-import { validDate, validTime } from '../engine/coerce.ts';
-import { didYouMean } from '../spec/suggest.ts';
+import { validDate, validTime } from '../core/coerce.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { TransformError } from './transform-error.ts';
 
 export interface DateParseOptions {

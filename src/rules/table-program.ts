@@ -9,7 +9,7 @@
  * data moves.
  */
 import type { Row } from '../connectors/connector.ts';
-import type { InputProblem } from '../errors.ts';
+import type { InputProblem } from '../core/errors.ts';
 import type { TablePlan } from '../engine/plan-types.ts';
 import type { Severity } from '../spec/rules-schema.ts';
 import { columnRuleKinds, compileColumnRule, type ValueCheck } from './column-rules.ts';

@@ -4,7 +4,7 @@
  * cast to the target type. A value a step cannot handle throws TransformError: the row is rejected with
  * that message.
  */
-import type { LogicalType } from '../connectors/logical-type.ts';
+import type { LogicalType } from '../core/logical-type.ts';
 import type { TransformStepSpec } from '../spec/rules-schema.ts';
 import { compileDateParser } from './parse-date.ts';
 import {

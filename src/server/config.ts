@@ -3,7 +3,7 @@
  * has a default that works for a single embedded instance.
  */
 import { join, resolve } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { allowedHostEntries, parseAllowedHosts } from './specs/allowed-hosts.ts';
 import { parseEnvAllowList } from './specs/env-policy.ts';
 

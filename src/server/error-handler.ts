@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
-import { InputError, type InputProblem } from '../errors.ts';
+import { InputError, type InputProblem } from '../core/errors.ts';
 import { StoreConflictError } from '../state/store-errors.ts';
 import { ApiError } from './http-errors.ts';
 import { problemsFromAjv } from './validation.ts';

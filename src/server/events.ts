@@ -6,7 +6,7 @@
  */
 import { PassThrough } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { toJson } from '../state/json-values.ts';
+import { toJson } from '../core/json-values.ts';
 import type { LiveRun, StreamEvent } from './runs/live-run.ts';
 
 /** Comment lines keep proxies from closing an idle stream. */

@@ -2,7 +2,7 @@
  * Errors the routes throw, each with its HTTP status; the error handler (error-handler.ts) turns them
  * into the one error body every failure has: `{ error, problems: [{ path, message }] }`.
  */
-import type { InputProblem } from '../errors.ts';
+import type { InputProblem } from '../core/errors.ts';
 
 export class ApiError extends Error {
   constructor(

@@ -5,7 +5,7 @@
  * field, so a sealed value copied elsewhere does not decrypt.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 const PREFIX = 'enc:v1:';
 

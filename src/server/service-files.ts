@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { stateFiles } from '../engine/state-files.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { FileResolver, type FileAccess } from '../spec/file-resolver.ts';
 import { isDatabaseUrl } from '../state/store-location.ts';
 import type { ServerConfig } from './config.ts';

@@ -6,7 +6,7 @@
 import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
-import type { InputProblem } from '../errors.ts';
+import type { InputProblem } from '../core/errors.ts';
 import { specPathFromPointer as pathFromPointer } from '../spec/spec-path.ts';
 
 function newAjv(options: Options): Ajv {

@@ -2,7 +2,7 @@
  * `${ENV:NAME}` references in spec strings. Specs keep the reference (so printing a spec never shows a
  * secret); connectors resolve it when they open, and planning checks every reference first.
  */
-import { InputError, type InputProblem } from '../errors.ts';
+import { InputError, type InputProblem } from '../core/errors.ts';
 
 const REFERENCE = /\$\{ENV:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 

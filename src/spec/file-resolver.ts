@@ -7,7 +7,7 @@
  */
 import { lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 /** Where the files a spec names may be; plain data, so a run's process can rebuild its resolver. */
 export interface FileAccess {

@@ -2,7 +2,7 @@
  * Every file path a spec names — file endpoints and lookup files — so that a service can check them
  * all through its FileResolver before a run starts. A spec field that names a file is added here.
  */
-import { InputError, type InputProblem } from '../errors.ts';
+import { InputError, type InputProblem } from '../core/errors.ts';
 import { resolveEnvReferences } from './env-references.ts';
 import type { FileResolver } from './file-resolver.ts';
 import { joinSpecPath } from './spec-path.ts';

@@ -3,8 +3,8 @@
  * kind per step, mask and rule; regular expressions that compile; expressions that parse; date options;
  * a masking salt where a mask needs one. Names of columns and tables are checked in planning.
  */
-import { parseLogicalType } from '../connectors/logical-type.ts';
-import type { InputProblem } from '../errors.ts';
+import { parseLogicalType } from '../core/logical-type.ts';
+import type { InputProblem } from '../core/errors.ts';
 import { columnRuleKinds } from '../rules/column-rules.ts';
 import { maskNeedsSalt } from '../rules/compile-mask.ts';
 import { checkExpressionSyntax } from '../rules/expression.ts';

@@ -3,12 +3,12 @@
  * path and say what to do. Checks that need the source (tables, columns) happen in planning.
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import { InputError, type InputProblem } from '../errors.ts';
-import { LOGICAL_TYPE_NAMES, parseLogicalType } from '../connectors/logical-type.ts';
+import { InputError, type InputProblem } from '../core/errors.ts';
+import { LOGICAL_TYPE_NAMES, parseLogicalType } from '../core/logical-type.ts';
 import { ENDPOINT_TYPES, MIGRATION_SPEC_JSON_SCHEMA } from './published-schema.ts';
 import type { MigrationSpec, RawMigrationSpec } from './spec-schema.ts';
 import { specPathFromPointer } from './spec-path.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { tableQualityProblems } from './validate-rules.ts';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false });

@@ -3,7 +3,7 @@
  * Every cell is guarded against formula injection (csv-formula-guard.ts).
  */
 import { neutralizeFormula } from './csv-formula-guard.ts';
-import { toJson } from './json-values.ts';
+import { toJson } from '../core/json-values.ts';
 import { describeReason } from './run-types.ts';
 import type { StoredReject } from './state-store.ts';
 

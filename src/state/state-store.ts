@@ -36,7 +36,7 @@ import type {
   UserChanges,
   UserRole,
 } from './service-types.ts';
-import { toJson } from './json-values.ts';
+import { toJson } from '../core/json-values.ts';
 import * as auditLog from './service/audit-log.ts';
 import * as migrationDefinitions from './service/migration-definitions.ts';
 import * as refreshTokens from './service/refresh-tokens.ts';

@@ -4,7 +4,7 @@
  * JSON column holding an array) rather than those the plan carried over from the source.
  */
 import type { Source, TableSchema } from '../connectors/connector.ts';
-import { MigrationFailedError } from '../errors.ts';
+import { MigrationFailedError } from '../core/errors.ts';
 
 /** One listing per target Source: verifying several tables introspects the target once. */
 const listings = new WeakMap<Source, Promise<TableSchema[]>>();

@@ -11,8 +11,8 @@
  */
 import stableStringify from 'safe-stable-stringify';
 import type { CanonicalValue, ColumnSchema } from '../connectors/connector.ts';
-import type { LogicalType } from '../connectors/logical-type.ts';
-import { coercerFor, type Coercer } from '../engine/coerce.ts';
+import type { LogicalType } from '../core/logical-type.ts';
+import { coercerFor, type Coercer } from '../core/coerce.ts';
 
 /** The normal spelling of one value of a column; null for NULL. */
 export type ValueNormalizer = (value: unknown) => string | null;

@@ -9,10 +9,10 @@ import { closeConnections } from '../engine/cleanup.ts';
 import { compileTablePrograms, maskingSalt } from '../engine/compile-programs.ts';
 import { planWithTarget } from '../engine/plan-with-target.ts';
 import type { TablePlan } from '../engine/plan-types.ts';
-import { InputError, type InputProblem } from '../errors.ts';
+import { InputError, type InputProblem } from '../core/errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
 import type { LoadedSpec } from '../spec/load-spec.ts';
-import { didYouMean } from '../spec/suggest.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { findTargetTable } from './target-table.ts';
 import { verifyTableContent, type ContentVerification } from './verify-table-content.ts';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import type { TableReport } from '../../src/engine/report.ts';
 import type { StateStore } from '../../src/state/state-store.ts';
 import { runSpec } from '../support/run-spec.ts';

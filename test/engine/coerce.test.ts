@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LogicalType } from '../../src/connectors/logical-type.ts';
-import { CoercionError, coercerFor } from '../../src/engine/coerce.ts';
+import type { LogicalType } from '../../src/core/logical-type.ts';
+import { CoercionError, coercerFor } from '../../src/core/coerce.ts';
 
 function cast(type: LogicalType, value: unknown): unknown {
   return coercerFor(type)(value);

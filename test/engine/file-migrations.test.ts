@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import type { StateStore } from '../../src/state/state-store.ts';
 import { SHOP_SQL, createSqliteDatabase, queryAll } from '../support/sqlite-fixture.ts';
 import { runSpec } from '../support/run-spec.ts';

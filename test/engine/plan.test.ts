@@ -4,7 +4,7 @@ import { before, describe, it } from 'node:test';
 import type { Source } from '../../src/connectors/connector.ts';
 import { openSqliteSource } from '../../src/connectors/sqlite/sqlite-source.ts';
 import { planMigration } from '../../src/engine/plan.ts';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { validateSpec } from '../../src/spec/validate-spec.ts';
 import { SHOP_SQL, createSqliteDatabase } from '../support/sqlite-fixture.ts';
 import { tempDir } from '../support/temp-dir.ts';

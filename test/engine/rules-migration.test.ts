@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { keyIndexPath } from '../../src/engine/orchestrator.ts';
 import { replayRejects } from '../../src/engine/replay.ts';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { hashValue, tokenize } from '../../src/rules/masking.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
 import { describeReason } from '../../src/state/run-types.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseLogicalType } from '../../src/connectors/logical-type.ts';
+import { parseLogicalType } from '../../src/core/logical-type.ts';
 import type { TablePlan } from '../../src/engine/plan-types.ts';
 import { qualityScore } from '../../src/rules/quality.ts';
 import type {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { resolveEndpointReferences, resolveEnvReferences } from '../../src/spec/env-references.ts';
 
 const SECRET = 'pa55-W0rd!secret';

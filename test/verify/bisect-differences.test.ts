@@ -12,7 +12,7 @@ import { openSource } from '../../src/connectors/open-connectors.ts';
 import { compileTablePrograms, type CompiledTable } from '../../src/engine/compile-programs.ts';
 import { planMigration } from '../../src/engine/plan.ts';
 import type { TablePlan } from '../../src/engine/plan-types.ts';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { KeyIndex } from '../../src/rules/key-index.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
 import type { StateStore } from '../../src/state/state-store.ts';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ColumnSchema, RowBatch } from '../../src/connectors/connector.ts';
-import { parseLogicalType } from '../../src/connectors/logical-type.ts';
+import { parseLogicalType } from '../../src/core/logical-type.ts';
 import { ContentDigest, createBatchDigester } from '../../src/verify/content-digest.ts';
 import { compareKeys, createRowKeyer } from '../../src/verify/row-key.ts';
 import { valueNormalizer } from '../../src/verify/value-normalizer.ts';

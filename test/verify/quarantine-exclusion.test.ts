@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyCommand } from '../../src/cli/verify-command.ts';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
 import type { StateStore } from '../../src/state/state-store.ts';
 import { verifySpec } from '../../src/verify/verify-spec.ts';

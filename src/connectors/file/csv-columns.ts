@@ -1,5 +1,5 @@
 /** Column names of a CSV file: from its header line, the endpoint's `columns`, or col1..colN. */
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { CsvOptions } from './csv-options.ts';
 import type { CsvFields } from './csv-record-decoder.ts';
 

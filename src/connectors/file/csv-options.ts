@@ -1,5 +1,5 @@
 /** The options of a CSV endpoint with every default filled in and checked. */
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { CsvEndpoint } from '../../spec/spec-schema.ts';
 import { resolveTextEncoding } from './text-encoding.ts';
 

@@ -1,7 +1,7 @@
 /** Opens a CSV file as a stream of parsed records (csv-parse), and turns its errors into clear ones. */
 import type { Readable, Transform } from 'node:stream';
 import { CsvError } from 'csv-parse';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { CsvOptions } from './csv-options.ts';
 import { MAX_RECORD_CHARS, readCsvRecords, type RawCsvRecord } from './csv-record-reader.ts';
 import { openDecodedStream } from './text-encoding.ts';

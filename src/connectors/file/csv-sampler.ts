@@ -1,5 +1,5 @@
 /** Samples and counts the rows of CSV files, for the introspector and the sink. */
-import type { LogicalKind } from '../logical-type.ts';
+import type { LogicalKind } from '../../core/logical-type.ts';
 import type { FileSampler, TableSample } from './file-introspector.ts';
 import { resolveCsvColumns } from './csv-columns.ts';
 import type { CsvOptions } from './csv-options.ts';

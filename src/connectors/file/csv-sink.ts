@@ -1,6 +1,6 @@
 /** Writes CSV files: one `<table>.csv` per table in a target directory. */
 import { OPEN_AS_GIVEN, type FileCheck, type Sink, type TableSchema } from '../connector.ts';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { CsvEndpoint } from '../../spec/spec-schema.ts';
 import { createCsvBatchEncoder } from './csv-batch-encoder.ts';
 import { resolveCsvOptions } from './csv-options.ts';

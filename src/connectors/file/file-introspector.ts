@@ -1,7 +1,7 @@
 /** The introspector shared by the file sources: schemas inferred from a sample, row counts for planning. */
 import { stat } from 'node:fs/promises';
 import type { Introspector, TableSchema, TableStatistics } from '../connector.ts';
-import type { LogicalKind } from '../logical-type.ts';
+import type { LogicalKind } from '../../core/logical-type.ts';
 import { checkPrimaryKeyTables, primaryKeyOf, type FilePrimaryKeySpec } from './file-primary-key.ts';
 import { findFileTable, type FileTable } from './file-tables.ts';
 

@@ -2,9 +2,9 @@
  * The primary key of file tables, which files cannot declare themselves: the endpoint's `primaryKey`, a
  * list of columns for every table or a mapping from table name to its list, checked against the files.
  */
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { CsvEndpoint } from '../../spec/spec-schema.ts';
-import { didYouMean } from '../../spec/suggest.ts';
+import { didYouMean } from '../../core/suggest.ts';
 import type { FileTable } from './file-tables.ts';
 
 /** A file endpoint's `primaryKey` as the spec gives it. */

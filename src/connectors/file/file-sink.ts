@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { FileCheck, RowBatch, Sink, TableMode, TableSchema, TableWriter } from '../connector.ts';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { createTextEncoder, type TextEncoder } from './text-encoding.ts';
 
 /** What one file format contributes to a {@link openFileSink file sink}. */

@@ -2,7 +2,7 @@
 import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { FileCheck } from '../connector.ts';
 
 /** One file that a file endpoint exposes as a table. */

@@ -2,7 +2,7 @@
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream';
 import split2 from 'split2';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { openDecodedStream } from './text-encoding.ts';
 
 /** A JSON object from one line. Read it only through its own keys (`Object.hasOwn`, `Object.keys`). */

@@ -1,6 +1,6 @@
 /** Samples and counts the rows of JSON Lines files, for the introspector and the sink. */
-import { InputError } from '../../errors.ts';
-import type { LogicalKind } from '../logical-type.ts';
+import { InputError } from '../../core/errors.ts';
+import type { LogicalKind } from '../../core/logical-type.ts';
 import type { FileSampler, TableSample } from './file-introspector.ts';
 import { describeJsonlError, openJsonlLines, parseJsonlLine } from './jsonl-lines.ts';
 import { inferJsonKind, widenKind } from './type-inference.ts';

@@ -1,6 +1,6 @@
 /** Writes JSON Lines files: one `<table>.jsonl` per table in a target directory. */
 import { OPEN_AS_GIVEN, type FileCheck, type Sink } from '../connector.ts';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { JsonlEndpoint } from '../../spec/spec-schema.ts';
 import { openFileSink } from './file-sink.ts';
 import { createJsonlBatchEncoder } from './jsonl-batch-encoder.ts';

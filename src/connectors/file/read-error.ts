@@ -1,5 +1,5 @@
 /** How errors found while a file is being read are reported. */
-import { InputError, MigrationFailedError } from '../../errors.ts';
+import { InputError, MigrationFailedError } from '../../core/errors.ts';
 
 /**
  * Bad input found during `read` means rows may already have moved, so an {@link InputError} (which

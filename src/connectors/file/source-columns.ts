@@ -1,5 +1,5 @@
 /** Maps the columns a reader asks for to their positions in a file. */
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 
 /**
  * The position in `available` of each name in `wanted` (a subset of the file's columns, in any order).

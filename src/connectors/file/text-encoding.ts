@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import iconv from 'iconv-lite';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 
 /** The canonical name of UTF-8, which is read and written without iconv-lite. */
 export const UTF8 = 'utf8';

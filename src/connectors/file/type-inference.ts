@@ -2,7 +2,7 @@
  * Infers portable column types from sampled values: text values (CSV) by their form, JSON values by
  * their JSON type. A column's type is the narrowest kind that every non-null sampled value fits.
  */
-import type { LogicalKind } from '../logical-type.ts';
+import type { LogicalKind } from '../../core/logical-type.ts';
 
 /** The `integer` kind is 32 bits in every target (PostgreSQL `integer`, MySQL `int`). */
 const INT32_MIN = -(2 ** 31);

@@ -10,7 +10,7 @@
  * Expressions other than the current date/time are dropped, as are defaults of SET columns (arrays).
  */
 import type { ColumnSchema } from '../connector.ts';
-import type { LogicalType } from '../logical-type.ts';
+import type { LogicalType } from '../../core/logical-type.ts';
 import { quoteMysqlString, unescapeMysqlString } from './mysql-types.ts';
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;

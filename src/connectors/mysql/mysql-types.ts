@@ -54,7 +54,7 @@
  * | `json`                            | `json`                                                                 |
  * | `uuid`                            | `char(36)`                                                             |
  */
-import type { LogicalType } from '../logical-type.ts';
+import type { LogicalType } from '../../core/logical-type.ts';
 
 /** A `COLUMN_TYPE` taken apart: `int(10) unsigned` → base `int`, args `[10]`, unsigned. */
 export interface NativeType {

@@ -3,7 +3,7 @@
  * loaded with COPY over a pool of connections, indexes and constraints added after the data.
  */
 import type pg from 'pg';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { PostgresEndpoint } from '../../spec/spec-schema.ts';
 import type {
   CheckpointTable,

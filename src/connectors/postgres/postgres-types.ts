@@ -3,7 +3,7 @@
  * both directions.
  */
 import type { ColumnSchema } from '../connector.ts';
-import type { LogicalKind, LogicalType } from '../logical-type.ts';
+import type { LogicalKind, LogicalType } from '../../core/logical-type.ts';
 
 /** The largest `varchar(n)` PostgreSQL accepts; longer limits become `text`. */
 const MAX_VARCHAR_LENGTH = 10_485_760;

@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { targetTableExists } from '../target-table-exists.ts';
 import { toJsonText } from '../json-text.ts';
 import { isDataRefusal } from '../data-refusal.ts';

@@ -2,7 +2,7 @@
 import { keyRangeClause, keyRangeWhere } from '../key-range-clause.ts';
 import Database from 'better-sqlite3';
 import { access, constants } from 'node:fs/promises';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { PartitionBounds, RowBatch, Source, TableSchema } from '../connector.ts';
 import type { InvalidTextPolicy } from '../invalid-text.ts';
 import { SqliteIntrospector } from './sqlite-introspector.ts';

@@ -1,5 +1,5 @@
 /** Type mapping between SQLite declared types and portable types, following SQLite's affinity rules. */
-import type { LogicalType } from '../logical-type.ts';
+import type { LogicalType } from '../../core/logical-type.ts';
 
 /**
  * Maps a declared column type (`VARCHAR(40)`, `DECIMAL(12,2)`, `DATETIME`, …) to a portable type.

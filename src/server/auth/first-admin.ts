@@ -3,7 +3,7 @@
  * `JIVS_ADMIN_PASSWORD`. Without it the service still starts, and says how to add one (`jivs user add`).
  */
 import type { Logger } from 'pino';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { ServiceStore } from '../service-store.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
 

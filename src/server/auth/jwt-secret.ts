@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 
 export async function jwtSecret(configured: string | undefined, dataDir: string): Promise<string> {
   if (configured !== undefined) {

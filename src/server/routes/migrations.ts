@@ -4,9 +4,9 @@
  * encrypted and shown as "***". Also: validate again, plan against the source, start a run.
  */
 import { randomUUID } from 'node:crypto';
-import { toJson } from '../../state/json-values.ts';
+import { toJson } from '../../core/json-values.ts';
 import type { MigrationDefinition } from '../../state/service-types.ts';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { audit } from '../audit.ts';
 import { conflict, notFound } from '../http-errors.ts';
 import { AUTH_ERRORS, IdParamsSchema, OkSchema, errorResponses } from '../schemas/common.ts';

@@ -9,7 +9,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { REJECT_EXPORT_COLUMNS, rejectExportRecord } from '../../state/reject-export.ts';
 import { rejectAsSeen } from '../../state/reject-visibility.ts';
 import type { RejectFilter, StoredReject } from '../../state/state-store.ts';
-import { toJson } from '../../state/json-values.ts';
+import { toJson } from '../../core/json-values.ts';
 import { READ_RAW_REJECTS } from '../auth/permissions.ts';
 import { notFound } from '../http-errors.ts';
 import { AUTH_ERRORS, IdParamsSchema, errorResponses } from '../schemas/common.ts';

@@ -5,7 +5,7 @@
  * a name cannot resolve to an allowed address for the check and to another for the connection.
  */
 import dns, { type LookupAddress, type LookupOptions } from 'node:dns';
-import { InputError, type InputProblem } from '../../errors.ts';
+import { InputError, type InputProblem } from '../../core/errors.ts';
 import { resolveEnvReferences } from '../../spec/env-references.ts';
 import type { MigrationSpec } from '../../spec/spec-schema.ts';
 import {

@@ -1,7 +1,7 @@
 /** The messages between the service and the process executing a run (run-child.ts), over Node's IPC channel. */
 import type { RunReport } from '../../engine/report.ts';
 import type { TableProgress } from '../../engine/run-observer.ts';
-import type { InputProblem } from '../../errors.ts';
+import type { InputProblem } from '../../core/errors.ts';
 import type { FileAccess } from '../../spec/file-resolver.ts';
 import type { PhaseName } from '../../state/run-types.ts';
 

@@ -10,7 +10,7 @@ import { resumeMigration, runMigration } from '../../engine/orchestrator.ts';
 import { planWithTarget } from '../../engine/plan-with-target.ts';
 import type { RunObserver, TableProgress } from '../../engine/run-observer.ts';
 import { SERVICE_WENT_AWAY } from '../../engine/run-interruption.ts';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { FileResolver } from '../../spec/file-resolver.ts';
 import type { LoadedSpec } from '../../spec/load-spec.ts';
 import { validateSpec } from '../../spec/validate-spec.ts';

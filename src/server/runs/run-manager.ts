@@ -12,7 +12,7 @@ import { specHash } from '../../engine/orchestrator.ts';
 import type { RunReport } from '../../engine/report.ts';
 import { isInterrupted } from '../../engine/run-interruption.ts';
 import { ownerMayBeAlive } from '../../engine/run-owner.ts';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { MigrationDefinition } from '../../state/service-types.ts';
 import { ApiError, badRequest, conflict, notFound } from '../http-errors.ts';
 import type { ServiceMetrics } from '../metrics.ts';

@@ -5,7 +5,7 @@
  * Intake decides what it can without DNS; the run's process resolves names (host-guard.ts).
  */
 import { BlockList, isIP } from 'node:net';
-import { InputError, type InputProblem } from '../../errors.ts';
+import { InputError, type InputProblem } from '../../core/errors.ts';
 import type { MigrationSpec } from '../../spec/spec-schema.ts';
 
 /** The parsed allow-list. */

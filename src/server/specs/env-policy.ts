@@ -5,7 +5,7 @@
  * `JIVS_SPEC_ENV_ALLOW`, and never one of the service's own secrets or a run's internal secret variable.
  * Applied when a spec is submitted and again before a stored spec runs (one stored before this rule).
  */
-import type { InputProblem } from '../../errors.ts';
+import type { InputProblem } from '../../core/errors.ts';
 import { specPathFromPointer } from '../../spec/spec-path.ts';
 import { ENDPOINTS, SECRET_FIELDS, secretVariable } from './spec-secrets.ts';
 

@@ -3,7 +3,7 @@
  * connects anywhere (the same validateSpec), plus what only a service must check: how passwords are
  * stored (spec-secrets.ts) and that every file path stays inside the spec folder (service-files.ts).
  */
-import { InputError, type InputProblem } from '../../errors.ts';
+import { InputError, type InputProblem } from '../../core/errors.ts';
 import type { MigrationSpec } from '../../spec/spec-schema.ts';
 import { validateSpec } from '../../spec/validate-spec.ts';
 import { badRequest } from '../http-errors.ts';

@@ -4,7 +4,7 @@
  * allowed hosts (`JIVS_ALLOWED_HOSTS`) other than the store's own schema, and environment variables on
  * the allow-list (`JIVS_SPEC_ENV_ALLOW`), in password fields only.
  */
-import type { InputProblem } from '../../errors.ts';
+import type { InputProblem } from '../../core/errors.ts';
 import type { FileResolver } from '../../spec/file-resolver.ts';
 import { fileProblems } from '../../spec/spec-file-paths.ts';
 import type { MigrationSpec } from '../../spec/spec-schema.ts';

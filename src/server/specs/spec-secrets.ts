@@ -4,7 +4,7 @@
  * password is kept only encrypted ({@link SecretBox}); the API shows every password but a reference
  * as `"***"`, and a run gets the spec with references to variables set only in its own process.
  */
-import type { InputProblem } from '../../errors.ts';
+import type { InputProblem } from '../../core/errors.ts';
 import { isSealed, type SecretBox } from '../secrets.ts';
 
 export const ENDPOINTS = ['source', 'target'] as const;

@@ -4,7 +4,7 @@
  * the audit log. Hosts are compared by name with the loopback names taken as one; a name that leads to
  * the same server another way is what `JIVS_ALLOWED_HOSTS` and the store's own credentials are for.
  */
-import type { InputProblem } from '../../errors.ts';
+import type { InputProblem } from '../../core/errors.ts';
 import type { MigrationSpec } from '../../spec/spec-schema.ts';
 import type { StoreLocation } from '../../state/store-location.ts';
 

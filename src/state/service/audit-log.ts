@@ -5,7 +5,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { StateDatabase } from '../database-types.ts';
 import type { AuditEntry, AuditOutcome, AuditQuery, NewAuditEntry } from '../service-types.ts';
-import { toJson } from '../json-values.ts';
+import { toJson } from '../../core/json-values.ts';
 
 type Db = Kysely<StateDatabase>;
 

@@ -6,7 +6,7 @@ import type {
   MigrationDefinitionChanges,
   NewMigrationDefinition,
 } from '../service-types.ts';
-import { toJson } from '../json-values.ts';
+import { toJson } from '../../core/json-values.ts';
 import { withConflicts } from '../store-errors.ts';
 
 type Db = Kysely<StateDatabase>;

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import iconv from 'iconv-lite';
 import type { ColumnSchema, TableSchema } from '../../../src/connectors/connector.ts';
-import type { LogicalKind } from '../../../src/connectors/logical-type.ts';
+import type { LogicalKind } from '../../../src/core/logical-type.ts';
 import { openCsvSink } from '../../../src/connectors/file/csv-sink.ts';
 import { openCsvSource } from '../../../src/connectors/file/csv-source.ts';
-import { InputError } from '../../../src/errors.ts';
+import { InputError } from '../../../src/core/errors.ts';
 import { readRows, tempDir } from './file-test-helpers.ts';
 
 function table(name: string, columns: [string, LogicalKind][]): TableSchema {

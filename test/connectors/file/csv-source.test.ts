@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import iconv from 'iconv-lite';
 import { openCsvSource } from '../../../src/connectors/file/csv-source.ts';
 import { rowDefect } from '../../../src/connectors/row-defect.ts';
-import { InputError, MigrationFailedError } from '../../../src/errors.ts';
+import { InputError, MigrationFailedError } from '../../../src/core/errors.ts';
 import { isFileOpen, readBatches, readRows, tableOf, tempDir, waitFor } from './file-test-helpers.ts';
 
 async function csvFile(name: string, content: string | Buffer): Promise<string> {

@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TableSchema } from '../../../src/connectors/connector.ts';
-import type { LogicalKind } from '../../../src/connectors/logical-type.ts';
+import type { LogicalKind } from '../../../src/core/logical-type.ts';
 import { openJsonlSink } from '../../../src/connectors/file/jsonl-sink.ts';
 import { openJsonlSource } from '../../../src/connectors/file/jsonl-source.ts';
-import { InputError } from '../../../src/errors.ts';
+import { InputError } from '../../../src/core/errors.ts';
 import { readRows, tempDir } from './file-test-helpers.ts';
 
 function table(name: string, columns: [string, LogicalKind][]): TableSchema {

@@ -6,7 +6,7 @@ import iconv from 'iconv-lite';
 import { SAMPLE_ROWS, WHOLE_SAMPLE_MAX_BYTES } from '../../../src/connectors/file/file-introspector.ts';
 import { openJsonlSource } from '../../../src/connectors/file/jsonl-source.ts';
 import { rowDefect } from '../../../src/connectors/row-defect.ts';
-import { InputError, MigrationFailedError } from '../../../src/errors.ts';
+import { InputError, MigrationFailedError } from '../../../src/core/errors.ts';
 import { isFileOpen, readBatches, readRows, tableOf, tempDir, waitFor } from './file-test-helpers.ts';
 
 async function jsonlFile(name: string, lines: string[] | Buffer): Promise<string> {

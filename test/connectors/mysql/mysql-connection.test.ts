@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openMysqlSink, openMysqlSource } from '../../../src/connectors/mysql/index.ts';
-import { InputError } from '../../../src/errors.ts';
+import { InputError } from '../../../src/core/errors.ts';
 import type { MysqlEndpoint } from '../../../src/spec/spec-schema.ts';
 import { createTestDatabase, SERVER, type TestDatabase } from './mysql-test-database.ts';
 

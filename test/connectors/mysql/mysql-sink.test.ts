@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ColumnSchema, RowBatch, Sink, TableSchema } from '../../../src/connectors/connector.ts';
-import type { LogicalType } from '../../../src/connectors/logical-type.ts';
+import type { LogicalType } from '../../../src/core/logical-type.ts';
 import { openMysqlSink } from '../../../src/connectors/mysql/index.ts';
-import { InputError } from '../../../src/errors.ts';
+import { InputError } from '../../../src/core/errors.ts';
 import { createTestDatabase, type TestDatabase } from './mysql-test-database.ts';
 
 let db: TestDatabase;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Row, Source, TableSchema } from '../../../src/connectors/connector.ts';
-import type { LogicalType } from '../../../src/connectors/logical-type.ts';
+import type { LogicalType } from '../../../src/core/logical-type.ts';
 import { openMysqlSource } from '../../../src/connectors/mysql/index.ts';
 import { rowDefect } from '../../../src/connectors/row-defect.ts';
 import { splitIntoPartitions } from '../../../src/engine/partitions.ts';

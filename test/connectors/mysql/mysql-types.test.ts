@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ColumnSchema } from '../../../src/connectors/connector.ts';
-import type { LogicalType } from '../../../src/connectors/logical-type.ts';
+import type { LogicalType } from '../../../src/core/logical-type.ts';
 import { mysqlDefaultClause, portableDefault } from '../../../src/connectors/mysql/mysql-defaults.ts';
 import { columnTypes, createTableSql, mysqlIdentifier } from '../../../src/connectors/mysql/mysql-ddl.ts';
 import { insertStatements } from '../../../src/connectors/mysql/mysql-sink.ts';

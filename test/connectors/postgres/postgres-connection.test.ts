@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { openPostgresSink, openPostgresSource } from '../../../src/connectors/postgres/index.ts';
-import { InputError } from '../../../src/errors.ts';
+import { InputError } from '../../../src/core/errors.ts';
 import { postgresEndpoint, SERVER } from './postgres-test-schema.ts';
 
 const SECRET = 'not-the-real-pw-3141';

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { RowBatch, Sink, Source, TableSchema } from '../../../src/connectors/connector.ts';
-import type { LogicalType } from '../../../src/connectors/logical-type.ts';
+import type { LogicalType } from '../../../src/core/logical-type.ts';
 import { openPostgresSink, openPostgresSource } from '../../../src/connectors/postgres/index.ts';
-import { coercerFor } from '../../../src/engine/coerce.ts';
+import { coercerFor } from '../../../src/core/coerce.ts';
 import { createTestSchema, postgresEndpoint, type TestSchema } from './postgres-test-schema.ts';
 
 interface Value {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ColumnSchema, Sink, TableSchema } from '../../../src/connectors/connector.ts';
-import type { LogicalType } from '../../../src/connectors/logical-type.ts';
+import type { LogicalType } from '../../../src/core/logical-type.ts';
 import { openPostgresSink } from '../../../src/connectors/postgres/index.ts';
 import { shortenIdentifier } from '../../../src/connectors/postgres/postgres-identifiers.ts';
-import { InputError } from '../../../src/errors.ts';
+import { InputError } from '../../../src/core/errors.ts';
 import { createTestSchema, postgresEndpoint, type TestSchema } from './postgres-test-schema.ts';
 
 function column(name: string, type: LogicalType, options: Partial<ColumnSchema> = {}): ColumnSchema {

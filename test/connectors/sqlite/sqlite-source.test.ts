@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { PartitionBounds, RowBatch, Source, TableSchema } from '../../../src/connectors/connector.ts';
 import { openSqliteSource } from '../../../src/connectors/sqlite/sqlite-source.ts';
 import { splitIntoPartitions } from '../../../src/engine/partitions.ts';
-import { InputError } from '../../../src/errors.ts';
+import { InputError } from '../../../src/core/errors.ts';
 
 async function tempDir(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'jivs-sqlite-source-'));

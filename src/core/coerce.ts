@@ -2,8 +2,8 @@
  * Casts source values to the canonical form of a target column's portable type (see CanonicalValue).
  * A value that cannot be cast throws a {@link CoercionError} whose message becomes the reject reason.
  */
-import type { CanonicalValue } from '../connectors/connector.ts';
-import type { LogicalType } from '../connectors/logical-type.ts';
+import type { CanonicalValue } from './values.ts';
+import type { LogicalType } from './logical-type.ts';
 
 export class CoercionError extends Error {}
 
