@@ -5,7 +5,7 @@
  */
 import type { TableDdl } from '../connectors/connector.ts';
 import { targetDdl } from '../connectors/open-connectors.ts';
-import type { MigrationPlan } from '../engine/plan-types.ts';
+import type { MigrationPlan } from '../plan/plan-types.ts';
 import type { EndpointSpec } from '../spec/spec-schema.ts';
 
 /** The DDL of every planned table, in load order; null for a file target. */

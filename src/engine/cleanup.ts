@@ -1,7 +1,7 @@
 /** Phase 7, Cleanup: indexes and constraints after the data, then the connections are closed. */
 import type { Sink } from '../connectors/connector.ts';
 import { isDuplicateKeyError } from '../connectors/database-message.ts';
-import type { TablePlan } from './plan-types.ts';
+import type { TablePlan } from '../plan/plan-types.ts';
 
 /**
  * Creates each table's keys, indexes and constraints, then every table's foreign keys: a foreign key

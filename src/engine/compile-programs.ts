@@ -9,7 +9,7 @@ import { compileTableProgram, type TableProgram } from '../rules/table-program.t
 import { resolveEnvReferences } from '../spec/env-references.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { loadLookups } from './load-lookups.ts';
-import type { TablePlan } from './plan-types.ts';
+import type { TablePlan } from '../plan/plan-types.ts';
 import type { RejectReason } from '../state/run-types.ts';
 import {
   compileQuarantinedReasons,

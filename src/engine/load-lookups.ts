@@ -12,7 +12,7 @@ import {
 } from '../connectors/file/csv-parser.ts';
 import { openJsonlLines, parseJsonlLine } from '../connectors/file/jsonl-lines.ts';
 import { InputError } from '../core/errors.ts';
-import type { LookupPlan, TablePlan } from './plan-types.ts';
+import type { LookupPlan, TablePlan } from '../plan/plan-types.ts';
 
 /** Lookup files are plain RFC 4180 CSV in UTF-8, with a header. */
 const LOOKUP_CSV: CsvOptions = {

@@ -1,7 +1,7 @@
 /** Phase 5, Loading: prepares target tables per their mode, and writes accepted batches. */
 import type { Sink } from '../connectors/connector.ts';
 import { InputError, type InputProblem } from '../core/errors.ts';
-import type { TablePlan } from './plan-types.ts';
+import type { TablePlan } from '../plan/plan-types.ts';
 
 /**
  * Refuses before any data moves when a `fail-if-exists` table is already there (all such tables are

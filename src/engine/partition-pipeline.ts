@@ -8,7 +8,7 @@ import { describeReason, type RejectedRow } from '../state/run-types.ts';
 import { addCounts } from './accounting.ts';
 import type { PartitionCheckpoint } from './checkpoints.ts';
 import type { PhaseClock } from './phase-clock.ts';
-import type { TablePlan } from './plan-types.ts';
+import type { TablePlan } from '../plan/plan-types.ts';
 import type { KeyIndex } from '../rules/key-index.ts';
 import type { QualityTally } from '../rules/quality.ts';
 import type { TableProgram } from '../rules/table-program.ts';

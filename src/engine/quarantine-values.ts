@@ -9,7 +9,7 @@ import type { Row } from '../connectors/connector.ts';
 import type { Masker } from '../rules/compile-mask.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import type { RejectReason } from '../state/run-types.ts';
-import type { TablePlan } from './plan-types.ts';
+import type { TablePlan } from '../plan/plan-types.ts';
 
 export type QuarantineMode = 'masked' | 'raw';
 

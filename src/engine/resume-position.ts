@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Row, RowBatch } from '../connectors/connector.ts';
 import { MigrationFailedError } from '../core/errors.ts';
-import type { TablePlan } from './plan-types.ts';
+import type { TablePlan } from '../plan/plan-types.ts';
 
 /** What identifies a read row: `key [..]` by the table's primary key, else `row <digest>` of its values. */
 export type RowMark = (row: Row) => string;

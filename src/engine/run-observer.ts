@@ -1,6 +1,6 @@
 /** What a run tells its observers (the CLI's progress display, later the service's live events). */
 import type { PhaseName } from '../state/run-types.ts';
-import type { MigrationPlan } from './plan-types.ts';
+import type { MigrationPlan } from '../plan/plan-types.ts';
 
 /** Running totals of one target table. */
 export interface TableProgress {

@@ -25,7 +25,7 @@ import type { CompiledTable } from './compile-programs.ts';
 import { ErrorPolicyExceeded } from './error-policy.ts';
 import { runPartitionPipeline, SourceReadError } from './partition-pipeline.ts';
 import type { PhaseClock } from './phase-clock.ts';
-import type { TablePlan } from './plan-types.ts';
+import type { TablePlan } from '../plan/plan-types.ts';
 import { withRetry } from './retry.ts';
 
 /** Everything one partition needs from its run. */

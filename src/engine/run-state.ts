@@ -6,7 +6,7 @@ import { addCounts, emptyCounts } from './accounting.ts';
 import { partitionName, type PartitionCheckpoint } from './checkpoints.ts';
 import type { CompiledTable } from './compile-programs.ts';
 import type { PhaseClock } from './phase-clock.ts';
-import type { MigrationPlan } from './plan-types.ts';
+import type { MigrationPlan } from '../plan/plan-types.ts';
 import type { TableVerification } from './verify.ts';
 
 export class RunState {

@@ -10,7 +10,7 @@ import type { TableProgram } from '../rules/table-program.ts';
 import { TransformError } from '../rules/transform-error.ts';
 import type { RejectReason } from '../state/run-types.ts';
 import { CoercionError, coercerFor, type Coercer } from '../core/coerce.ts';
-import type { TablePlan } from './plan-types.ts';
+import type { TablePlan } from '../plan/plan-types.ts';
 
 /** Transformed rows, position for position with the input batch; failed rows carry their reasons. */
 export interface TransformedBatch {

@@ -15,7 +15,7 @@ import { keyText, type Key, type KeyIndex } from '../rules/key-index.ts';
 import { rejects, type QualityTally } from '../rules/quality.ts';
 import { IMPLICIT_RULES, uniqueKey, type TableProgram } from '../rules/table-program.ts';
 import type { RejectReason } from '../state/run-types.ts';
-import type { TablePlan } from './plan-types.ts';
+import type { TablePlan } from '../plan/plan-types.ts';
 import type { TransformedBatch } from './transform.ts';
 
 export interface Rejection {

@@ -16,7 +16,7 @@ import { verifyTableContent, type ContentVerification } from '../verify/verify-t
 import { describeCounts, isBalanced } from './accounting.ts';
 import { partitionName } from './checkpoints.ts';
 import { closeConnections } from './cleanup.ts';
-import type { MigrationPlan, TablePlan } from './plan-types.ts';
+import type { MigrationPlan, TablePlan } from '../plan/plan-types.ts';
 import type { RunState } from './run-state.ts';
 
 export interface TableVerification {

@@ -10,7 +10,7 @@
  */
 import type { Row } from '../connectors/connector.ts';
 import type { InputProblem } from '../core/errors.ts';
-import type { TablePlan } from '../engine/plan-types.ts';
+import type { TablePlan } from '../plan/plan-types.ts';
 import type { Severity } from '../spec/rules-schema.ts';
 import { columnRuleKinds, compileColumnRule, type ValueCheck } from './column-rules.ts';
 import { compileMask, type Masker } from './compile-mask.ts';

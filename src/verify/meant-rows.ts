@@ -6,7 +6,7 @@
 import type { PartitionBounds, Row, RowBatch, Source } from '../connectors/connector.ts';
 import { replacedValues } from '../connectors/row-defect.ts';
 import type { CompiledTable } from '../engine/compile-programs.ts';
-import type { TablePlan } from '../engine/plan-types.ts';
+import type { TablePlan } from '../plan/plan-types.ts';
 import { compileTransform } from '../engine/transform.ts';
 import { compileValidator } from '../engine/validate.ts';
 import { KeyIndex } from '../rules/key-index.ts';

@@ -13,7 +13,7 @@ import type {
   TableSchema,
 } from '../connectors/connector.ts';
 import type { CompiledTable } from '../engine/compile-programs.ts';
-import type { TablePlan } from '../engine/plan-types.ts';
+import type { TablePlan } from '../plan/plan-types.ts';
 import { ContentDigest } from './content-digest.ts';
 import { DifferenceList, type ContentDifference } from './difference-list.ts';
 import { KeyedHashes } from './keyed-hashes.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { MigrationPlan } from '../../src/engine/plan-types.ts';
+import type { MigrationPlan } from '../../src/plan/plan-types.ts';
 import { copyDemo, editSpec } from './demo-fixture.ts';
 import { describeResult, parseJson, runJivs, tempDir } from './run-jivs.ts';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { SkippedObject } from '../../src/connectors/connector.ts';
-import type { MigrationPlan } from '../../src/engine/plan-types.ts';
+import type { MigrationPlan } from '../../src/plan/plan-types.ts';
 import { jivsStdout } from '../cli/run-jivs.ts';
 import { runSpec, writeSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';

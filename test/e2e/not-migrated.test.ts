@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { SkippedObject } from '../../src/connectors/connector.ts';
-import type { MigrationPlan } from '../../src/engine/plan-types.ts';
+import type { MigrationPlan } from '../../src/plan/plan-types.ts';
 import { jivsStdout } from '../cli/run-jivs.ts';
 import { runSpec, writeSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';

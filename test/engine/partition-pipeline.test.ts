@@ -5,7 +5,7 @@ import type { PartitionBounds, RowBatch, Source, TableSchema } from '../../src/c
 import { initialCheckpoint, type PartitionCheckpoint } from '../../src/engine/checkpoints.ts';
 import { runPartitionPipeline, type PartitionJob } from '../../src/engine/partition-pipeline.ts';
 import { PhaseClock } from '../../src/engine/phase-clock.ts';
-import type { TablePlan } from '../../src/engine/plan-types.ts';
+import type { TablePlan } from '../../src/plan/plan-types.ts';
 import type { RejectedRow } from '../../src/state/run-types.ts';
 import { compileQuarantinedReasons, compileQuarantinedValues } from '../../src/engine/quarantine-values.ts';
 import { compiledTable, tablePlan } from '../support/table-plan.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseLogicalType } from '../../src/core/logical-type.ts';
-import type { TablePlan } from '../../src/engine/plan-types.ts';
+import type { TablePlan } from '../../src/plan/plan-types.ts';
 import { qualityScore } from '../../src/rules/quality.ts';
 import type {
   ColumnRuleSpec,

@@ -1,6 +1,6 @@
 import type { ColumnSchema } from '../../src/connectors/connector.ts';
 import { parseLogicalType } from '../../src/core/logical-type.ts';
-import type { TablePlan, TableQualityPlan } from '../../src/engine/plan-types.ts';
+import type { TablePlan, TableQualityPlan } from '../../src/plan/plan-types.ts';
 import { compileTransform } from '../../src/engine/transform.ts';
 import { compileValidator } from '../../src/engine/validate.ts';
 import { KeyIndex } from '../../src/rules/key-index.ts';

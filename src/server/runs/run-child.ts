@@ -7,7 +7,7 @@
  */
 import { openSource } from '../../connectors/open-connectors.ts';
 import { resumeMigration, runMigration } from '../../engine/orchestrator.ts';
-import { planWithTarget } from '../../engine/plan-with-target.ts';
+import { planWithTarget } from '../../plan/plan-with-target.ts';
 import type { RunObserver, TableProgress } from '../../engine/run-observer.ts';
 import { SERVICE_WENT_AWAY } from '../../engine/run-interruption.ts';
 import { InputError } from '../../core/errors.ts';

@@ -4,7 +4,7 @@ import type { Row, Source, TableSchema } from '../../../src/connectors/connector
 import type { LogicalType } from '../../../src/core/logical-type.ts';
 import { openMysqlSource } from '../../../src/connectors/mysql/index.ts';
 import { rowDefect } from '../../../src/connectors/row-defect.ts';
-import { splitIntoPartitions } from '../../../src/engine/partitions.ts';
+import { splitIntoPartitions } from '../../../src/plan/partitions.ts';
 import type { MysqlEndpoint } from '../../../src/spec/spec-schema.ts';
 import { createTestDatabase, waitFor, type TestDatabase } from './mysql-test-database.ts';
 

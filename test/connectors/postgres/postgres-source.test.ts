@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RowBatch, Source, TableSchema } from '../../../src/connectors/connector.ts';
 import { openPostgresSource } from '../../../src/connectors/postgres/index.ts';
-import { splitIntoPartitions } from '../../../src/engine/partitions.ts';
+import { splitIntoPartitions } from '../../../src/plan/partitions.ts';
 import { createTestSchema, postgresEndpoint, type TestSchema } from './postgres-test-schema.ts';
 
 const SETUP = `

@@ -6,7 +6,7 @@ import { describe, it, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import type { PartitionBounds, RowBatch, Source, TableSchema } from '../../../src/connectors/connector.ts';
 import { openSqliteSource } from '../../../src/connectors/sqlite/sqlite-source.ts';
-import { splitIntoPartitions } from '../../../src/engine/partitions.ts';
+import { splitIntoPartitions } from '../../../src/plan/partitions.ts';
 import { InputError } from '../../../src/core/errors.ts';
 
 async function tempDir(t: TestContext): Promise<string> {

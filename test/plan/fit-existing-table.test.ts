@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ColumnSchema, TableSchema } from '../../src/connectors/connector.ts';
 import { parseLogicalType, type LogicalType } from '../../src/core/logical-type.ts';
-import { fitToExistingTable } from '../../src/engine/fit-existing-table.ts';
+import { fitToExistingTable } from '../../src/plan/fit-existing-table.ts';
 
 function column(name: string, type: string | LogicalType, nullable = true): ColumnSchema {
   const parsed = typeof type === 'string' ? parseLogicalType(type)! : type;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { enforceErrorPolicy } from '../../src/engine/error-policy.ts';
-import { applyNaming } from '../../src/engine/naming.ts';
-import { splitIntoPartitions } from '../../src/engine/partitions.ts';
-import { orderByDependencies } from '../../src/engine/table-order.ts';
+import { applyNaming } from '../../src/plan/naming.ts';
+import { splitIntoPartitions } from '../../src/plan/partitions.ts';
+import { orderByDependencies } from '../../src/plan/table-order.ts';
 
 describe('table order', () => {
   it('puts parents first, stably by name', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Source } from '../../src/connectors/connector.ts';
 import { openSqliteSource } from '../../src/connectors/sqlite/sqlite-source.ts';
-import { planMigration } from '../../src/engine/plan.ts';
+import { planMigration } from '../../src/plan/plan.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { validateSpec } from '../../src/spec/validate-spec.ts';
 import { SHOP_SQL, createSqliteDatabase } from '../support/sqlite-fixture.ts';

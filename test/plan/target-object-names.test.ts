@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { TablePlan } from '../../src/engine/plan-types.ts';
-import { assignTargetObjectNames } from '../../src/engine/target-object-names.ts';
+import type { TablePlan } from '../../src/plan/plan-types.ts';
+import { assignTargetObjectNames } from '../../src/plan/target-object-names.ts';
 import { tablePlan } from '../support/table-plan.ts';
 
 /** Two tables that both have an index `idx_code` and a foreign key `fk_parent`, and an index named like a table. */
