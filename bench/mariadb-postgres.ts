@@ -30,7 +30,7 @@ import { createConnection, type Connection, type RowDataPacket } from 'mysql2/pr
 import pg from 'pg';
 import { parseDocument } from 'yaml';
 import type { RunReport } from '../src/engine/report.ts';
-import { loadSpec } from '../src/spec/load-spec.ts';
+import { loadSpec } from '../src/plan/load-spec.ts';
 import { lastLines, measureCommand } from './measure-command.ts';
 import {
   createPostgresOrdersSql,

@@ -4,7 +4,7 @@
  * foreign keys), built by the functions the target's sink runs.
  */
 import type { TableDdl } from '../connectors/connector.ts';
-import { targetDdl } from '../connectors/open-connectors.ts';
+import { targetDdl } from '../plan/open-connectors.ts';
 import type { MigrationPlan } from '../plan/plan-types.ts';
 import type { EndpointSpec } from '../spec/spec-schema.ts';
 

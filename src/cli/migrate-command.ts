@@ -4,7 +4,7 @@ import { resumeMigration, runMigration, specHash } from '../engine/orchestrator.
 import type { RunReport } from '../engine/report.ts';
 import { ownerMayBeAlive } from '../engine/run-owner.ts';
 import type { RunObserver } from '../engine/run-observer.ts';
-import { loadSpec, type LoadedSpec } from '../spec/load-spec.ts';
+import { loadSpec, type LoadedSpec } from '../plan/load-spec.ts';
 import type { RunRecord } from '../state/run-types.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { printJson, withStore, type GlobalOptions } from './cli-context.ts';

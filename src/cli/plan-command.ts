@@ -1,10 +1,10 @@
 /** `jivs plan <spec>`: a dry run that shows what a migration would do, moving no data. */
 import { describeLogicalType, formatLogicalType } from '../core/logical-type.ts';
-import { openSource } from '../connectors/open-connectors.ts';
+import { openSource } from '../plan/open-connectors.ts';
 import { planWithTarget } from '../plan/plan-with-target.ts';
 import type { MigrationPlan } from '../plan/plan-types.ts';
 import { maskKind } from '../rules/compile-mask.ts';
-import { loadSpec } from '../spec/load-spec.ts';
+import { loadSpec } from '../plan/load-spec.ts';
 import type { EndpointSpec } from '../spec/spec-schema.ts';
 import type { TransformStepSpec } from '../spec/rules-schema.ts';
 import { printJson } from './cli-context.ts';

@@ -1,6 +1,6 @@
 /** `jivs replay <run>`: re-runs a run's rejected rows with the spec as it is now, and prints what moved. */
 import { replayRejects } from '../engine/replay.ts';
-import { loadSpec } from '../spec/load-spec.ts';
+import { loadSpec } from '../plan/load-spec.ts';
 import { printJson, type GlobalOptions } from './cli-context.ts';
 import { EXIT_SUCCESS } from './exit-codes.ts';
 import { formatTable } from './format-table.ts';

@@ -3,10 +3,10 @@
  * its source, and lists the rows that differ. Exit code 0 when everything matches, 1 when a difference
  * is found, 2 on bad input.
  */
-import { loadSpec } from '../spec/load-spec.ts';
+import { loadSpec } from '../plan/load-spec.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { ChangedColumn } from '../verify/difference-list.ts';
-import { verifySpec, type SpecVerification } from '../verify/verify-spec.ts';
+import { verifySpec, type SpecVerification } from '../engine/verify-spec.ts';
 import { printJson, type GlobalOptions } from './cli-context.ts';
 import { EXIT_MIGRATION_FAILED, EXIT_SUCCESS } from './exit-codes.ts';
 import { describeReplacedValues } from './format-report.ts';

@@ -8,11 +8,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Sink, Source } from '../connectors/connector.ts';
-import { describeEndpoint, openSink, openSource } from '../connectors/open-connectors.ts';
+import { describeEndpoint, openSink, openSource } from '../plan/open-connectors.ts';
 import { InputError, MigrationFailedError } from '../core/errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
 import { removeKeyIndexFiles } from '../rules/key-index-file.ts';
-import { loadSpec, type LoadedSpec } from '../spec/load-spec.ts';
+import { loadSpec, type LoadedSpec } from '../plan/load-spec.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { PhaseName, RunStatus } from '../state/run-types.ts';
 import { emptyCounts, isBalanced } from './accounting.ts';
@@ -31,7 +31,7 @@ import type { RunObserver } from './run-observer.ts';
 import { runPartition } from './run-partition.ts';
 import { guardStateFiles, keyIndexDir } from './state-files.ts';
 import { RunState } from './run-state.ts';
-import { verifyTables } from './verify.ts';
+import { verifyTables } from './verification-phase.ts';
 
 const STREAMING_PHASES: PhaseName[] = ['extraction', 'transformation', 'validation', 'loading'];
 

@@ -9,12 +9,12 @@
  */
 import { existsSync } from 'node:fs';
 import type { Row, Sink, Source } from '../connectors/connector.ts';
-import { openSink, openSource } from '../connectors/open-connectors.ts';
+import { openSink, openSource } from '../plan/open-connectors.ts';
 import { markRowDefect } from '../connectors/row-defect.ts';
 import { InputError } from '../core/errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
 import { removeKeyIndexFiles } from '../rules/key-index-file.ts';
-import type { LoadedSpec } from '../spec/load-spec.ts';
+import type { LoadedSpec } from '../plan/load-spec.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { RejectReason } from '../state/run-types.ts';
 import { addCounts, isBalanced } from './accounting.ts';
@@ -25,7 +25,7 @@ import { guardStateFiles } from './state-files.ts';
 import { planWithTarget } from '../plan/plan-with-target.ts';
 import type { TablePlan } from '../plan/plan-types.ts';
 import { allVerified, RejectReasonTally, type RunReport } from './report.ts';
-import { verifyTable } from './verify.ts';
+import { verifyTable } from './verification-phase.ts';
 import { compileTransform } from './transform.ts';
 import { compileValidator } from './validate.ts';
 

@@ -9,7 +9,7 @@ import {
   type RunStatus,
 } from '../state/run-types.ts';
 import type { StateStore } from '../state/state-store.ts';
-import type { TableVerification } from './verify.ts';
+import type { TableVerification } from './verification-phase.ts';
 
 export interface TableReport extends RowCounts {
   source: string;

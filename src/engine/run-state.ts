@@ -7,7 +7,7 @@ import { partitionName, type PartitionCheckpoint } from './checkpoints.ts';
 import type { CompiledTable } from './compile-programs.ts';
 import type { PhaseClock } from './phase-clock.ts';
 import type { MigrationPlan } from '../plan/plan-types.ts';
-import type { TableVerification } from './verify.ts';
+import type { TableVerification } from './verification-phase.ts';
 
 export class RunState {
   /** The committed state of each partition, by partitionName: the counts are the sums of these. */

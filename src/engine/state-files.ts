@@ -5,7 +5,7 @@
  */
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { LoadedSpec } from '../spec/load-spec.ts';
+import type { LoadedSpec } from '../plan/load-spec.ts';
 
 /**
  * Where runs keep their key indexes (uniqueness and references), for replays and resumes: in

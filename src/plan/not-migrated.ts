@@ -10,7 +10,7 @@
  */
 import type { ColumnSchema, IndexSchema, SkippedObject } from '../connectors/connector.ts';
 import { formatLogicalType } from '../core/logical-type.ts';
-import { targetDefaultProblem } from '../connectors/open-connectors.ts';
+import { targetDefaultProblem } from './open-connectors.ts';
 import { quoteSql } from '../connectors/skipped-objects.ts';
 import type { EndpointSpec, MigrationSpec } from '../spec/spec-schema.ts';
 import { CoercionError, coercerFor } from '../core/coerce.ts';

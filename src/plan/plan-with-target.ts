@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Source } from '../connectors/connector.ts';
-import { openTargetAsSource, resolveEndpoint } from '../connectors/open-connectors.ts';
+import { openTargetAsSource, resolveEndpoint } from './open-connectors.ts';
 import type { FileResolver } from '../spec/file-resolver.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { keepsTables, planMigration } from './plan.ts';

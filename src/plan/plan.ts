@@ -13,7 +13,7 @@ import type {
   TableSchema,
 } from '../connectors/connector.ts';
 import { invalidTextPolicy } from '../connectors/invalid-text.ts';
-import { targetIdentifier } from '../connectors/open-connectors.ts';
+import { targetIdentifier } from './open-connectors.ts';
 import { formatLogicalType, parseLogicalType, type LogicalType } from '../core/logical-type.ts';
 import { InputError, type InputProblem } from '../core/errors.ts';
 import { unconfinedFiles, type FileResolver } from '../spec/file-resolver.ts';

@@ -7,7 +7,7 @@
  * table's plan notes the change. Every phase and `jivs plan --ddl` then use these names.
  */
 import type { ForeignKeySchema, IndexSchema } from '../connectors/connector.ts';
-import { targetIdentifier } from '../connectors/open-connectors.ts';
+import { targetIdentifier } from './open-connectors.ts';
 import type { EndpointSpec } from '../spec/spec-schema.ts';
 import type { TablePlan } from './plan-types.ts';
 

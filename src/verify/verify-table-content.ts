@@ -12,12 +12,11 @@ import type {
   Source,
   TableSchema,
 } from '../connectors/connector.ts';
-import type { CompiledTable } from '../engine/compile-programs.ts';
 import type { TablePlan } from '../plan/plan-types.ts';
 import { ContentDigest } from './content-digest.ts';
 import { DifferenceList, type ContentDifference } from './difference-list.ts';
 import { KeyedHashes } from './keyed-hashes.ts';
-import { meantRowReader, type MeantRowReader } from './meant-rows.ts';
+import type { MeantRowReader } from './meant-row-reader.ts';
 import { recordedSide, summarizeSide, type RangeSide, type SideReading } from './range-side.ts';
 import { createRowHasher } from './row-hasher.ts';
 import { createRowKeyer, type RowKeyer } from './row-key.ts';
@@ -60,16 +59,16 @@ export interface ContentVerification {
 /** One table to verify, with everything needed to recompute what was meant and to read the target. */
 export interface TableContentJob {
   plan: TablePlan;
-  /** From src/engine/compile-programs.ts: the transform/rules program, to recompute the meant rows from the source. */
-  compiled: CompiledTable;
-  /** The migration's source. */
-  source: Source;
+  /**
+   * Opens a reader of the meant rows: the source's rows as the spec makes them (transform and rules
+   * applied, the rows a run rejected left out). The engine gives it (engine/meant-rows.ts); one reader
+   * per table comparison, closed when the comparison ends.
+   */
+  meantRows(): MeantRowReader;
   /** The migration's TARGET endpoint opened as a Source (openSource(spec.target, …)), for streaming read-back. */
   target: Source;
   /** One entry per partition, in plan.partitions order: the digest the pipeline recorded for the rows it loaded, or null to recompute it from the source. */
   expected: (ContentDigest | null)[];
-  /** Source rows that a run rejected (quarantine), by RejectedRow.key: excluded from the meant side. */
-  isExcluded(sourceKey: string): boolean;
   /** Values the run replaced for invalid text (its quality tally); default: counted in the meant rows read. */
   replacedValues?: number;
   batchSize: number;
@@ -201,7 +200,7 @@ class TableComparison {
     };
     this.columns = schema.columns.map((c) => c.name);
     this.normalizers = hashed.map(valueNormalizer);
-    this.meant = meantRowReader(job);
+    this.meant = job.meantRows();
   }
 
   close(): void {

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { PartitionBounds, Source } from '../../src/connectors/connector.ts';
-import { openSource } from '../../src/connectors/open-connectors.ts';
+import { openSource } from '../../src/plan/open-connectors.ts';
 import { unconfinedFiles } from '../../src/spec/file-resolver.ts';
 import type { EndpointSpec } from '../../src/spec/spec-schema.ts';
 import {

@@ -12,7 +12,7 @@ import {
   generateLegacyErpSync,
   type LegacyErpSummary,
 } from '../../src/demo/generate-legacy-erp.ts';
-import { parseSpecText } from '../../src/spec/load-spec.ts';
+import { parseSpecText } from '../../src/plan/load-spec.ts';
 
 const ROWS = 5000;
 const SEED = 1234;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
-import { parseSpecText } from '../../src/spec/load-spec.ts';
+import { parseSpecText } from '../../src/plan/load-spec.ts';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const BLOCKS = [...README.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { verifySpec } from '../../src/verify/verify-spec.ts';
-import { loadSpec } from '../../src/spec/load-spec.ts';
+import { verifySpec } from '../../src/engine/verify-spec.ts';
+import { loadSpec } from '../../src/plan/load-spec.ts';
 import type { StateStore } from '../../src/state/state-store.ts';
 import { runSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';

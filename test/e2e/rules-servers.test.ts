@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { replayRejects } from '../../src/engine/replay.ts';
-import { loadSpec } from '../../src/spec/load-spec.ts';
+import { loadSpec } from '../../src/plan/load-spec.ts';
 import type { StateStore } from '../../src/state/state-store.ts';
 import { runSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';

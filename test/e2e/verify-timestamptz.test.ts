@@ -8,8 +8,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { stringify } from 'yaml';
-import { loadSpec } from '../../src/spec/load-spec.ts';
-import { verifySpec } from '../../src/verify/verify-spec.ts';
+import { loadSpec } from '../../src/plan/load-spec.ts';
+import { verifySpec } from '../../src/engine/verify-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from './database-endpoints.ts';
 

@@ -8,7 +8,7 @@ import { keyIndexPath } from '../../src/engine/orchestrator.ts';
 import { replayRejects } from '../../src/engine/replay.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { hashValue, tokenize } from '../../src/rules/masking.ts';
-import { loadSpec } from '../../src/spec/load-spec.ts';
+import { loadSpec } from '../../src/plan/load-spec.ts';
 import { describeReason } from '../../src/state/run-types.ts';
 import type { StateStore } from '../../src/state/state-store.ts';
 import { runSpec } from '../support/run-spec.ts';

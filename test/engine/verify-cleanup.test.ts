@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openSqliteSink } from '../../src/connectors/sqlite/sqlite-sink.ts';
 import { finalizeTargetTables } from '../../src/engine/cleanup.ts';
-import { verifyTable } from '../../src/engine/verify.ts';
+import { verifyTable } from '../../src/engine/verification-phase.ts';
 import { tablePlan } from '../support/table-plan.ts';
 import { tempDir } from '../support/temp-dir.ts';
 

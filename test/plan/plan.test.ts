@@ -5,7 +5,7 @@ import type { Source } from '../../src/connectors/connector.ts';
 import { openSqliteSource } from '../../src/connectors/sqlite/sqlite-source.ts';
 import { planMigration } from '../../src/plan/plan.ts';
 import { InputError } from '../../src/core/errors.ts';
-import { validateSpec } from '../../src/spec/validate-spec.ts';
+import { validateSpec } from '../../src/plan/validate-spec.ts';
 import { SHOP_SQL, createSqliteDatabase } from '../support/sqlite-fixture.ts';
 import { tempDir } from '../support/temp-dir.ts';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { replayRejects } from '../../src/engine/replay.ts';
-import { loadSpec } from '../../src/spec/load-spec.ts';
+import { loadSpec } from '../../src/plan/load-spec.ts';
 import { createSqliteDatabase } from '../support/sqlite-fixture.ts';
 import type { RunView } from './api-types.ts';
 import { runThroughApi } from './api-run.ts';

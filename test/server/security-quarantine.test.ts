@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
 import { replayRejects } from '../../src/engine/replay.ts';
-import { loadSpec } from '../../src/spec/load-spec.ts';
+import { loadSpec } from '../../src/plan/load-spec.ts';
 import { createSqliteDatabase, queryAll } from '../support/sqlite-fixture.ts';
 import type { RejectPage } from './api-types.ts';
 import { runThroughApi } from './api-run.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { InputError, type InputProblem } from '../../src/core/errors.ts';
-import { loadSpec } from '../../src/spec/load-spec.ts';
+import { loadSpec } from '../../src/plan/load-spec.ts';
 import type { MigrationSpec } from '../../src/spec/spec-schema.ts';
 import { INVALID_DIR, VALID_DIR, invalidFixtures, validFixtures } from './spec-fixtures.ts';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { runMigration, type RunOptions } from '../../src/engine/orchestrator.ts';
 import type { RunReport } from '../../src/engine/report.ts';
-import { loadSpec } from '../../src/spec/load-spec.ts';
+import { loadSpec } from '../../src/plan/load-spec.ts';
 import { StateStore } from '../../src/state/state-store.ts';
 
 /** Writes `spec` (with `version: 1`) as a YAML file of its own into `dir` and returns the file's path. */

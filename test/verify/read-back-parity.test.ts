@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadSpec } from '../../src/spec/load-spec.ts';
+import { loadSpec } from '../../src/plan/load-spec.ts';
 import type { StateStore } from '../../src/state/state-store.ts';
-import { verifySpec } from '../../src/verify/verify-spec.ts';
+import { verifySpec } from '../../src/engine/verify-spec.ts';
 import {
   mysqlEndpoint,
   postgresEndpoint,

@@ -5,15 +5,15 @@
  * at its next batch boundary and ends paused, resumable. Losing the service (the IPC channel closes)
  * stops the run the same way, recorded as interrupted (engine/run-interruption.ts).
  */
-import { openSource } from '../../connectors/open-connectors.ts';
+import { openSource } from '../../plan/open-connectors.ts';
 import { resumeMigration, runMigration } from '../../engine/orchestrator.ts';
 import { planWithTarget } from '../../plan/plan-with-target.ts';
 import type { RunObserver, TableProgress } from '../../engine/run-observer.ts';
 import { SERVICE_WENT_AWAY } from '../../engine/run-interruption.ts';
 import { InputError } from '../../core/errors.ts';
 import { FileResolver } from '../../spec/file-resolver.ts';
-import type { LoadedSpec } from '../../spec/load-spec.ts';
-import { validateSpec } from '../../spec/validate-spec.ts';
+import type { LoadedSpec } from '../../plan/load-spec.ts';
+import { validateSpec } from '../../plan/validate-spec.ts';
 import type { RunRecord } from '../../state/run-types.ts';
 import { StateStore } from '../../state/state-store.ts';
 import { parseAllowedHosts } from '../specs/allowed-hosts.ts';

@@ -5,7 +5,7 @@
  */
 import { InputError, type InputProblem } from '../../core/errors.ts';
 import type { MigrationSpec } from '../../spec/spec-schema.ts';
-import { validateSpec } from '../../spec/validate-spec.ts';
+import { validateSpec } from '../../plan/validate-spec.ts';
 import { badRequest } from '../http-errors.ts';
 import type { SecretBox } from '../secrets.ts';
 import type { SpecReach } from './spec-reach.ts';

@@ -7,12 +7,13 @@
  */
 import type { Sink, Source } from '../connectors/connector.ts';
 import type { CompiledTable } from './compile-programs.ts';
-import { openSource } from '../connectors/open-connectors.ts';
-import type { LoadedSpec } from '../spec/load-spec.ts';
+import { openSource } from '../plan/open-connectors.ts';
+import type { LoadedSpec } from '../plan/load-spec.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { RowCounts } from '../state/run-types.ts';
 import { ContentDigest } from '../verify/content-digest.ts';
 import { verifyTableContent, type ContentVerification } from '../verify/verify-table-content.ts';
+import { meantRowReader } from './meant-rows.ts';
 import { describeCounts, isBalanced } from './accounting.ts';
 import { partitionName } from './checkpoints.ts';
 import { closeConnections } from './cleanup.ts';
@@ -164,11 +165,16 @@ async function verifyContent(
   const compiled = state.compiled.get(name)!;
   return verifyTableContent({
     plan: table,
-    compiled,
-    source: job.source,
+    meantRows: () =>
+      meantRowReader({
+        plan: table,
+        compiled,
+        source: job.source,
+        isExcluded: (key) => excluded.has(key),
+        batchSize: state.spec.batchSize,
+      }),
     target,
     expected,
-    isExcluded: (key) => excluded.has(key),
     batchSize: state.spec.batchSize,
     replacedValues: replacedValuesOf(compiled),
   });

@@ -5,9 +5,9 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { InputError, type InputProblem } from '../core/errors.ts';
 import { LOGICAL_TYPE_NAMES, parseLogicalType } from '../core/logical-type.ts';
-import { ENDPOINT_TYPES, MIGRATION_SPEC_JSON_SCHEMA } from './published-schema.ts';
-import type { MigrationSpec, RawMigrationSpec } from './spec-schema.ts';
-import { specPathFromPointer } from './spec-path.ts';
+import { ENDPOINT_TYPES, MIGRATION_SPEC_JSON_SCHEMA } from '../spec/published-schema.ts';
+import type { MigrationSpec, RawMigrationSpec } from '../spec/spec-schema.ts';
+import { specPathFromPointer } from '../spec/spec-path.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { tableQualityProblems } from './validate-rules.ts';
 

@@ -5,23 +5,13 @@
  */
 import type { PartitionBounds, Row, RowBatch, Source } from '../connectors/connector.ts';
 import { replacedValues } from '../connectors/row-defect.ts';
-import type { CompiledTable } from '../engine/compile-programs.ts';
+import type { CompiledTable } from './compile-programs.ts';
 import type { TablePlan } from '../plan/plan-types.ts';
-import { compileTransform } from '../engine/transform.ts';
-import { compileValidator } from '../engine/validate.ts';
+import type { MeantRowReader } from '../verify/meant-row-reader.ts';
+import { compileTransform } from './transform.ts';
+import { compileValidator } from './validate.ts';
 import { KeyIndex } from '../rules/key-index.ts';
 import { QualityTally } from '../rules/quality.ts';
-
-/** Reads the meant rows of a range of the source (bounds in source terms) of partition `partition`. */
-export type MeantRowReader = ((bounds: PartitionBounds, partition: number) => AsyncGenerator<RowBatch>) & {
-  /** Frees the throwaway key index. */
-  close(): void;
-  /**
-   * Values of the meant rows read so far (every read, re-reads included) that the source replaced
-   * because they held invalid text (`invalidText: replace | null`): meant as replaced, not as the source holds them.
-   */
-  replacedValues(): number;
-};
 
 /** What the reader needs of a content-verification job. */
 export interface MeantRowsJob {

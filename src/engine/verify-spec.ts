@@ -4,17 +4,18 @@
  * run, or another tool, as data-diff does). Nothing is written anywhere.
  */
 import type { Source } from '../connectors/connector.ts';
-import { describeEndpoint, openSource, openTargetAsSource } from '../connectors/open-connectors.ts';
-import { closeConnections } from '../engine/cleanup.ts';
-import { compileTablePrograms, maskingSalt } from '../engine/compile-programs.ts';
+import { describeEndpoint, openSource, openTargetAsSource } from '../plan/open-connectors.ts';
+import { closeConnections } from './cleanup.ts';
+import { compileTablePrograms, maskingSalt } from './compile-programs.ts';
 import { planWithTarget } from '../plan/plan-with-target.ts';
 import type { TablePlan } from '../plan/plan-types.ts';
 import { InputError, type InputProblem } from '../core/errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
-import type { LoadedSpec } from '../spec/load-spec.ts';
+import type { LoadedSpec } from '../plan/load-spec.ts';
 import { didYouMean } from '../core/suggest.ts';
-import { findTargetTable } from './target-table.ts';
-import { verifyTableContent, type ContentVerification } from './verify-table-content.ts';
+import { findTargetTable } from '../verify/target-table.ts';
+import { verifyTableContent, type ContentVerification } from '../verify/verify-table-content.ts';
+import { meantRowReader } from './meant-rows.ts';
 
 /** What to verify, beyond the spec. */
 export interface VerifySpecOptions {
@@ -88,16 +89,22 @@ export async function verifySpec(
     target = await openTargetAsSource(spec.target, files);
     await checkTargetTables(loaded, target, tables);
     const results: ContentVerification[] = [];
+    const opened = source;
     for (const table of tables) {
       const excluded = (await options.excludedKeys?.(table.target.name)) ?? new Set<string>();
       results.push(
         await verifyTableContent({
           plan: table,
-          compiled: compiled.get(table.target.name)!,
-          source,
+          meantRows: () =>
+            meantRowReader({
+              plan: table,
+              compiled: compiled.get(table.target.name)!,
+              source: opened,
+              isExcluded: (key) => excluded.has(key),
+              batchSize: spec.batchSize,
+            }),
           target,
           expected: table.partitions.map(() => null),
-          isExcluded: (key) => excluded.has(key),
           batchSize: spec.batchSize,
           maxListedDifferences: options.maxListedDifferences,
           showValues: true,

@@ -3,20 +3,20 @@ import { InputError } from '../core/errors.ts';
 import type { EndpointSpec } from '../spec/spec-schema.ts';
 import { resolveEndpointReferences, resolveEnvReferences } from '../spec/env-references.ts';
 import type { FileResolver } from '../spec/file-resolver.ts';
-import type { ColumnSchema, Sink, Source, TableDdl, TableSchema } from './connector.ts';
-import { openCsvSink, openCsvSource, openJsonlSink, openJsonlSource } from './file/index.ts';
-import { invalidTextPolicy } from './invalid-text.ts';
-import { openMysqlSink, openMysqlSource } from './mysql/index.ts';
-import { openPostgresSink, openPostgresSource } from './postgres/index.ts';
-import { shortenIdentifier } from './postgres/postgres-identifiers.ts';
-import { mysqlIdentifier, mysqlTableDdl } from './mysql/mysql-ddl.ts';
-import { mysqlDefaultClause } from './mysql/mysql-defaults.ts';
-import { logicalToMysql } from './mysql/mysql-types.ts';
-import { postgresTableDdl } from './postgres/postgres-ddl.ts';
-import { postgresDefault } from './postgres/postgres-types.ts';
-import { sqliteTableDdl } from './sqlite/sqlite-ddl.ts';
-import { openSqliteSink } from './sqlite/sqlite-sink.ts';
-import { openSqliteSource } from './sqlite/sqlite-source.ts';
+import type { ColumnSchema, Sink, Source, TableDdl, TableSchema } from '../connectors/connector.ts';
+import { openCsvSink, openCsvSource, openJsonlSink, openJsonlSource } from '../connectors/file/index.ts';
+import { invalidTextPolicy } from '../connectors/invalid-text.ts';
+import { openMysqlSink, openMysqlSource } from '../connectors/mysql/index.ts';
+import { openPostgresSink, openPostgresSource } from '../connectors/postgres/index.ts';
+import { shortenIdentifier } from '../connectors/postgres/postgres-identifiers.ts';
+import { mysqlIdentifier, mysqlTableDdl } from '../connectors/mysql/mysql-ddl.ts';
+import { mysqlDefaultClause } from '../connectors/mysql/mysql-defaults.ts';
+import { logicalToMysql } from '../connectors/mysql/mysql-types.ts';
+import { postgresTableDdl } from '../connectors/postgres/postgres-ddl.ts';
+import { postgresDefault } from '../connectors/postgres/postgres-types.ts';
+import { sqliteTableDdl } from '../connectors/sqlite/sqlite-ddl.ts';
+import { openSqliteSink } from '../connectors/sqlite/sqlite-sink.ts';
+import { openSqliteSource } from '../connectors/sqlite/sqlite-source.ts';
 
 /**
  * Resolves environment references in every string field; a file path goes through the spec's

@@ -10,8 +10,8 @@ import { maskNeedsSalt } from '../rules/compile-mask.ts';
 import { checkExpressionSyntax } from '../rules/expression.ts';
 import { checkDateParseOptions } from '../rules/parse-date.ts';
 import { regexProblem } from '../rules/safe-regex.ts';
-import type { ColumnRuleSpec, MaskSpec, TableRuleSpec, TransformStepSpec } from './rules-schema.ts';
-import type { ColumnEntry, RawMigrationSpec, TableEntry } from './spec-schema.ts';
+import type { ColumnRuleSpec, MaskSpec, TableRuleSpec, TransformStepSpec } from '../spec/rules-schema.ts';
+import type { ColumnEntry, RawMigrationSpec, TableEntry } from '../spec/spec-schema.ts';
 
 function exactlyOne(keys: string[], allowed: string, path: string, problems: InputProblem[]): boolean {
   if (keys.length === 1) return true;

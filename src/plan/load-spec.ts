@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseDocument, type YAMLParseError } from 'yaml';
 import { InputError } from '../core/errors.ts';
-import { unconfinedFiles, type FileResolver } from './file-resolver.ts';
-import type { MigrationSpec } from './spec-schema.ts';
+import { unconfinedFiles, type FileResolver } from '../spec/file-resolver.ts';
+import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { validateSpec } from './validate-spec.ts';
 
 /** A validated spec and where it came from. */
