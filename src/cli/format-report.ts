@@ -1,4 +1,5 @@
 /** The run report as people read it at the end of `jivs migrate` and in `jivs status <run>`. */
+import { cliHint } from './next-step-hint.ts';
 import { describeCounts } from '../engine/accounting.ts';
 import type { RunReport } from '../engine/report.ts';
 import { SEVERITIES } from '../rules/quality.ts';
@@ -71,6 +72,12 @@ export function formatReport(report: RunReport, status: string = report.status):
   if (report.error) {
     out.push('');
     out.push(`Error: ${report.error}`);
+  }
+  const next = report.nextSteps ?? [];
+  if (next.length) {
+    out.push('');
+    out.push('Next');
+    for (const step of next) out.push(`  ${cliHint(step, report.runId)}`);
   }
   return out.join('\n');
 }

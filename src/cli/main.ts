@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /** The `jivs` command line. Exit codes: 0 success, 1 migration failed, 2 bad input. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { InputError, formatProblem } from '../core/errors.ts';
+import { InputError, MigrationFailedError, formatProblem } from '../core/errors.ts';
+import { cliHint } from './next-step-hint.ts';
 import type { GlobalOptions } from './cli-context.ts';
 import type { RejectsOptions } from './rejects-command.ts';
 import { EXIT_BAD_INPUT, EXIT_MIGRATION_FAILED, EXIT_SUCCESS } from './exit-codes.ts';
@@ -229,9 +230,12 @@ export async function runCli(argv: string[]): Promise<number> {
       const consequence = outcome.movesData ? 'nothing was migrated; ' : '';
       process.stderr.write(`error: ${consequence}fix the input and run again:\n`);
       for (const problem of error.problems) process.stderr.write(`  ${formatProblem(problem)}\n`);
+      if (error.nextStep) process.stderr.write(`  ${cliHint(error.nextStep, error.runId)}\n`);
       return EXIT_BAD_INPUT;
     }
     process.stderr.write(`error: ${(error as Error).message ?? String(error)}\n`);
+    if (error instanceof MigrationFailedError && error.nextStep)
+      process.stderr.write(`  ${cliHint(error.nextStep, error.runId)}\n`);
     return EXIT_MIGRATION_FAILED;
   }
 }

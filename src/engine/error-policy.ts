@@ -12,8 +12,8 @@ export interface ErrorPolicy {
   maxRejectRate?: number;
 }
 
-const ADVICE =
-  'See the rejected rows with `jivs rejects <run>`, fix the data or the spec (then `jivs replay <run>`), or raise the limit.';
+/** What a stopped run's user can do: look at the rejects, fix them or the spec and replay them, or raise the limit. */
+const NEXT = { nextStep: 'review-rejects' } as const;
 
 /**
  * Throws when the totals (of the run, or of one table) break the policy. `final` enforces the rate
@@ -30,7 +30,8 @@ export function enforceErrorPolicy(
   const of = scope ? ` of ${scope}` : '';
   if (policy.maxRejects !== undefined && totals.rejected > policy.maxRejects) {
     throw new ErrorPolicyExceeded(
-      `stopped: ${totals.rejected} rows${of} rejected, more than ${path}.maxRejects (${policy.maxRejects}). ${ADVICE}`,
+      `stopped: ${totals.rejected} rows${of} rejected, more than ${path}.maxRejects (${policy.maxRejects}).`,
+      NEXT,
     );
   }
   if (
@@ -41,7 +42,8 @@ export function enforceErrorPolicy(
     const rate = totals.rejected / totals.extracted;
     if (rate > policy.maxRejectRate) {
       throw new ErrorPolicyExceeded(
-        `stopped: ${(rate * 100).toFixed(2)}% of ${totals.extracted} rows${of} rejected, more than ${path}.maxRejectRate (${(policy.maxRejectRate * 100).toFixed(2)}%). ${ADVICE}`,
+        `stopped: ${(rate * 100).toFixed(2)}% of ${totals.extracted} rows${of} rejected, more than ${path}.maxRejectRate (${(policy.maxRejectRate * 100).toFixed(2)}%).`,
+        NEXT,
       );
     }
   }

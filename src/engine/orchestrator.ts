@@ -24,7 +24,7 @@ import { checkTargetTables, prepareTargetTables } from './load.ts';
 import { PhaseClock } from './phase-clock.ts';
 import { planWithTarget } from '../plan/plan-with-target.ts';
 import type { MigrationPlan, TablePlan } from '../plan/plan-types.ts';
-import { allVerified, topRejectReasons, type RunReport, type TableReport } from './report.ts';
+import { allVerified, nextStepsOf, topRejectReasons, type RunReport, type TableReport } from './report.ts';
 import { currentOwner, ownerMayBeAlive } from './run-owner.ts';
 import { outerStopMessage } from './run-interruption.ts';
 import type { RunObserver } from './run-observer.ts';
@@ -160,7 +160,7 @@ export async function runMigration(spec: LoadedSpec, options: RunOptions): Promi
 export async function resumeMigration(runId: string, options: ResumeOptions): Promise<RunReport> {
   const { store } = options;
   const run = await store.getRun(runId);
-  if (!run) throw new InputError(`no run "${runId}" in the state store; \`jivs status\` lists the runs.`);
+  if (!run) throw new InputError(`no run "${runId}" in the state store.`, { nextStep: 'list-runs' });
   if (run.status === 'succeeded') throw new InputError(`run ${runId} succeeded; there is nothing to resume.`);
   if ((run.report as RunReport | null)?.rolledBack) {
     throw new InputError(
@@ -169,7 +169,8 @@ export async function resumeMigration(runId: string, options: ResumeOptions): Pr
   }
   if (run.status === 'running' && ownerMayBeAlive(run.owner) && !options.force) {
     throw new InputError(
-      `run ${runId} is still running in process ${run.owner}; stop it first (\`jivs pause ${runId}\`), or pass --force if that process is not running it.`,
+      `run ${runId} is still running in process ${run.owner}; stop it first, or force the resume if that process no longer runs it.`,
+      { nextStep: 'stop-run', runId },
     );
   }
   const loaded = guardStateFiles(options.spec ?? (await loadSpec(run.specFile)), store);
@@ -177,7 +178,7 @@ export async function resumeMigration(runId: string, options: ResumeOptions): Pr
     throw new InputError([
       {
         path: loaded.file,
-        message: `the spec changed since run ${runId} started, and a resume must load the rest with the same spec; undo the change, or start a new run with \`jivs migrate\`.`,
+        message: `the spec changed since run ${runId} started, and a resume must load the rest with the same spec; undo the change, or start a new run.`,
       },
     ]);
   }
@@ -227,7 +228,7 @@ function watchControl(store: StateStore, runId: string, controller: AbortControl
     store
       .controlOf(runId)
       .then((request) => {
-        if (request === 'pause') controller.abort(new RunPaused('paused on request (jivs pause).'));
+        if (request === 'pause') controller.abort(new RunPaused('paused on request.'));
       })
       .catch(() => {});
   }, CONTROL_POLL_MS);
@@ -313,13 +314,6 @@ async function execute(run: Execution, options: RunOptions): Promise<RunReport> 
   });
   state.keyIndex.close();
 
-  if (status === 'paused') {
-    state.warn(`run ${runId} is paused; continue it with \`jivs resume ${runId}\`.`, observer);
-  } else if (status === 'failed' && !rolledBack) {
-    observer.warning?.(
-      `once the cause is fixed, \`jivs resume ${runId}\` continues the run from its checkpoints.`,
-    );
-  }
   try {
     const report = await buildReport(run, state, store, status, error, rolledBack);
     await store.finishRun(runId, status, error ? (error as Error).message : null, report);
@@ -548,6 +542,7 @@ async function buildReport(
     rowsPerSecond: thisAttemptMs > 0 ? Math.round((state.extractedHere / thisAttemptMs) * 1000) : 0,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     warnings: state.warnings,
+    nextSteps: nextStepsOf(status, error, rolledBack, tables),
     notMigrated: state.plan?.notMigrated ?? [],
   };
 }

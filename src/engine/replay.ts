@@ -130,12 +130,13 @@ export async function replayRejects(
 ): Promise<ReplayResult> {
   const loaded = guardStateFiles(given, store);
   const run = await store.getRun(runId);
-  if (!run) throw new InputError(`no run "${runId}" in the state store; \`jivs status\` lists the runs.`);
+  if (!run) throw new InputError(`no run "${runId}" in the state store.`, { nextStep: 'list-runs' });
   const report = run.report as RunReport | null;
   if (!report || run.status === 'running' || run.status === 'paused') {
-    throw new InputError(
-      `run ${runId} has not finished; replay its rejected rows once it has (\`jivs resume ${runId}\` continues it).`,
-    );
+    throw new InputError(`run ${runId} has not finished; replay its rejected rows once it has.`, {
+      nextStep: 'resume-run',
+      runId,
+    });
   }
   const indexPath = keyIndexPath(store, runId);
   if (!existsSync(indexPath)) {

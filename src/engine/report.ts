@@ -1,5 +1,7 @@
 /** The run report: what a run did, phase by phase and table by table. Stored with the run and as JSON. */
 import type { SkippedObject } from '../connectors/connector.ts';
+import { MigrationFailedError } from '../core/errors.ts';
+import type { NextStep } from '../core/next-step.ts';
 import type { TableQuality } from '../rules/quality.ts';
 import {
   describeReason,
@@ -56,6 +58,29 @@ export interface RunReport {
   warnings: string[];
   /** Source objects the target did not get, with the reason (as `jivs plan` listed them). */
   notMigrated: SkippedObject[];
+  /**
+   * What the user can do next (resume, review the rejects, list the differences); the CLI and the API
+   * each word it. Reports stored before it existed have none.
+   */
+  nextSteps?: NextStep[];
+}
+
+/**
+ * What the user can do next about a finished execution: resume a run that stopped or failed with its
+ * checkpoints kept, review the rejected rows when the error policy stopped it, list the rows that
+ * verification found different.
+ */
+export function nextStepsOf(
+  status: RunStatus,
+  error: Error | null,
+  rolledBack: boolean,
+  tables: readonly TableReport[],
+): NextStep[] {
+  const steps: NextStep[] = [];
+  if (error instanceof MigrationFailedError && error.nextStep) steps.push(error.nextStep);
+  if ((status === 'paused' || status === 'failed') && !rolledBack) steps.push('resume-run');
+  if (tables.some((t) => t.verification?.content?.differencesTotal)) steps.push('list-differences');
+  return [...new Set(steps)];
 }
 
 /** True when there are tables and every one of them verified without a problem. */

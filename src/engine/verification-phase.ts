@@ -92,7 +92,7 @@ function describeDifferences(content: ContentVerification): string {
     .map((d) => `${d.kind} ${d.key}`)
     .join(', ');
   const more = content.differencesTotal > 10 ? ` and ${content.differencesTotal - 10} more` : '';
-  return `${content.differencesTotal} row(s) differ between what the run loaded and what the target holds: ${listed}${more} (\`jivs status <run> --json\` lists them)`;
+  return `${content.differencesTotal} row(s) differ between what the run loaded and what the target holds: ${listed}${more}`;
 }
 
 /** What verifying the tables of a run needs. */

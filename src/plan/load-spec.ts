@@ -48,7 +48,7 @@ export function parseSpecText(text: string, file: string): MigrationSpec {
       {
         path: file,
         message:
-          'spec file is empty (or holds only comments); write a spec with version, source and target (run `jivs demo` to get an example spec).',
+          'spec file is empty (or holds only comments); write a spec with version, source and target (the README has an example).',
       },
     ]);
   }
@@ -75,7 +75,7 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT'
-        ? 'does not exist; check the path (run `jivs demo` to get an example spec).'
+        ? 'does not exist; check the path.'
         : code === 'EISDIR'
           ? 'is a directory; give the spec file inside it.'
           : code === 'EACCES'

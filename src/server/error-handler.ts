@@ -8,6 +8,7 @@ import type { ErrorObject } from 'ajv';
 import { InputError, type InputProblem } from '../core/errors.ts';
 import { StoreConflictError } from '../state/store-errors.ts';
 import { ApiError } from './http-errors.ts';
+import { apiHint } from './next-step-hint.ts';
 import { problemsFromAjv } from './validation.ts';
 
 /** The body of every error response. */
@@ -34,7 +35,11 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
       problemsFromAjv(error.validation as unknown as ErrorObject[], part),
     );
   }
-  if (error instanceof InputError) return send(reply, 400, 'the input is invalid', error.problems);
+  if (error instanceof InputError) {
+    // What to do next comes last, in the API's words (the engine names the step, not a command).
+    const next = error.nextStep ? [{ path: '', message: apiHint(error.nextStep, error.runId) }] : [];
+    return send(reply, 400, 'the input is invalid', [...error.problems, ...next]);
+  }
   if (error instanceof StoreConflictError) return send(reply, 409, error.message);
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

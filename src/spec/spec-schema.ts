@@ -172,7 +172,7 @@ export const PostgresEndpointSchema = Type.Object(
       Type.Union([Type.Literal('none'), Type.Literal('gin')], {
         default: 'none',
         description:
-          "Source FULLTEXT indexes: not migrated (listed by jivs plan), or a GIN index over to_tsvector('simple', …) of their columns (target).",
+          "Source FULLTEXT indexes: not migrated (listed by the plan), or a GIN index over to_tsvector('simple', …) of their columns (target).",
       }),
     ),
   },
@@ -217,7 +217,7 @@ export const TableModeSchema = Type.Union(
 /** How the quarantine stores the values of masked columns of rejected rows. */
 export const QuarantineSchema = Type.Union([Type.Literal('masked'), Type.Literal('raw')], {
   description:
-    "A table's setting overrides the spec's; default masked. masked: rejected rows keep masked columns masked, as the target does (the raw values stay in the run's key index for jivs replay); raw: the quarantine also keeps their raw values, which only engineers and admins see in the service.",
+    "A table's setting overrides the spec's; default masked. masked: rejected rows keep masked columns masked, as the target does (the raw values stay in the run's key index, for a replay); raw: the quarantine also keeps their raw values, which only engineers and admins see in the service.",
 });
 
 export const ColumnEntrySchema = Type.Object(
@@ -238,7 +238,7 @@ export const ColumnEntrySchema = Type.Object(
       }),
     ),
     personal: Type.Optional(
-      Type.Boolean({ description: 'Personal data (listed by jivs plan); implied by mask.' }),
+      Type.Boolean({ description: 'Personal data (listed by the plan); implied by mask.' }),
     ),
     mask: Type.Optional(MaskSchema),
     rules: Type.Optional(Type.Array(ColumnRuleSchema, { description: 'Validation rules on the value.' })),
@@ -382,7 +382,7 @@ export const MigrationSpecSchema = Type.Object(
       Type.Boolean({
         default: true,
         description:
-          'Commit a checkpoint with every batch, so a crashed, stopped or failed run resumes where it stopped (jivs resume). Off: a resume loads every table again.',
+          'Commit a checkpoint with every batch, so a crashed, stopped or failed run resumes where it stopped. Off: a resume loads every table again.',
       }),
     ),
     retry: Type.Optional(RetrySchema),
