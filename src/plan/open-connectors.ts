@@ -9,7 +9,7 @@ import { invalidTextPolicy } from '../connectors/invalid-text.ts';
 import { openMysqlSink, openMysqlSource } from '../connectors/mysql/index.ts';
 import { openPostgresSink, openPostgresSource } from '../connectors/postgres/index.ts';
 import { shortenIdentifier } from '../connectors/postgres/postgres-identifiers.ts';
-import { mysqlIdentifier, mysqlTableDdl } from '../connectors/mysql/mysql-ddl.ts';
+import { shortenMysqlIdentifier, mysqlTableDdl } from '../connectors/mysql/mysql-ddl.ts';
 import { mysqlDefaultClause } from '../connectors/mysql/mysql-defaults.ts';
 import { logicalToMysql } from '../connectors/mysql/mysql-types.ts';
 import { postgresTableDdl } from '../connectors/postgres/postgres-ddl.ts';
@@ -53,7 +53,7 @@ export function targetIdentifier(type: EndpointSpec['type']): (name: string) => 
     case 'postgres':
       return shortenIdentifier;
     case 'mysql':
-      return mysqlIdentifier;
+      return shortenMysqlIdentifier;
     default:
       return (name) => name;
   }

@@ -17,7 +17,7 @@ import type {
 } from '../connector.ts';
 import { qualified, quoteIdentifier } from './postgres-identifiers.ts';
 import { listPostgresSkippedObjects } from './postgres-skipped-objects.ts';
-import { isUnmappedPostgresType, portableDefaultFromPostgres, postgresToLogical } from './postgres-types.ts';
+import { isUnmappedPostgresType, portableDefault, postgresToLogical } from './postgres-types.ts';
 
 /** Above this many rows (as estimated by the last ANALYZE) the estimate is used instead of count(*). */
 const EXACT_COUNT_LIMIT = 1_000_000;
@@ -150,7 +150,7 @@ function toColumn(row: ColumnRow): ColumnSchema {
   const { defaultValue, autoIncrement } =
     row.generated === 's'
       ? { defaultValue: null, autoIncrement: false }
-      : portableDefaultFromPostgres(row.default_expr, type.kind);
+      : portableDefault(row.default_expr, type.kind);
   const column: ColumnSchema = {
     name: row.name,
     nativeType: row.native_type,

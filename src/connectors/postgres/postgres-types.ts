@@ -176,7 +176,7 @@ function stripCasts(expression: string): string {
  * their casts, `now()` and friends as CURRENT_TIMESTAMP / CURRENT_DATE / CURRENT_TIME, and a
  * `nextval(…)` default as an auto-increment column. Anything else is not portable: null.
  */
-export function portableDefaultFromPostgres(
+export function portableDefault(
   expression: string | null,
   kind: LogicalKind,
 ): { defaultValue: string | null; autoIncrement: boolean } {

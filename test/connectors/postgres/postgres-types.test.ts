@@ -5,7 +5,7 @@ import type { LogicalType } from '../../../src/core/logical-type.ts';
 import {
   logicalToPostgres,
   numericTypmod,
-  portableDefaultFromPostgres,
+  portableDefault,
   postgresDefault,
   postgresToLogical,
 } from '../../../src/connectors/postgres/postgres-types.ts';
@@ -99,9 +99,9 @@ describe('logicalToPostgres', () => {
   });
 });
 
-describe('portableDefaultFromPostgres', () => {
+describe('portableDefault', () => {
   const read = (expression: string | null, kind: LogicalType['kind'] = 'text') =>
-    portableDefaultFromPostgres(expression, kind);
+    portableDefault(expression, kind);
 
   it('keeps literals without their casts', () => {
     assert.deepEqual(read(`'abc'::text`), { defaultValue: `'abc'`, autoIncrement: false });
