@@ -13,7 +13,7 @@ import { shortenMysqlIdentifier, mysqlTableDdl } from '../connectors/mysql/mysql
 import { mysqlDefaultClause } from '../connectors/mysql/mysql-defaults.ts';
 import { logicalToMysql } from '../connectors/mysql/mysql-types.ts';
 import { postgresTableDdl } from '../connectors/postgres/postgres-ddl.ts';
-import { postgresDefault } from '../connectors/postgres/postgres-types.ts';
+import { postgresDefault } from '../connectors/postgres/postgres-defaults.ts';
 import { sqliteTableDdl } from '../connectors/sqlite/sqlite-ddl.ts';
 import { openSqliteSink } from '../connectors/sqlite/sqlite-sink.ts';
 import { openSqliteSource } from '../connectors/sqlite/sqlite-source.ts';

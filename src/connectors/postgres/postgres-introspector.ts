@@ -17,7 +17,8 @@ import type {
 } from '../connector.ts';
 import { qualified, quoteIdentifier } from './postgres-identifiers.ts';
 import { listPostgresSkippedObjects } from './postgres-skipped-objects.ts';
-import { isUnmappedPostgresType, portableDefault, postgresToLogical } from './postgres-types.ts';
+import { portableDefault } from './postgres-defaults.ts';
+import { isUnmappedPostgresType, postgresToLogical } from './postgres-types.ts';
 
 /** Above this many rows (as estimated by the last ANALYZE) the estimate is used instead of count(*). */
 const EXACT_COUNT_LIMIT = 1_000_000;

@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ColumnSchema } from '../../../src/connectors/connector.ts';
 import type { LogicalType } from '../../../src/core/logical-type.ts';
+import { portableDefault, postgresDefault } from '../../../src/connectors/postgres/postgres-defaults.ts';
 import {
   logicalToPostgres,
   numericTypmod,
-  portableDefault,
-  postgresDefault,
   postgresToLogical,
 } from '../../../src/connectors/postgres/postgres-types.ts';
 
