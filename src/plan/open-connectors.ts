@@ -8,7 +8,7 @@ import { openCsvSink, openCsvSource, openJsonlSink, openJsonlSource } from '../c
 import { invalidTextPolicy } from '../connectors/invalid-text.ts';
 import { openMysqlSink, openMysqlSource } from '../connectors/mysql/index.ts';
 import { openPostgresSink, openPostgresSource } from '../connectors/postgres/index.ts';
-import { shortenIdentifier } from '../connectors/postgres/postgres-identifiers.ts';
+import { shortenPostgresIdentifier } from '../connectors/postgres/postgres-identifiers.ts';
 import { shortenMysqlIdentifier, mysqlTableDdl } from '../connectors/mysql/mysql-ddl.ts';
 import { mysqlDefaultClause } from '../connectors/mysql/mysql-defaults.ts';
 import { logicalToMysql } from '../connectors/mysql/mysql-types.ts';
@@ -51,7 +51,7 @@ export function describeEndpoint(endpoint: EndpointSpec): string {
 export function targetIdentifier(type: EndpointSpec['type']): (name: string) => string {
   switch (type) {
     case 'postgres':
-      return shortenIdentifier;
+      return shortenPostgresIdentifier;
     case 'mysql':
       return shortenMysqlIdentifier;
     default:

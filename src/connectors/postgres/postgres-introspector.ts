@@ -15,7 +15,7 @@ import type {
   TableSchema,
   TableStatistics,
 } from '../connector.ts';
-import { qualified, quoteIdentifier } from './postgres-identifiers.ts';
+import { qualified, quotePostgresIdentifier } from './postgres-identifiers.ts';
 import { listPostgresSkippedObjects } from './postgres-skipped-objects.ts';
 import { portableDefault } from './postgres-defaults.ts';
 import { isUnmappedPostgresType, postgresToLogical } from './postgres-types.ts';
@@ -237,7 +237,7 @@ export class PostgresIntrospector implements Introspector {
     const key = this.partitionKeyColumn(table);
     const estimate = await this.estimatedRows(table.name);
     const exact = estimate <= EXACT_COUNT_LIMIT;
-    const keyColumn = key === null ? null : quoteIdentifier(key);
+    const keyColumn = key === null ? null : quotePostgresIdentifier(key);
     const select = [
       exact ? 'count(*)::text AS n' : 'NULL AS n',
       keyColumn ? `min(${keyColumn})::text AS lo, max(${keyColumn})::text AS hi` : 'NULL AS lo, NULL AS hi',
