@@ -11,7 +11,7 @@ import { openMysqlPool, openMysqlReadConnection, type MysqlPool } from './mysql-
 import { MysqlIntrospector } from './mysql-introspector.ts';
 import { readConverterFor, rowConverter, selectExpression, type ZeroDates } from './mysql-read-values.ts';
 import { quoteMysqlIdentifier as q } from './mysql-types.ts';
-import { rowBatches } from './row-batches.ts';
+import { rowBatches } from './mysql-row-batches.ts';
 
 /** Opens a MySQL/MariaDB database as a source; fails now (naming `name`) if it cannot connect. */
 export async function openMysqlSource(endpoint: MysqlEndpoint, name: string): Promise<Source> {
