@@ -6,17 +6,22 @@ import type { FileResolver } from '../spec/file-resolver.ts';
 import type { ColumnSchema, Sink, Source, TableDdl, TableSchema } from '../connectors/connector.ts';
 import { openCsvSink, openCsvSource, openJsonlSink, openJsonlSource } from '../connectors/file/index.ts';
 import { invalidTextPolicy } from '../connectors/invalid-text.ts';
-import { openMysqlSink, openMysqlSource } from '../connectors/mysql/index.ts';
-import { openPostgresSink, openPostgresSource } from '../connectors/postgres/index.ts';
-import { shortenIdentifier } from '../connectors/postgres/postgres-identifiers.ts';
-import { mysqlIdentifier, mysqlTableDdl } from '../connectors/mysql/mysql-ddl.ts';
-import { mysqlDefaultClause } from '../connectors/mysql/mysql-defaults.ts';
-import { logicalToMysql } from '../connectors/mysql/mysql-types.ts';
-import { postgresTableDdl } from '../connectors/postgres/postgres-ddl.ts';
-import { postgresDefault } from '../connectors/postgres/postgres-types.ts';
-import { sqliteTableDdl } from '../connectors/sqlite/sqlite-ddl.ts';
-import { openSqliteSink } from '../connectors/sqlite/sqlite-sink.ts';
-import { openSqliteSource } from '../connectors/sqlite/sqlite-source.ts';
+import {
+  logicalToMysql,
+  mysqlDefaultClause,
+  mysqlTableDdl,
+  openMysqlSink,
+  openMysqlSource,
+  shortenMysqlIdentifier,
+} from '../connectors/mysql/index.ts';
+import {
+  openPostgresSink,
+  openPostgresSource,
+  postgresDefault,
+  postgresTableDdl,
+  shortenPostgresIdentifier,
+} from '../connectors/postgres/index.ts';
+import { openSqliteSink, openSqliteSource, sqliteTableDdl } from '../connectors/sqlite/index.ts';
 
 /**
  * Resolves environment references in every string field; a file path goes through the spec's
@@ -51,9 +56,9 @@ export function describeEndpoint(endpoint: EndpointSpec): string {
 export function targetIdentifier(type: EndpointSpec['type']): (name: string) => string {
   switch (type) {
     case 'postgres':
-      return shortenIdentifier;
+      return shortenPostgresIdentifier;
     case 'mysql':
-      return mysqlIdentifier;
+      return shortenMysqlIdentifier;
     default:
       return (name) => name;
   }

@@ -1,18 +1,19 @@
 /** Checkpoints in a MySQL/MariaDB target: one row per partition in `_jivs_checkpoints`, written in the batch's transaction. */
 import { CHECKPOINT_TABLE, type CheckpointRecord, type CheckpointTable } from '../connector.ts';
+import type { Connection } from 'mysql2/promise';
 import type { MysqlPool } from './mysql-connection.ts';
 import { quoteMysqlIdentifier as q } from './mysql-types.ts';
 
 const TABLE = q(CHECKPOINT_TABLE);
 
-/** The upsert of one checkpoint and its parameters, for the writer's transaction. */
-export function upsertCheckpointQuery(checkpoint: CheckpointRecord): { sql: string; values: unknown[] } {
-  return {
-    sql: `INSERT INTO ${TABLE} (run_id, table_name, partition_index, state, updated_at)
-          VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3))
-          ON DUPLICATE KEY UPDATE state = VALUES(state), updated_at = VALUES(updated_at)`,
-    values: [checkpoint.runId, checkpoint.table, checkpoint.partition, checkpoint.state],
-  };
+/** The upsert of one checkpoint, for the writer's transaction (run on that transaction's connection). */
+export function upsertCheckpoint(connection: Pick<Connection, 'query'>, checkpoint: CheckpointRecord) {
+  return connection.query(
+    `INSERT INTO ${TABLE} (run_id, table_name, partition_index, state, updated_at)
+     VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3))
+     ON DUPLICATE KEY UPDATE state = VALUES(state), updated_at = VALUES(updated_at)`,
+    [checkpoint.runId, checkpoint.table, checkpoint.partition, checkpoint.state],
+  );
 }
 
 export function mysqlCheckpointTable(pool: MysqlPool): CheckpointTable {

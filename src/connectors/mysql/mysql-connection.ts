@@ -111,7 +111,7 @@ async function prepareSession<C extends Connection>(
  * Opens a pool of `poolSize` connections and makes the first one, so that a wrong host, password or
  * database is reported now, naming the connection (never the password).
  */
-export async function openPool(endpoint: MysqlEndpoint, name: string, role: Role): Promise<MysqlPool> {
+export async function openMysqlPool(endpoint: MysqlEndpoint, name: string, role: Role): Promise<MysqlPool> {
   const pool = mysql.createPool({
     ...connectionOptions(endpoint),
     connectionLimit: endpoint.poolSize ?? 4,
@@ -130,7 +130,7 @@ export async function openPool(endpoint: MysqlEndpoint, name: string, role: Role
 }
 
 /** A connection of its own (not pooled), for one streaming read. */
-export async function openReadConnection(endpoint: MysqlEndpoint): Promise<Connection> {
+export async function openMysqlReadConnection(endpoint: MysqlEndpoint): Promise<Connection> {
   const connection = await mysql.createConnection(connectionOptions(endpoint));
   // An 'error' event without a listener would crash the process; the read adds the one that matters.
   (connection as unknown as { connection: Connection }).connection.on('error', () => {});

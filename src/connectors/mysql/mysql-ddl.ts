@@ -15,7 +15,7 @@ const MAX_IDENTIFIER = 64;
 const ROW_BYTES = 65_000;
 
 /** A name cut to 64 characters, made unique again by a short hash of the whole name. */
-export function mysqlIdentifier(name: string): string {
+export function shortenMysqlIdentifier(name: string): string {
   if (name.length <= MAX_IDENTIFIER) return name;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
   return `${name.slice(0, MAX_IDENTIFIER - 9)}_${hash}`;
@@ -97,7 +97,7 @@ export function createTableSql(table: TableSchema): string {
 
 export function addIndexClause(index: IndexSchema): string {
   const unique = index.unique ? 'UNIQUE ' : '';
-  return `ADD ${unique}INDEX ${q(mysqlIdentifier(index.name))} (${index.columns.map(q).join(', ')})`;
+  return `ADD ${unique}INDEX ${q(shortenMysqlIdentifier(index.name))} (${index.columns.map(q).join(', ')})`;
 }
 
 /** One ALTER TABLE that adds `indexes` to the table, or null for none. */
@@ -107,7 +107,7 @@ export function addIndexesSql(table: string, indexes: readonly IndexSchema[]): s
 
 /** A FULLTEXT index: one per ALTER TABLE (InnoDB builds only one at a time). */
 export function addFullTextIndexSql(table: string, index: IndexSchema): string {
-  return `ALTER TABLE ${q(table)} ADD FULLTEXT INDEX ${q(mysqlIdentifier(index.name))} (${index.columns.map(q).join(', ')})`;
+  return `ALTER TABLE ${q(table)} ADD FULLTEXT INDEX ${q(shortenMysqlIdentifier(index.name))} (${index.columns.map(q).join(', ')})`;
 }
 
 /** InnoDB rejects SET DEFAULT; it becomes NO ACTION (the closest behaviour that keeps the reference). */
@@ -117,7 +117,7 @@ function mysqlAction(action: ForeignKeySchema['onDelete']): string {
 
 export function addForeignKeyClause(fk: ForeignKeySchema): string {
   return (
-    `ADD CONSTRAINT ${q(mysqlIdentifier(fk.name))} FOREIGN KEY (${fk.columns.map(q).join(', ')}) ` +
+    `ADD CONSTRAINT ${q(shortenMysqlIdentifier(fk.name))} FOREIGN KEY (${fk.columns.map(q).join(', ')}) ` +
     `REFERENCES ${q(fk.referencedTable)} (${fk.referencedColumns.map(q).join(', ')}) ` +
     `ON DELETE ${mysqlAction(fk.onDelete)} ON UPDATE ${mysqlAction(fk.onUpdate)}`
   );

@@ -8,7 +8,7 @@ import { redactRowValues } from '../database-message.ts';
 import { isolateRefusedRows } from '../isolate-refused-rows.ts';
 import { targetTableExists } from '../target-table-exists.ts';
 import type { MysqlEndpoint } from '../../spec/spec-schema.ts';
-import { mysqlCheckpointTable, upsertCheckpointQuery } from './mysql-checkpoints.ts';
+import { mysqlCheckpointTable, upsertCheckpoint } from './mysql-checkpoints.ts';
 import type {
   CheckpointTable,
   PreparedTable,
@@ -20,13 +20,13 @@ import type {
   TableSchema,
   TableWriter,
 } from '../connector.ts';
-import { openPool, type MysqlPool } from './mysql-connection.ts';
+import { openMysqlPool, type MysqlPool } from './mysql-connection.ts';
 import {
   addForeignKeysSql,
   addFullTextIndexSql,
   addIndexesSql,
   autoIncrementColumn,
-  mysqlIdentifier,
+  shortenMysqlIdentifier,
   mysqlTableDdl,
   orphanCountSql,
 } from './mysql-ddl.ts';
@@ -35,7 +35,7 @@ import { literalEncoderFor, type LiteralEncoder } from './mysql-write-values.ts'
 
 /** Opens a MySQL/MariaDB database as a target; fails now (naming `name`) if it cannot connect. */
 export async function openMysqlSink(endpoint: MysqlEndpoint, name: string): Promise<Sink> {
-  const pool = await openPool(endpoint, name, 'target');
+  const pool = await openMysqlPool(endpoint, name, 'target');
   const [row] = await pool.rows<{ size: number }>('SELECT @@max_allowed_packet AS size');
   return new MysqlSink(pool, Number(row?.size ?? 4 << 20));
 }
@@ -128,8 +128,7 @@ class MysqlSink implements Sink {
               await connection.query(sql);
             }
             if (checkpoint) {
-              const { sql, values } = upsertCheckpointQuery(checkpoint);
-              await connection.query(sql, values);
+              await upsertCheckpoint(connection, checkpoint);
             }
             await connection.query('COMMIT');
           } catch (error) {
@@ -195,7 +194,7 @@ class MysqlSink implements Sink {
         )
       ).map((r) => r.name),
     );
-    const missing = (i: { name: string }) => !indexNames.has(mysqlIdentifier(i.name));
+    const missing = (i: { name: string }) => !indexNames.has(shortenMysqlIdentifier(i.name));
     const indexes = addIndexesSql(table.name, table.indexes.filter(missing));
     if (indexes !== null) await this.pool.rows(indexes);
     for (const index of (table.fullTextIndexes ?? []).filter(missing)) {
@@ -227,7 +226,7 @@ class MysqlSink implements Sink {
     );
     const foreignKeys = addForeignKeysSql(
       table.name,
-      table.foreignKeys.filter((f) => !constraintNames.has(mysqlIdentifier(f.name))),
+      table.foreignKeys.filter((f) => !constraintNames.has(shortenMysqlIdentifier(f.name))),
     );
     if (foreignKeys !== null) await this.pool.rows(foreignKeys);
   }

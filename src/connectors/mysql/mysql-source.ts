@@ -7,15 +7,15 @@ import type { Connection as CoreConnection } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
 import type { MysqlEndpoint } from '../../spec/spec-schema.ts';
 import type { ColumnSchema, PartitionBounds, RowBatch, Source, TableSchema } from '../connector.ts';
-import { openPool, openReadConnection, type MysqlPool } from './mysql-connection.ts';
+import { openMysqlPool, openMysqlReadConnection, type MysqlPool } from './mysql-connection.ts';
 import { MysqlIntrospector } from './mysql-introspector.ts';
 import { readConverterFor, rowConverter, selectExpression, type ZeroDates } from './mysql-read-values.ts';
 import { quoteMysqlIdentifier as q } from './mysql-types.ts';
-import { rowBatches } from './row-batches.ts';
+import { rowBatches } from './mysql-row-batches.ts';
 
 /** Opens a MySQL/MariaDB database as a source; fails now (naming `name`) if it cannot connect. */
 export async function openMysqlSource(endpoint: MysqlEndpoint, name: string): Promise<Source> {
-  const pool = await openPool(endpoint, name, 'source');
+  const pool = await openMysqlPool(endpoint, name, 'source');
   return new MysqlSource(endpoint, pool);
 }
 
@@ -66,7 +66,7 @@ class MysqlSource implements Source {
     });
     const convert = rowConverter(schemas.map((c) => readConverterFor(c, this.zeroDates)));
     const sql = partitionQuery(table, schemas, bounds);
-    const connection = await openReadConnection(this.endpoint);
+    const connection = await openMysqlReadConnection(this.endpoint);
     this.reading.add(connection);
     const core = (connection as unknown as { connection: CoreConnection }).connection;
     let complete = false;

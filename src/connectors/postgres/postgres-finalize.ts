@@ -13,7 +13,7 @@ import {
   onUpdateTriggerStatements,
   primaryKeySql,
 } from './postgres-finalize-ddl.ts';
-import { derivedName, ident, qualified, shortenIdentifier } from './postgres-identifiers.ts';
+import { derivedName, ident, qualified, shortenPostgresIdentifier } from './postgres-identifiers.ts';
 import { isIdentity } from './postgres-table-ddl.ts';
 
 /** SQLSTATE foreign_key_violation: VALIDATE CONSTRAINT found orphan rows. */
@@ -55,7 +55,7 @@ async function indexNameState(
   );
   const row = rows[0];
   if (!row) return 'free';
-  const columns = fullText ? [] : index.columns.map(shortenIdentifier);
+  const columns = fullText ? [] : index.columns.map(shortenPostgresIdentifier);
   const same =
     row.same_table &&
     row.is_index &&
@@ -76,7 +76,7 @@ async function chooseIndexName(
   index: IndexSchema,
   fullText: boolean,
 ): Promise<string | null> {
-  const base = shortenIdentifier(index.name);
+  const base = shortenPostgresIdentifier(index.name);
   const candidates = [base, derivedName(table, index.name)];
   for (let n = 2; n < 100; n++) candidates.push(derivedName(table, index.name, String(n)));
   for (const candidate of new Set(candidates)) {
@@ -89,7 +89,7 @@ async function chooseIndexName(
 
 /** Secondary indexes, unique constraints and full-text (GIN) indexes that the table lacks. */
 async function createIndexes(db: Queryable, schema: string, table: TableSchema): Promise<void> {
-  const tableName = shortenIdentifier(table.name);
+  const tableName = shortenPostgresIdentifier(table.name);
   for (const index of table.indexes) {
     const name = await chooseIndexName(db, schema, tableName, index, false);
     if (name !== null) await db.query(indexSql(schema, table.name, index, name));
@@ -111,7 +111,7 @@ async function constraintExists(
        JOIN pg_class c ON c.oid = con.conrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relname = $2 AND con.conname = $3`,
-    [schema, shortenIdentifier(table), shortenIdentifier(name)],
+    [schema, shortenPostgresIdentifier(table), shortenPostgresIdentifier(name)],
   );
   return (rowCount ?? 0) > 0;
 }
@@ -140,7 +140,7 @@ async function resetIdentities(db: Queryable, schema: string, table: TableSchema
     await db.query(
       `SELECT setval(pg_get_serial_sequence($1, $2), GREATEST(COALESCE(MAX(${name}), 0) + 1, 1), false)
          FROM ${target}`,
-      [target, shortenIdentifier(column.name)],
+      [target, shortenPostgresIdentifier(column.name)],
     );
   }
 }

@@ -16,7 +16,7 @@ const HASH_DIGITS = 8;
  * prefix that fits (cut on a character boundary), `_`, and 8 hex digits of the SHA-256 of the whole
  * name. Deterministic, so every method (and every run) maps a name the same way.
  */
-export function shortenIdentifier(name: string): string {
+export function shortenPostgresIdentifier(name: string): string {
   if (Buffer.byteLength(name, 'utf8') <= MAX_IDENTIFIER_BYTES) return name;
   const hash = createHash('sha256').update(name, 'utf8').digest('hex').slice(0, HASH_DIGITS);
   const room = MAX_IDENTIFIER_BYTES - HASH_DIGITS - 1;
@@ -32,13 +32,13 @@ export function shortenIdentifier(name: string): string {
 }
 
 /** Quotes an identifier that is already short enough (e.g. one read from the server). */
-export function quoteIdentifier(name: string): string {
+export function quotePostgresIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Shortens (see {@link shortenIdentifier}) and quotes a name for use in SQL. */
+/** Shortens (see {@link shortenPostgresIdentifier}) and quotes a name for use in SQL. */
 export function ident(name: string): string {
-  return quoteIdentifier(shortenIdentifier(name));
+  return quotePostgresIdentifier(shortenPostgresIdentifier(name));
 }
 
 /** `"schema"."name"`, both parts shortened and quoted. */
@@ -51,5 +51,5 @@ export function qualified(schema: string, name: string): string {
  * a whole so it stays within 63 bytes and stays distinct.
  */
 export function derivedName(...parts: string[]): string {
-  return shortenIdentifier(parts.join('_'));
+  return shortenPostgresIdentifier(parts.join('_'));
 }

@@ -15,9 +15,10 @@ import type {
   TableSchema,
   TableStatistics,
 } from '../connector.ts';
-import { qualified, quoteIdentifier } from './postgres-identifiers.ts';
+import { qualified, quotePostgresIdentifier } from './postgres-identifiers.ts';
 import { listPostgresSkippedObjects } from './postgres-skipped-objects.ts';
-import { isUnmappedPostgresType, portableDefaultFromPostgres, postgresToLogical } from './postgres-types.ts';
+import { portableDefault } from './postgres-defaults.ts';
+import { isUnmappedPostgresType, postgresToLogical } from './postgres-types.ts';
 
 /** Above this many rows (as estimated by the last ANALYZE) the estimate is used instead of count(*). */
 const EXACT_COUNT_LIMIT = 1_000_000;
@@ -150,7 +151,7 @@ function toColumn(row: ColumnRow): ColumnSchema {
   const { defaultValue, autoIncrement } =
     row.generated === 's'
       ? { defaultValue: null, autoIncrement: false }
-      : portableDefaultFromPostgres(row.default_expr, type.kind);
+      : portableDefault(row.default_expr, type.kind);
   const column: ColumnSchema = {
     name: row.name,
     nativeType: row.native_type,
@@ -236,7 +237,7 @@ export class PostgresIntrospector implements Introspector {
     const key = this.partitionKeyColumn(table);
     const estimate = await this.estimatedRows(table.name);
     const exact = estimate <= EXACT_COUNT_LIMIT;
-    const keyColumn = key === null ? null : quoteIdentifier(key);
+    const keyColumn = key === null ? null : quotePostgresIdentifier(key);
     const select = [
       exact ? 'count(*)::text AS n' : 'NULL AS n',
       keyColumn ? `min(${keyColumn})::text AS lo, max(${keyColumn})::text AS hi` : 'NULL AS lo, NULL AS hi',

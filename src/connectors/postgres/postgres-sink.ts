@@ -21,7 +21,12 @@ import {
   countForeignKeyViolations,
   finalizePostgresTable,
 } from './postgres-finalize.ts';
-import { ident, qualified, quoteIdentifier, shortenIdentifier } from './postgres-identifiers.ts';
+import {
+  ident,
+  qualified,
+  quotePostgresIdentifier,
+  shortenPostgresIdentifier,
+} from './postgres-identifiers.ts';
 import { postgresTableDdl } from './postgres-ddl.ts';
 import { candidateDefaults, type EnumStyle } from './postgres-table-ddl.ts';
 
@@ -48,7 +53,7 @@ async function checkCanCreateTables(pool: pg.Pool, schema: string, name: string)
             CASE WHEN n.oid IS NOT NULL THEN has_schema_privilege(n.oid, 'CREATE')
                  ELSE has_database_privilege(current_database(), 'CREATE') END AS allowed
        FROM (SELECT 1) AS one LEFT JOIN pg_namespace n ON n.nspname = $1`,
-    [shortenIdentifier(schema)],
+    [shortenPostgresIdentifier(schema)],
   );
   const { user, exists, allowed } = rows[0]!;
   if (allowed) return;
@@ -88,7 +93,7 @@ export class PostgresSink implements Sink {
     const { rowCount } = await this.pool.query(
       `SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
-      [shortenIdentifier(this.schema), shortenIdentifier(table)],
+      [shortenPostgresIdentifier(this.schema), shortenPostgresIdentifier(table)],
     );
     return (rowCount ?? 0) > 0;
   }
@@ -116,7 +121,7 @@ export class PostgresSink implements Sink {
   private async createSchema(): Promise<void> {
     // CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists: ask first.
     const { rowCount } = await this.pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [
-      shortenIdentifier(this.schema),
+      shortenPostgresIdentifier(this.schema),
     ]);
     if (!rowCount) await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${ident(this.schema)}`);
   }
@@ -166,7 +171,7 @@ export class PostgresSink implements Sink {
    * in create mode; those of migrated tables are added back when those tables are finalized).
    */
   private async dropForeignKeys(table: TableSchema, incoming: boolean): Promise<void> {
-    const own = table.foreignKeys.map((fk) => shortenIdentifier(fk.name));
+    const own = table.foreignKeys.map((fk) => shortenPostgresIdentifier(fk.name));
     const { rows } = await this.pool.query<ForeignKeyRow>(
       `SELECT cn.nspname AS schema, c.relname AS table, con.conname AS name
          FROM pg_constraint con
@@ -177,11 +182,11 @@ export class PostgresSink implements Sink {
         WHERE con.contype = 'f' AND con.conparentid = 0
           AND ((cn.nspname = $1 AND c.relname = $2 AND con.conname = ANY ($3::text[]))
                OR ($4 AND rn.nspname = $1 AND r.relname = $2 AND con.conrelid <> con.confrelid))`,
-      [shortenIdentifier(this.schema), shortenIdentifier(table.name), own, incoming],
+      [shortenPostgresIdentifier(this.schema), shortenPostgresIdentifier(table.name), own, incoming],
     );
     for (const row of rows) {
       await this.pool.query(
-        `ALTER TABLE ${quoteIdentifier(row.schema)}.${quoteIdentifier(row.table)} DROP CONSTRAINT IF EXISTS ${quoteIdentifier(row.name)}`,
+        `ALTER TABLE ${quotePostgresIdentifier(row.schema)}.${quotePostgresIdentifier(row.table)} DROP CONSTRAINT IF EXISTS ${quotePostgresIdentifier(row.name)}`,
       );
     }
   }

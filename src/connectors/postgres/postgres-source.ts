@@ -10,7 +10,7 @@ import Cursor from 'pg-cursor';
 import type { PostgresEndpoint } from '../../spec/spec-schema.ts';
 import type { PartitionBounds, Row, RowBatch, Source, TableSchema } from '../connector.ts';
 import { openPostgresPool } from './postgres-connection.ts';
-import { quoteIdentifier } from './postgres-identifiers.ts';
+import { quotePostgresIdentifier } from './postgres-identifiers.ts';
 import { PostgresIntrospector } from './postgres-introspector.ts';
 import { canonicalTypeParsers } from './postgres-value-parsers.ts';
 
@@ -27,10 +27,10 @@ export function selectForPartition(
   columns: string[],
   bounds: PartitionBounds,
 ): { text: string; values: number[] } {
-  const range = keyRangeClause(bounds, quoteIdentifier, (_value, position) => `$${position}::bigint`);
-  const from = `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+  const range = keyRangeClause(bounds, quotePostgresIdentifier, (_value, position) => `$${position}::bigint`);
+  const from = `${quotePostgresIdentifier(schema)}.${quotePostgresIdentifier(table)}`;
   return {
-    text: `SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${from}${range.sql}`,
+    text: `SELECT ${columns.map(quotePostgresIdentifier).join(', ')} FROM ${from}${range.sql}`,
     values: range.params,
   };
 }
@@ -108,8 +108,12 @@ export class PostgresSource implements Source {
   }
 
   async countRows(table: TableSchema, bounds: PartitionBounds): Promise<number> {
-    const range = keyRangeWhere(bounds, quoteIdentifier, (_value, position) => `$${position}::bigint`);
-    const from = `${quoteIdentifier(this.schema)}.${quoteIdentifier(table.name)}`;
+    const range = keyRangeWhere(
+      bounds,
+      quotePostgresIdentifier,
+      (_value, position) => `$${position}::bigint`,
+    );
+    const from = `${quotePostgresIdentifier(this.schema)}.${quotePostgresIdentifier(table.name)}`;
     const { rows } = await this.pool.query<{ n: string }>(
       `SELECT count(*) AS n FROM ${from}${range.sql}`,
       range.params,

@@ -6,7 +6,8 @@
 import pg from 'pg';
 import type { ColumnSchema, TableSchema } from '../connector.ts';
 import { derivedName, ident, MAX_IDENTIFIER_BYTES, qualified } from './postgres-identifiers.ts';
-import { logicalToPostgres, postgresDefault } from './postgres-types.ts';
+import { postgresDefault } from './postgres-defaults.ts';
+import { logicalToPostgres } from './postgres-types.ts';
 
 /** How columns with a fixed set of values (a MySQL ENUM) are enforced. */
 export type EnumStyle = 'check' | 'enum-type';

@@ -14,7 +14,8 @@ import type {
   TableStatistics,
 } from '../connector.ts';
 import { skippedIndex, skippedObject } from '../skipped-objects.ts';
-import { portableDefault, quoteSqliteIdentifier, sqliteToLogical } from './sqlite-types.ts';
+import { portableDefault } from './sqlite-defaults.ts';
+import { quoteSqliteIdentifier, sqliteToLogical } from './sqlite-types.ts';
 
 interface ColumnInfoRow {
   cid: number;

@@ -1,8 +1,6 @@
 /** Loads rows into a SQLite database: one transaction per batch, indexes after the data. */
-import Database from 'better-sqlite3';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { InputError } from '../../core/errors.ts';
+import type Database from 'better-sqlite3';
+import { openSqliteTargetDatabase } from './sqlite-connection.ts';
 import { targetTableExists } from '../target-table-exists.ts';
 import { toJsonText } from '../json-text.ts';
 import { isDataRefusal } from '../data-refusal.ts';
@@ -24,22 +22,7 @@ import { quoteSqliteIdentifier as q } from './sqlite-types.ts';
 
 /** Opens (creating if needed) a SQLite database file as a target. */
 export async function openSqliteSink(path: string): Promise<Sink> {
-  await mkdir(dirname(path), { recursive: true });
-  let db: Database.Database;
-  try {
-    db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    // Parents and children load in parallel and constraints are checked after the load (Verification).
-    db.pragma('foreign_keys = OFF');
-  } catch (error) {
-    throw new InputError([
-      {
-        path: 'target.path',
-        message: `cannot open "${path}" as a SQLite database: ${(error as Error).message}.`,
-      },
-    ]);
-  }
+  const db = await openSqliteTargetDatabase(path);
   return new SqliteSink(db);
 }
 

@@ -1,10 +1,9 @@
 /** Streams rows out of a SQLite database, one read-only connection per partition being read. */
 import { keyRangeClause, keyRangeWhere } from '../key-range-clause.ts';
-import Database from 'better-sqlite3';
-import { access, constants } from 'node:fs/promises';
-import { InputError } from '../../core/errors.ts';
+import type Database from 'better-sqlite3';
 import type { PartitionBounds, RowBatch, Source, TableSchema } from '../connector.ts';
 import type { InvalidTextPolicy } from '../invalid-text.ts';
+import { openSqliteReadOnly, openSqliteSourceDatabase } from './sqlite-connection.ts';
 import { SqliteIntrospector } from './sqlite-introspector.ts';
 import { rowLocator, SqliteTextCheck } from './sqlite-invalid-text.ts';
 import { quoteSqliteIdentifier } from './sqlite-types.ts';
@@ -17,36 +16,12 @@ export async function openSqliteSource(
   path: string,
   invalidText: InvalidTextPolicy = 'reject',
 ): Promise<Source> {
-  try {
-    await access(path, constants.R_OK);
-  } catch {
-    throw new InputError([
-      { path: 'source.path', message: `SQLite file "${path}" does not exist or is not readable.` },
-    ]);
-  }
-  let db: Database.Database | undefined;
-  try {
-    db = openReadOnly(path);
-    db.prepare('SELECT COUNT(*) FROM sqlite_schema').get();
-  } catch (error) {
-    db?.close();
-    throw new InputError([
-      { path: 'source.path', message: `"${path}" is not a SQLite database (${(error as Error).message}).` },
-    ]);
-  }
+  const db = await openSqliteSourceDatabase(path);
   return new SqliteSource(path, db, invalidText);
 }
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-function openReadOnly(path: string): Database.Database {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  // Reads are sequential scans, which a page cache does not speed up; better-sqlite3's default is
-  // 16 MB per connection, and a source holds one connection per partition being read.
-  db.pragma('cache_size = -2000');
-  return db;
-}
 
 class SqliteSource implements Source {
   readonly introspector: SqliteIntrospector;
@@ -70,7 +45,7 @@ class SqliteSource implements Source {
     batchSize: number,
   ): AsyncGenerator<RowBatch> {
     // A statement being iterated keeps its connection busy, so each partition reads on its own.
-    const db = openReadOnly(this.path);
+    const db = openSqliteReadOnly(this.path);
     let bytesDb: Database.Database | undefined;
     try {
       // `rowid` may be asked for as a column: the partition key of tables without an integer key.
@@ -83,7 +58,7 @@ class SqliteSource implements Source {
             columns,
             locator,
             this.invalidText,
-            () => (bytesDb ??= openReadOnly(this.path)),
+            () => (bytesDb ??= openSqliteReadOnly(this.path)),
           )
         : null;
       const select = [...columns.map(key), ...(check && addRowid ? ['rowid'] : [])].join(', ');

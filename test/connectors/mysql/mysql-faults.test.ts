@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Connection as CoreConnection } from 'mysql2';
 import mysql from 'mysql2/promise';
 import type { Connection } from 'mysql2/promise';
-import { openPool, openReadConnection } from '../../../src/connectors/mysql/mysql-connection.ts';
+import { openMysqlPool, openMysqlReadConnection } from '../../../src/connectors/mysql/mysql-connection.ts';
 import { assertVerdict, closedPort, misbehavingServer, rejection } from '../fault-helpers.ts';
 import { createTestDatabase, SERVER, waitFor, type TestDatabase } from './mysql-test-database.ts';
 
@@ -28,7 +28,7 @@ describe('MariaDB faults', () => {
 
   /** A connection of the MySQL source (its 'error' events are expected). */
   async function connect(): Promise<Connection> {
-    const connection = await openReadConnection(db.endpoint);
+    const connection = await openMysqlReadConnection(db.endpoint);
     connections.push(connection);
     return connection;
   }
@@ -237,7 +237,7 @@ describe('MariaDB faults', () => {
       await silent.close();
     }
 
-    const first = await rejection(openPool({ ...db.endpoint, port }, 'mysql test', 'source'));
+    const first = await rejection(openMysqlPool({ ...db.endpoint, port }, 'mysql test', 'source'));
     assert.equal(first.name, 'InputError');
     assertVerdict(first, false, /^source: cannot connect to mysql test: nothing is listening there/);
   });

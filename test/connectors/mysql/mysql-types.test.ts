@@ -3,7 +3,11 @@ import { describe, it } from 'node:test';
 import type { ColumnSchema } from '../../../src/connectors/connector.ts';
 import type { LogicalType } from '../../../src/core/logical-type.ts';
 import { mysqlDefaultClause, portableDefault } from '../../../src/connectors/mysql/mysql-defaults.ts';
-import { columnTypes, createTableSql, mysqlIdentifier } from '../../../src/connectors/mysql/mysql-ddl.ts';
+import {
+  columnTypes,
+  createTableSql,
+  shortenMysqlIdentifier,
+} from '../../../src/connectors/mysql/mysql-ddl.ts';
 import { insertStatements } from '../../../src/connectors/mysql/mysql-sink.ts';
 import {
   isUnmappedMysqlType,
@@ -134,11 +138,11 @@ describe('identifiers and literals', () => {
   });
 
   it('shortens long names without collisions', () => {
-    const a = mysqlIdentifier(`fk_${'x'.repeat(80)}_a`);
-    const b = mysqlIdentifier(`fk_${'x'.repeat(80)}_b`);
+    const a = shortenMysqlIdentifier(`fk_${'x'.repeat(80)}_a`);
+    const b = shortenMysqlIdentifier(`fk_${'x'.repeat(80)}_b`);
     assert.equal(a.length, 64);
     assert.notEqual(a, b);
-    assert.equal(mysqlIdentifier('short'), 'short');
+    assert.equal(shortenMysqlIdentifier('short'), 'short');
   });
 
   it('encodes canonical values as literals', () => {

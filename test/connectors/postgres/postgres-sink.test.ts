@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ColumnSchema, Sink, TableSchema } from '../../../src/connectors/connector.ts';
 import type { LogicalType } from '../../../src/core/logical-type.ts';
 import { openPostgresSink } from '../../../src/connectors/postgres/index.ts';
-import { shortenIdentifier } from '../../../src/connectors/postgres/postgres-identifiers.ts';
+import { shortenPostgresIdentifier } from '../../../src/connectors/postgres/postgres-identifiers.ts';
 import { InputError } from '../../../src/core/errors.ts';
 import { createTestSchema, postgresEndpoint, type TestSchema } from './postgres-test-schema.ts';
 
@@ -180,9 +180,9 @@ describe('PostgresSink', () => {
       ]);
       await sink.finalizeTable(long);
       assert.equal(await sink.countRows(tableName), 2);
-      const short = shortenIdentifier(tableName);
+      const short = shortenPostgresIdentifier(tableName);
       const names = (await columnsOf(short)).map((c) => c.name);
-      assert.deepEqual(names, [shortenIdentifier(first), shortenIdentifier(second)]);
+      assert.deepEqual(names, [shortenPostgresIdentifier(first), shortenPostgresIdentifier(second)]);
       assert.notEqual(names[0], names[1]);
       // The identity sequence moved past the loaded keys.
       await schema.sql(`INSERT INTO "${short}" ("${names[1]}") VALUES ('c')`);

@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ColumnSchema } from '../../../src/connectors/connector.ts';
 import type { LogicalType } from '../../../src/core/logical-type.ts';
+import { portableDefault, postgresDefault } from '../../../src/connectors/postgres/postgres-defaults.ts';
 import {
   logicalToPostgres,
   numericTypmod,
-  portableDefaultFromPostgres,
-  postgresDefault,
   postgresToLogical,
 } from '../../../src/connectors/postgres/postgres-types.ts';
 
@@ -99,9 +98,9 @@ describe('logicalToPostgres', () => {
   });
 });
 
-describe('portableDefaultFromPostgres', () => {
+describe('portableDefault', () => {
   const read = (expression: string | null, kind: LogicalType['kind'] = 'text') =>
-    portableDefaultFromPostgres(expression, kind);
+    portableDefault(expression, kind);
 
   it('keeps literals without their casts', () => {
     assert.deepEqual(read(`'abc'::text`), { defaultValue: `'abc'`, autoIncrement: false });

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { LogicalType } from '../../../src/core/logical-type.ts';
+import { portableDefault } from '../../../src/connectors/sqlite/sqlite-defaults.ts';
 import {
   logicalToSqlite,
-  portableDefault,
   quoteSqliteIdentifier,
   sqliteToLogical,
 } from '../../../src/connectors/sqlite/sqlite-types.ts';
