@@ -78,7 +78,7 @@ async function replayTable(
   const result: TableReplay = { table: name, replayed: 0, loaded: 0, filtered: 0, stillRejected: 0 };
   const writer = await sink.openWriter(plan.target);
   try {
-    for await (const page of store.rejectPages(runId, { table: name })) {
+    for await (const page of store.quarantine.pages(runId, { table: name })) {
       // Masked columns are stored masked; their raw values come back from the key index.
       const rows = page.map((r) => {
         const row = rowFrom({ ...r.values, ...r.rawValues, ...keyIndex.rejectedValues(name, r.key) }, plan);
@@ -110,7 +110,7 @@ async function replayTable(
         else counts.loaded++;
         byPartition.set(reject.partition, counts);
       });
-      await store.settleRejects(resolved, stillRejected);
+      await store.quarantine.settle(resolved, stillRejected);
       result.replayed += page.length;
       result.loaded += accepted.length;
       result.filtered += transformed.filtered;

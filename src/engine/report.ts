@@ -96,7 +96,7 @@ export async function topRejectReasons(
   table: string,
 ): Promise<{ reason: string; rows: number }[]> {
   const tally = new RejectReasonTally();
-  for await (const page of store.rejectPages(runId, { table })) {
+  for await (const page of store.quarantine.pages(runId, { table })) {
     for (const row of page) tally.add(row.reasons);
   }
   return tally.top();

@@ -155,7 +155,7 @@ async function verifyContent(
   const name = table.target.name;
   const excluded = new Set<string>();
   if (state.countsOf(name).rejected > 0) {
-    for await (const page of store.rejectPages(runId, { table: name }))
+    for await (const page of store.quarantine.pages(runId, { table: name }))
       for (const row of page) excluded.add(row.key);
   }
   const expected = table.partitions.map((p) => {

@@ -3,7 +3,7 @@
  * interface, not on the store's class, so its routes can be read (and tested) against it alone;
  * `StateStore` satisfies it (checked in app.ts).
  */
-import type { RejectFilter, StoredReject } from '../state/state-store.ts';
+import type { QuarantineStore } from '../state/quarantine-store.ts';
 import type { PartitionProgress, PhaseTiming, RunRecord, RunStatus } from '../state/run-types.ts';
 import type {
   AuditEntry,
@@ -52,11 +52,7 @@ export interface ServiceStore {
   /** Asks the process executing a run elsewhere (the CLI, another instance) to pause it. */
   requestControl(id: string, request: 'pause'): Promise<void>;
   finishRun(id: string, status: RunStatus, error: string | null, report: unknown): Promise<void>;
-  rejects(
-    runId: string,
-    options?: RejectFilter & { limit?: number; afterId?: number },
-  ): Promise<StoredReject[]>;
-  countRejects(runId: string, filter?: RejectFilter): Promise<number>;
-  rejectPages(runId: string, filter?: RejectFilter, pageSize?: number): AsyncGenerator<StoredReject[]>;
+  /** The rejected rows: read only. */
+  quarantine: Pick<QuarantineStore, 'list' | 'count' | 'pages'>;
   close(): Promise<void>;
 }
