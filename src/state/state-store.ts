@@ -13,32 +13,12 @@ import { openSqliteStore } from './sqlite/open-sqlite-store.ts';
 import { parseStoreLocation } from './store-location.ts';
 import { withConflicts } from './store-errors.ts';
 import { QuarantineStore } from './quarantine-store.ts';
-import type {
-  PartitionProgress,
-  PhaseTiming,
-  RunControl,
-  RunRecord,
-  RunStatus,
-} from './run-types.ts';
-import type {
-  AuditEntry,
-  AuditQuery,
-  MigrationDefinition,
-  MigrationDefinitionChanges,
-  NewAuditEntry,
-  NewMigrationDefinition,
-  NewRefreshToken,
-  NewUser,
-  RefreshToken,
-  User,
-  UserChanges,
-  UserRole,
-} from './service-types.ts';
+import type { PartitionProgress, PhaseTiming, RunControl, RunRecord, RunStatus } from './run-types.ts';
 import { toJson } from '../core/json-values.ts';
-import * as auditLog from './service/audit-log.ts';
-import * as migrationDefinitions from './service/migration-definitions.ts';
-import * as refreshTokens from './service/refresh-tokens.ts';
-import * as users from './service/users.ts';
+import { AuditLog } from './service/audit-log.ts';
+import { MigrationDefinitionStore } from './service/migration-definitions.ts';
+import { RefreshTokenStore } from './service/refresh-tokens.ts';
+import { UserStore } from './service/users.ts';
 
 /** Which runs to list, newest first. */
 export interface RunQuery {
@@ -66,6 +46,14 @@ export class StateStore {
   readonly schema: string | null;
   /** The rejected rows of every run, with their reasons. */
   readonly quarantine: QuarantineStore;
+  /** The service's users. */
+  readonly users: UserStore;
+  /** The service's refresh tokens. */
+  readonly tokens: RefreshTokenStore;
+  /** The service's audit log: append and read only. */
+  readonly audit: AuditLog;
+  /** The service's migration definitions (specs stored to start runs from). */
+  readonly migrations: MigrationDefinitionStore;
 
   private constructor(location: string, opened: OpenedStore) {
     this.#location = location;
@@ -76,6 +64,10 @@ export class StateStore {
     this.localDir = opened.localDir;
     this.schema = opened.schema;
     this.quarantine = new QuarantineStore(opened.db);
+    this.users = new UserStore(opened.db);
+    this.tokens = new RefreshTokenStore(opened.db);
+    this.audit = new AuditLog(opened.db);
+    this.migrations = new MigrationDefinitionStore(opened.db);
   }
 
   /**
@@ -326,103 +318,6 @@ export class StateStore {
       owner: r.owner,
       attempt: r.attempt,
     }));
-  }
-
-  // Users of the service.
-
-  /** Adds a user (enabled unless `disabled`); a taken username is a StoreConflictError. */
-  createUser(user: NewUser): Promise<User> {
-    return users.createUser(this.db, user);
-  }
-
-  /** The user of that name, or undefined. */
-  getUser(username: string): Promise<User | undefined> {
-    return users.getUser(this.db, username);
-  }
-
-  /** Every user, by username. */
-  listUsers(): Promise<User[]> {
-    return users.listUsers(this.db);
-  }
-
-  /** Changes the given fields; the updated user, or undefined if there is none of that name. */
-  updateUser(username: string, changes: UserChanges): Promise<User | undefined> {
-    return users.updateUser(this.db, username, changes);
-  }
-
-  /** Removes a user and its refresh tokens (its audit entries stay); false if there was none. */
-  deleteUser(username: string): Promise<boolean> {
-    return users.deleteUser(this.db, username);
-  }
-
-  /** How many users there are (of a role, enabled or disabled, if asked). */
-  countUsers(filter?: { role?: UserRole; disabled?: boolean }): Promise<number> {
-    return users.countUsers(this.db, filter);
-  }
-
-  // Refresh tokens.
-
-  /** Stores a refresh token by its hash; an unknown user is a StoreConflictError. */
-  saveRefreshToken(token: NewRefreshToken): Promise<RefreshToken> {
-    return refreshTokens.saveRefreshToken(this.db, token);
-  }
-
-  /** The token with this hash, even if revoked or expired (check both); undefined if unknown. */
-  findRefreshToken(tokenHash: string): Promise<RefreshToken | undefined> {
-    return refreshTokens.findRefreshToken(this.db, tokenHash);
-  }
-
-  /** Revokes a token; true if this call revoked it, false if unknown or already revoked. */
-  revokeRefreshToken(tokenHash: string): Promise<boolean> {
-    return refreshTokens.revokeRefreshToken(this.db, tokenHash);
-  }
-
-  /** Revokes every live token of a user (logout everywhere, disabled user); how many. */
-  revokeUserTokens(username: string): Promise<number> {
-    return refreshTokens.revokeUserTokens(this.db, username);
-  }
-
-  /** Forgets tokens that expired before `before` (default now); how many. */
-  deleteExpiredRefreshTokens(before?: Date | string): Promise<number> {
-    return refreshTokens.deleteExpiredRefreshTokens(this.db, before);
-  }
-
-  // The audit log: append and read only.
-
-  /** Appends an entry, stamped with the current time. */
-  appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
-    return auditLog.appendAudit(this.db, entry);
-  }
-
-  /** Entries newest first (default 100), filtered by actor, action or outcome; `beforeId` pages on. */
-  listAudit(query?: AuditQuery): Promise<AuditEntry[]> {
-    return auditLog.listAudit(this.db, query);
-  }
-
-  // Migration definitions.
-
-  /** Stores a definition (the spec as JSON); a taken id or name is a StoreConflictError. */
-  createMigration(migration: NewMigrationDefinition): Promise<MigrationDefinition> {
-    return migrationDefinitions.createMigration(this.db, migration);
-  }
-
-  getMigration(id: string): Promise<MigrationDefinition | undefined> {
-    return migrationDefinitions.getMigration(this.db, id);
-  }
-
-  /** Every definition, by name. */
-  listMigrations(): Promise<MigrationDefinition[]> {
-    return migrationDefinitions.listMigrations(this.db);
-  }
-
-  /** Renames it or replaces its spec; undefined if there is none; a taken name is a StoreConflictError. */
-  updateMigration(id: string, changes: MigrationDefinitionChanges): Promise<MigrationDefinition | undefined> {
-    return migrationDefinitions.updateMigration(this.db, id, changes);
-  }
-
-  /** Removes a definition; its runs stay, their `migrationId` becomes null. False if there was none. */
-  deleteMigration(id: string): Promise<boolean> {
-    return migrationDefinitions.deleteMigration(this.db, id);
   }
 
   async close(): Promise<void> {

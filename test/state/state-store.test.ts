@@ -407,14 +407,14 @@ for (const backend of BACKENDS) {
         status: 'succeeded',
         report: null,
       });
-      await store.createUser({ username: 'alice', passwordHash: 'h', role: 'admin' });
-      assert.equal(await store.countUsers(), 1);
+      await store.users.create({ username: 'alice', passwordHash: 'h', role: 'admin' });
+      assert.equal(await store.users.count(), 1);
     });
 
     it('links runs to the migration they were started from, and lists them by it', async (t) => {
       const store = await openStore(t);
-      await store.createMigration({ id: 'm1', name: 'erp', spec: { version: 1 }, createdBy: 'alice' });
-      await store.createMigration({ id: 'm2', name: 'crm', spec: { version: 1 }, createdBy: 'alice' });
+      await store.migrations.create({ id: 'm1', name: 'erp', spec: { version: 1 }, createdBy: 'alice' });
+      await store.migrations.create({ id: 'm2', name: 'crm', spec: { version: 1 }, createdBy: 'alice' });
       await store.createRun(run('r1', '2024-05-01T10:00:00.000Z', { migrationId: 'm1' }));
       await store.createRun(run('r2', '2024-05-02T10:00:00.000Z', { migrationId: 'm2' }));
       await store.createRun(run('r3', '2024-05-03T10:00:00.000Z', { migrationId: 'm1' }));
@@ -430,7 +430,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(ids(await store.listRuns({ migrationId: 'none' })), []);
 
       // Deleting the definition keeps its runs, no longer linked.
-      assert.equal(await store.deleteMigration('m1'), true);
+      assert.equal(await store.migrations.delete('m1'), true);
       assert.equal((await store.getRun('r1'))?.migrationId, null);
       assert.deepEqual(ids(await store.listRuns()), ['cli', 'r3', 'r2', 'r1']);
     });
@@ -527,14 +527,14 @@ describe('StateStore on postgres only', () => {
     assert.equal(first.schema, new URL(a).searchParams.get('schema'));
     assert.equal(first.description, `postgres postgres@127.0.0.1:5432/test (schema ${first.schema})`);
     await first.createRun(run('r1', '2024-05-01T10:00:00.000Z'));
-    await second.createUser({ username: 'alice', passwordHash: 'h', role: 'admin' });
+    await second.users.create({ username: 'alice', passwordHash: 'h', role: 'admin' });
     assert.deepEqual(
       (await first.listRuns()).map((r) => r.id),
       ['r1'],
     );
     assert.deepEqual(await second.listRuns(), []);
-    assert.equal(await first.countUsers(), 0);
-    assert.equal(await second.countUsers(), 1);
+    assert.equal(await first.users.count(), 0);
+    assert.equal(await second.users.count(), 1);
     assert.equal((await postgres.tables(a)).length, (await postgres.tables(b)).length);
   });
 
