@@ -15,7 +15,7 @@ import { InputError } from '../core/errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
 import { removeKeyIndexFiles } from '../rules/key-index-file.ts';
 import type { LoadedSpec } from '../plan/load-spec.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { RunStore } from '../state/run-store.ts';
 import type { RejectReason } from '../state/run-types.ts';
 import { addCounts, isBalanced } from './accounting.ts';
 import { closeConnections } from './cleanup.ts';
@@ -61,7 +61,7 @@ function rowFrom(values: Record<string, unknown>, plan: TablePlan): Row {
 async function replayTable(
   runId: string,
   plan: TablePlan,
-  store: StateStore,
+  store: RunStore,
   sink: Sink,
   keyIndex: KeyIndex,
   { program, tally, quarantine }: CompiledTable,
@@ -126,7 +126,7 @@ async function replayTable(
 export async function replayRejects(
   runId: string,
   given: LoadedSpec,
-  store: StateStore,
+  store: RunStore,
 ): Promise<ReplayResult> {
   const loaded = guardStateFiles(given, store);
   const run = await store.getRun(runId);

@@ -8,7 +8,7 @@ import {
   type RowCounts,
   type RunStatus,
 } from '../state/run-types.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { RunStore } from '../state/run-store.ts';
 import type { TableVerification } from './verification-phase.ts';
 
 export interface TableReport extends RowCounts {
@@ -91,7 +91,7 @@ export class RejectReasonTally {
 
 /** The most frequent reject reasons of a table, from the quarantine (so a resumed run counts every attempt's). */
 export async function topRejectReasons(
-  store: StateStore,
+  store: RunStore,
   runId: string,
   table: string,
 ): Promise<{ reason: string; rows: number }[]> {

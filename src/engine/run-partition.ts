@@ -10,7 +10,7 @@ import { InputError, MigrationFailedError } from '../core/errors.ts';
 import type { KeyIndex } from '../rules/key-index.ts';
 import type { QualityTally } from '../rules/quality.ts';
 import type { RetryPolicy } from './retry.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { RunStore } from '../state/run-store.ts';
 import type { PartitionStatus } from '../state/run-types.ts';
 import { ContentDigest, createBatchDigester } from '../verify/content-digest.ts';
 import {
@@ -35,7 +35,7 @@ export interface PartitionRun {
   index: number;
   source: Source;
   sink: Sink;
-  store: StateStore;
+  store: RunStore;
   clock: PhaseClock;
   compiled: CompiledTable;
   keyIndex: KeyIndex;

@@ -1,13 +1,15 @@
 /**
- * The control-plane store: runs, phase timings, per-partition progress and rejected rows, and what the
- * HTTP service keeps (users, refresh tokens, the audit log, migration definitions). In an embedded
- * SQLite file by default, or in a PostgreSQL schema (the same Kysely queries on both).
+ * The control-plane store: runs, phase timings and per-partition progress here; the reject quarantine
+ * (`store.quarantine`) and what the HTTP service keeps (`store.users`, `store.tokens`, `store.audit`,
+ * `store.migrations`) in modules of their own. In an embedded SQLite file by default, or in a
+ * PostgreSQL schema (the same Kysely queries on both). The engine sees it only as a `RunStore`.
  */
 import { Migrator, type Kysely, type Selectable } from 'kysely';
 import type { StateDatabase } from './database-types.ts';
 import type { StoreBackend } from './migrations/column-types.ts';
 import { stateMigrations } from './migrations/index.ts';
 import type { OpenedStore } from './opened-store.ts';
+import type { RunStore } from './run-store.ts';
 import { openPostgresStore } from './postgres/open-postgres-store.ts';
 import { openSqliteStore } from './sqlite/open-sqlite-store.ts';
 import { parseStoreLocation } from './store-location.ts';
@@ -28,7 +30,7 @@ export interface RunQuery {
   migrationId?: string;
 }
 
-export class StateStore {
+export class StateStore implements RunStore {
   readonly db: Kysely<StateDatabase>;
   /** Private, so that inspecting or logging the store never shows a URL's password. */
   readonly #location: string;
