@@ -9,7 +9,8 @@ import type { Severity } from '../spec/rules-schema.ts';
 import { describeReason } from '../state/run-types.ts';
 import { REJECT_EXPORT_COLUMNS, rejectExportRecord } from '../state/reject-export.ts';
 import { rejectAsSeen } from '../state/reject-visibility.ts';
-import type { RejectFilter, StateStore, StoredReject } from '../state/state-store.ts';
+import type { RejectFilter, StoredReject } from '../state/quarantine-store.ts';
+import type { StateStore } from '../state/state-store.ts';
 import { toJson } from '../core/json-values.ts';
 import { printJson, type GlobalOptions } from './cli-context.ts';
 import { openExistingStore } from './open-existing-store.ts';
@@ -31,7 +32,7 @@ async function* allRejects(
   runId: string,
   filter: RejectFilter,
 ): AsyncGenerator<StoredReject> {
-  for await (const page of store.rejectPages(runId, filter)) {
+  for await (const page of store.quarantine.pages(runId, filter)) {
     for (const reject of page) yield rejectAsSeen(reject, true);
   }
 }
@@ -69,7 +70,7 @@ export async function rejectsCommand(which: string | undefined, options: Rejects
       column: options.column,
       severity: options.severity,
     };
-    const total = await store.countRejects(runId, filter);
+    const total = await store.quarantine.count(runId, filter);
     if (options.export) {
       const file = options.output ? createWriteStream(options.output) : process.stdout;
       const count = await exportRejects(allRejects(store, runId, filter), options.export, file);
@@ -81,7 +82,7 @@ export async function rejectsCommand(which: string | undefined, options: Rejects
       return;
     }
     const limit = options.limit ?? 50;
-    const rows = (await store.rejects(runId, { ...filter, limit })).map((r) => rejectAsSeen(r, true));
+    const rows = (await store.quarantine.list(runId, { ...filter, limit })).map((r) => rejectAsSeen(r, true));
     if (options.json) return printJson({ total, rows: rows.map(({ id: _id, ...row }) => row) });
     if (total === 0) {
       process.stdout.write(`No rejected rows${filterText(filter)} in run ${runId}.\n`);

@@ -50,7 +50,7 @@ async function showRun(which: string | undefined, options: StatusOptions): Promi
   await openExistingStore(options, which, async (store, runId) => {
     const run = (await store.getRun(runId))!;
     const partitions = await store.partitions(runId);
-    const stored = options.rejects ? await store.rejects(runId, { limit: options.rejects }) : [];
+    const stored = options.rejects ? await store.quarantine.list(runId, { limit: options.rejects }) : [];
     const rejects = stored.map((r) => rejectAsSeen(r, true));
     if (options.json) return printJson({ ...run, partitions, rejects });
     const report = run.report as RunReport | null;

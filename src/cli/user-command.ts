@@ -83,13 +83,13 @@ export async function userAddCommand(username: string, options: UserAddOptions):
   const problem = passwordProblem(password);
   if (problem) throw new InputError([{ path: 'password', message: problem }]);
   return withStore(options, async (store) => {
-    if (await store.getUser(username)) throw new InputError(`user ${username} already exists.`);
+    if (await store.users.get(username)) throw new InputError(`user ${username} already exists.`);
     const passwordHash = await hashPassword(password);
-    await store.createUser({ username, passwordHash, role: options.role }).catch((error: unknown) => {
+    await store.users.create({ username, passwordHash, role: options.role }).catch((error: unknown) => {
       // A name that differs from an existing one only in case: names are unique regardless of case.
       throw error instanceof StoreConflictError ? new InputError(error.message) : error;
     });
-    await store.appendAudit({
+    await store.audit.append({
       actor: null,
       action: 'user.create',
       target: username,

@@ -29,7 +29,8 @@ const PRINTED_DIFFERENCES = 20;
 function rejectedKeys(store: StateStore, runId: string): (table: string) => Promise<Set<string>> {
   return async (table) => {
     const keys = new Set<string>();
-    for await (const page of store.rejectPages(runId, { table })) for (const row of page) keys.add(row.key);
+    for await (const page of store.quarantine.pages(runId, { table }))
+      for (const row of page) keys.add(row.key);
     return keys;
   };
 }

@@ -13,7 +13,7 @@ import { InputError, MigrationFailedError } from '../core/errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
 import { removeKeyIndexFiles } from '../rules/key-index-file.ts';
 import { loadSpec, type LoadedSpec } from '../plan/load-spec.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { RunStore } from '../state/run-store.ts';
 import type { PhaseName, RunStatus } from '../state/run-types.ts';
 import { emptyCounts, isBalanced } from './accounting.ts';
 import { partitionName, readCheckpoints, type PartitionCheckpoint } from './checkpoints.ts';
@@ -39,7 +39,7 @@ const STREAMING_PHASES: PhaseName[] = ['extraction', 'transformation', 'validati
 const CONTROL_POLL_MS = 500;
 
 export interface RunOptions {
-  store: StateStore;
+  store: RunStore;
   observer?: RunObserver;
   /** Aborting stops every partition at its next batch boundary; the run ends paused (resumable). */
   signal?: AbortSignal;
@@ -218,12 +218,12 @@ export async function resumeMigration(runId: string, options: ResumeOptions): Pr
 }
 
 /** The key index file of a run (see {@link keyIndexDir}). */
-export function keyIndexPath(store: StateStore, runId: string): string {
+export function keyIndexPath(store: RunStore, runId: string): string {
   return join(keyIndexDir(store.localDir), `${runId}.db`);
 }
 
 /** Polls the store for a `jivs pause` of the run and aborts `controller` when one comes. */
-function watchControl(store: StateStore, runId: string, controller: AbortController): () => void {
+function watchControl(store: RunStore, runId: string, controller: AbortController): () => void {
   const timer = setInterval(() => {
     store
       .controlOf(runId)
@@ -497,7 +497,7 @@ function checkCompleteness(table: TablePlan, state: RunState, observer: RunObser
 async function buildReport(
   run: Execution,
   state: RunState,
-  store: StateStore,
+  store: RunStore,
   status: RunStatus,
   error: Error | null,
   rolledBack: boolean,

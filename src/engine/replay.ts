@@ -15,7 +15,7 @@ import { InputError } from '../core/errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
 import { removeKeyIndexFiles } from '../rules/key-index-file.ts';
 import type { LoadedSpec } from '../plan/load-spec.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { RunStore } from '../state/run-store.ts';
 import type { RejectReason } from '../state/run-types.ts';
 import { addCounts, isBalanced } from './accounting.ts';
 import { closeConnections } from './cleanup.ts';
@@ -61,7 +61,7 @@ function rowFrom(values: Record<string, unknown>, plan: TablePlan): Row {
 async function replayTable(
   runId: string,
   plan: TablePlan,
-  store: StateStore,
+  store: RunStore,
   sink: Sink,
   keyIndex: KeyIndex,
   { program, tally, quarantine }: CompiledTable,
@@ -78,7 +78,7 @@ async function replayTable(
   const result: TableReplay = { table: name, replayed: 0, loaded: 0, filtered: 0, stillRejected: 0 };
   const writer = await sink.openWriter(plan.target);
   try {
-    for await (const page of store.rejectPages(runId, { table: name })) {
+    for await (const page of store.quarantine.pages(runId, { table: name })) {
       // Masked columns are stored masked; their raw values come back from the key index.
       const rows = page.map((r) => {
         const row = rowFrom({ ...r.values, ...r.rawValues, ...keyIndex.rejectedValues(name, r.key) }, plan);
@@ -110,7 +110,7 @@ async function replayTable(
         else counts.loaded++;
         byPartition.set(reject.partition, counts);
       });
-      await store.settleRejects(resolved, stillRejected);
+      await store.quarantine.settle(resolved, stillRejected);
       result.replayed += page.length;
       result.loaded += accepted.length;
       result.filtered += transformed.filtered;
@@ -126,7 +126,7 @@ async function replayTable(
 export async function replayRejects(
   runId: string,
   given: LoadedSpec,
-  store: StateStore,
+  store: RunStore,
 ): Promise<ReplayResult> {
   const loaded = guardStateFiles(given, store);
   const run = await store.getRun(runId);

@@ -10,7 +10,7 @@ import {
   type RowCounts,
   type RunStatus,
 } from '../state/run-types.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { RunStore } from '../state/run-store.ts';
 import type { TableVerification } from './verification-phase.ts';
 
 export interface TableReport extends RowCounts {
@@ -116,12 +116,12 @@ export class RejectReasonTally {
 
 /** The most frequent reject reasons of a table, from the quarantine (so a resumed run counts every attempt's). */
 export async function topRejectReasons(
-  store: StateStore,
+  store: RunStore,
   runId: string,
   table: string,
 ): Promise<{ reason: string; rows: number }[]> {
   const tally = new RejectReasonTally();
-  for await (const page of store.rejectPages(runId, { table })) {
+  for await (const page of store.quarantine.pages(runId, { table })) {
     for (const row of page) tally.add(row.reasons);
   }
   return tally.top();

@@ -10,7 +10,7 @@ import { InputError, MigrationFailedError } from '../core/errors.ts';
 import type { KeyIndex } from '../rules/key-index.ts';
 import type { QualityTally } from '../rules/quality.ts';
 import type { RetryPolicy } from './retry.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { RunStore } from '../state/run-store.ts';
 import type { PartitionStatus } from '../state/run-types.ts';
 import { ContentDigest, createBatchDigester } from '../verify/content-digest.ts';
 import {
@@ -35,7 +35,7 @@ export interface PartitionRun {
   index: number;
   source: Source;
   sink: Sink;
-  store: StateStore;
+  store: RunStore;
   clock: PhaseClock;
   compiled: CompiledTable;
   keyIndex: KeyIndex;
@@ -98,7 +98,7 @@ export async function runPartition(run: PartitionRun): Promise<PartitionCheckpoi
     start = { ...start, owner: run.owner, attempt };
     // A new run's first attempt has nothing to take back.
     if (!run.fresh || attempt > 1) {
-      await store.deleteRejectsAfter(runId, name, index, start.batches);
+      await store.quarantine.deleteAfter(runId, name, index, start.batches);
       run.keyIndex.releaseAfter(keyPart, start.batches);
     }
     const tally: QualityTally = run.compiled.tally.blank(start.quality ?? undefined);
@@ -130,7 +130,7 @@ export async function runPartition(run: PartitionRun): Promise<PartitionCheckpoi
           // Rejected rows first: if the target commit below never happens, they belong to a batch after
           // the checkpoint and are taken back before the partition continues.
           committing = checkpoint;
-          await store.addRejects(runId, rejected, checkpoint.batches);
+          await store.quarantine.add(runId, rejected, checkpoint.batches);
           try {
             await writer.write(
               accepted,
@@ -140,7 +140,7 @@ export async function runPartition(run: PartitionRun): Promise<PartitionCheckpoi
             // The batch is not in the target: neither are its rejected rows (committed again with it,
             // the rows the target refused among them, once those are isolated; see load-batch.ts).
             if (rejected.length) {
-              await store.deleteRejectsAfter(runId, name, index, checkpoint.batches - 1).catch(() => {});
+              await store.quarantine.deleteAfter(runId, name, index, checkpoint.batches - 1).catch(() => {});
             }
             throw error;
           }

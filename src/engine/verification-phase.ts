@@ -9,7 +9,7 @@ import type { Sink, Source } from '../connectors/connector.ts';
 import type { CompiledTable } from './compile-programs.ts';
 import { openSource } from '../plan/open-connectors.ts';
 import type { LoadedSpec } from '../plan/load-spec.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { RunStore } from '../state/run-store.ts';
 import type { RowCounts } from '../state/run-types.ts';
 import { ContentDigest } from '../verify/content-digest.ts';
 import { verifyTableContent, type ContentVerification } from '../verify/verify-table-content.ts';
@@ -102,7 +102,7 @@ export interface VerificationJob {
   plan: MigrationPlan;
   source: Source;
   sink: Sink;
-  store: StateStore;
+  store: RunStore;
   state: RunState;
   onWarning(message: string): void;
 }
@@ -155,7 +155,7 @@ async function verifyContent(
   const name = table.target.name;
   const excluded = new Set<string>();
   if (state.countsOf(name).rejected > 0) {
-    for await (const page of store.rejectPages(runId, { table: name }))
+    for await (const page of store.quarantine.pages(runId, { table: name }))
       for (const row of page) excluded.add(row.key);
   }
   const expected = table.partitions.map((p) => {

@@ -24,7 +24,7 @@ export async function audit(
 ): Promise<void> {
   const actor = record.actor !== undefined ? record.actor : (request.principal?.username ?? null);
   try {
-    await store.appendAudit({
+    await store.audit.append({
       actor,
       action: record.action,
       target: record.target ?? null,

@@ -5,7 +5,7 @@
 import { neutralizeFormula } from './csv-formula-guard.ts';
 import { toJson } from '../core/json-values.ts';
 import { describeReason } from './run-types.ts';
-import type { StoredReject } from './state-store.ts';
+import type { StoredReject } from './quarantine-store.ts';
 
 export const REJECT_EXPORT_COLUMNS = [
   'table',

@@ -1,60 +1,26 @@
 /**
- * The control-plane store: runs, phase timings, per-partition progress and rejected rows, and what the
- * HTTP service keeps (users, refresh tokens, the audit log, migration definitions). In an embedded
- * SQLite file by default, or in a PostgreSQL schema (the same Kysely queries on both).
+ * The control-plane store: runs, phase timings and per-partition progress here; the reject quarantine
+ * (`store.quarantine`) and what the HTTP service keeps (`store.users`, `store.tokens`, `store.audit`,
+ * `store.migrations`) in modules of their own. In an embedded SQLite file by default, or in a
+ * PostgreSQL schema (the same Kysely queries on both). The engine sees it only as a `RunStore`.
  */
 import { Migrator, type Kysely, type Selectable } from 'kysely';
 import type { StateDatabase } from './database-types.ts';
 import type { StoreBackend } from './migrations/column-types.ts';
 import { stateMigrations } from './migrations/index.ts';
 import type { OpenedStore } from './opened-store.ts';
+import type { RunStore } from './run-store.ts';
 import { openPostgresStore } from './postgres/open-postgres-store.ts';
 import { openSqliteStore } from './sqlite/open-sqlite-store.ts';
 import { parseStoreLocation } from './store-location.ts';
 import { withConflicts } from './store-errors.ts';
-import type { Severity } from '../spec/rules-schema.ts';
-import type {
-  PartitionProgress,
-  PhaseTiming,
-  RejectedRow,
-  RejectReason,
-  RunControl,
-  RunRecord,
-  RunStatus,
-} from './run-types.ts';
-import type {
-  AuditEntry,
-  AuditQuery,
-  MigrationDefinition,
-  MigrationDefinitionChanges,
-  NewAuditEntry,
-  NewMigrationDefinition,
-  NewRefreshToken,
-  NewUser,
-  RefreshToken,
-  User,
-  UserChanges,
-  UserRole,
-} from './service-types.ts';
+import { QuarantineStore } from './quarantine-store.ts';
+import type { PartitionProgress, PhaseTiming, RunControl, RunRecord, RunStatus } from './run-types.ts';
 import { toJson } from '../core/json-values.ts';
-import * as auditLog from './service/audit-log.ts';
-import * as migrationDefinitions from './service/migration-definitions.ts';
-import * as refreshTokens from './service/refresh-tokens.ts';
-import * as users from './service/users.ts';
-
-/** Which rejected rows to read: all of a run, or those of one table, rule, column or severity. */
-export interface RejectFilter {
-  table?: string;
-  /** A rule name, as reports show it (`email_address.format`, `cast`, a spec rule `name`). */
-  rule?: string;
-  column?: string;
-  severity?: Severity;
-}
-
-/** A stored rejected row with its id (for paging and replay). */
-export interface StoredReject extends RejectedRow {
-  id: number;
-}
+import { AuditLog } from './service/audit-log.ts';
+import { MigrationDefinitionStore } from './service/migration-definitions.ts';
+import { RefreshTokenStore } from './service/refresh-tokens.ts';
+import { UserStore } from './service/users.ts';
 
 /** Which runs to list, newest first. */
 export interface RunQuery {
@@ -64,10 +30,7 @@ export interface RunQuery {
   migrationId?: string;
 }
 
-/** Rejected rows per INSERT: 8 bound values a row, under SQLite's 32766 and PostgreSQL's 65535. */
-const REJECTS_PER_INSERT = 2000;
-
-export class StateStore {
+export class StateStore implements RunStore {
   readonly db: Kysely<StateDatabase>;
   /** Private, so that inspecting or logging the store never shows a URL's password. */
   readonly #location: string;
@@ -83,6 +46,16 @@ export class StateStore {
   readonly localDir: string | null;
   /** The schema of a PostgreSQL store; null for SQLite. */
   readonly schema: string | null;
+  /** The rejected rows of every run, with their reasons. */
+  readonly quarantine: QuarantineStore;
+  /** The service's users. */
+  readonly users: UserStore;
+  /** The service's refresh tokens. */
+  readonly tokens: RefreshTokenStore;
+  /** The service's audit log: append and read only. */
+  readonly audit: AuditLog;
+  /** The service's migration definitions (specs stored to start runs from). */
+  readonly migrations: MigrationDefinitionStore;
 
   private constructor(location: string, opened: OpenedStore) {
     this.#location = location;
@@ -92,6 +65,11 @@ export class StateStore {
     this.path = opened.path;
     this.localDir = opened.localDir;
     this.schema = opened.schema;
+    this.quarantine = new QuarantineStore(opened.db);
+    this.users = new UserStore(opened.db);
+    this.tokens = new RefreshTokenStore(opened.db);
+    this.audit = new AuditLog(opened.db);
+    this.migrations = new MigrationDefinitionStore(opened.db);
   }
 
   /**
@@ -282,76 +260,6 @@ export class StateStore {
       .execute();
   }
 
-  /**
-   * Stores the rejected rows of one batch; `batch` is the batch's number within its partition, so a
-   * resume can take back the rows of batches that never committed ({@link deleteRejectsAfter}).
-   */
-  async addRejects(runId: string, rows: RejectedRow[], batch = 0): Promise<void> {
-    if (!rows.length) return;
-    await this.db.transaction().execute(async (tx) => {
-      for (let start = 0; start < rows.length; start += REJECTS_PER_INSERT) {
-        const chunk = rows.slice(start, start + REJECTS_PER_INSERT);
-        const inserted = await tx
-          .insertInto('rejects')
-          .values(
-            chunk.map((r) => ({
-              run_id: runId,
-              table_name: r.table,
-              partition_index: r.partition,
-              row_key: r.key,
-              values_json: toJson(r.values),
-              raw_values_json: r.rawValues ? toJson(r.rawValues) : null,
-              reasons_json: JSON.stringify(r.reasons),
-              batch,
-            })),
-          )
-          .returning('id')
-          .execute();
-        // Ids grow in the order of the VALUES list; sorting them does not rely on RETURNING's order.
-        const ids = inserted.map((row) => Number(row.id)).sort((a, b) => a - b);
-        await insertReasons(
-          tx,
-          ids.map((id, i) => ({ id, reasons: chunk[i]!.reasons })),
-        );
-      }
-    });
-  }
-
-  /** Takes back the rejected rows a partition stored for batches after `batch` (0: all of them). */
-  async deleteRejectsAfter(runId: string, table: string, partition: number, batch: number): Promise<void> {
-    await this.db
-      .deleteFrom('rejects')
-      .where('run_id', '=', runId)
-      .where('table_name', '=', table)
-      .where('partition_index', '=', partition)
-      .where('batch', '>', batch)
-      .execute();
-  }
-
-  /** Replay: rows that now loaded (or were filtered) leave the quarantine; the others get their new reasons. */
-  async settleRejects(
-    resolved: number[],
-    stillRejected: { id: number; reasons: RejectReason[] }[],
-  ): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      for (let i = 0; i < resolved.length; i += 500) {
-        await tx
-          .deleteFrom('rejects')
-          .where('id', 'in', resolved.slice(i, i + 500))
-          .execute();
-      }
-      for (const { id, reasons } of stillRejected) {
-        await tx
-          .updateTable('rejects')
-          .set({ reasons_json: JSON.stringify(reasons) })
-          .where('id', '=', id)
-          .execute();
-        await tx.deleteFrom('reject_reasons').where('reject_id', '=', id).execute();
-      }
-      await insertReasons(tx, stillRejected);
-    });
-  }
-
   /** Replaces the stored report of a run (after a replay moved rows from rejected to loaded). */
   async updateReport(id: string, report: unknown): Promise<void> {
     await this.db
@@ -414,205 +322,9 @@ export class StateStore {
     }));
   }
 
-  /**
-   * Every matching rejected row, a page at a time (bounded memory whatever the quarantine's size). The
-   * cursor is the row id, so rows settled while paging do not disturb it.
-   */
-  async *rejectPages(
-    runId: string,
-    filter: RejectFilter = {},
-    pageSize = 1000,
-  ): AsyncGenerator<StoredReject[]> {
-    let afterId: number | undefined;
-    for (;;) {
-      const page = await this.rejects(runId, { ...filter, limit: pageSize, afterId });
-      if (!page.length) return;
-      yield page;
-      afterId = page.at(-1)!.id;
-    }
-  }
-
-  /** Rejected rows in the order they were rejected; `afterId` pages through them. */
-  async rejects(
-    runId: string,
-    options: RejectFilter & { limit?: number; afterId?: number } = {},
-  ): Promise<StoredReject[]> {
-    let query = this.filteredRejects(runId, options).selectAll('rejects');
-    if (options.afterId !== undefined) query = query.where('rejects.id', '>', options.afterId);
-    const rows = await query
-      .orderBy('rejects.id')
-      .limit(options.limit ?? 1000)
-      .execute();
-    return rows.map((r) => ({
-      id: Number(r.id),
-      table: r.table_name,
-      partition: r.partition_index,
-      key: r.row_key,
-      values: JSON.parse(r.values_json),
-      ...(r.raw_values_json !== null && { rawValues: JSON.parse(r.raw_values_json) }),
-      reasons: (JSON.parse(r.reasons_json) as (RejectReason | string)[]).map(reasonFromJson),
-    }));
-  }
-
-  async countRejects(runId: string, filter: RejectFilter = {}): Promise<number> {
-    const row = await this.filteredRejects(runId, filter)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
-  private filteredRejects(runId: string, filter: RejectFilter) {
-    let query = this.db.selectFrom('rejects').where('rejects.run_id', '=', runId);
-    if (filter.table !== undefined) query = query.where('rejects.table_name', '=', filter.table);
-    if (filter.rule !== undefined || filter.column !== undefined || filter.severity !== undefined) {
-      query = query.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('reject_reasons')
-            .select('reject_reasons.reject_id')
-            .whereRef('reject_reasons.reject_id', '=', 'rejects.id')
-            .$if(filter.rule !== undefined, (q) => q.where('reject_reasons.rule', '=', filter.rule!))
-            .$if(filter.column !== undefined, (q) =>
-              q.where('reject_reasons.column_name', '=', filter.column!),
-            )
-            .$if(filter.severity !== undefined, (q) =>
-              q.where('reject_reasons.severity', '=', filter.severity!),
-            ),
-        ),
-      );
-    }
-    return query;
-  }
-
-  // Users of the service.
-
-  /** Adds a user (enabled unless `disabled`); a taken username is a StoreConflictError. */
-  createUser(user: NewUser): Promise<User> {
-    return users.createUser(this.db, user);
-  }
-
-  /** The user of that name, or undefined. */
-  getUser(username: string): Promise<User | undefined> {
-    return users.getUser(this.db, username);
-  }
-
-  /** Every user, by username. */
-  listUsers(): Promise<User[]> {
-    return users.listUsers(this.db);
-  }
-
-  /** Changes the given fields; the updated user, or undefined if there is none of that name. */
-  updateUser(username: string, changes: UserChanges): Promise<User | undefined> {
-    return users.updateUser(this.db, username, changes);
-  }
-
-  /** Removes a user and its refresh tokens (its audit entries stay); false if there was none. */
-  deleteUser(username: string): Promise<boolean> {
-    return users.deleteUser(this.db, username);
-  }
-
-  /** How many users there are (of a role, enabled or disabled, if asked). */
-  countUsers(filter?: { role?: UserRole; disabled?: boolean }): Promise<number> {
-    return users.countUsers(this.db, filter);
-  }
-
-  // Refresh tokens.
-
-  /** Stores a refresh token by its hash; an unknown user is a StoreConflictError. */
-  saveRefreshToken(token: NewRefreshToken): Promise<RefreshToken> {
-    return refreshTokens.saveRefreshToken(this.db, token);
-  }
-
-  /** The token with this hash, even if revoked or expired (check both); undefined if unknown. */
-  findRefreshToken(tokenHash: string): Promise<RefreshToken | undefined> {
-    return refreshTokens.findRefreshToken(this.db, tokenHash);
-  }
-
-  /** Revokes a token; true if this call revoked it, false if unknown or already revoked. */
-  revokeRefreshToken(tokenHash: string): Promise<boolean> {
-    return refreshTokens.revokeRefreshToken(this.db, tokenHash);
-  }
-
-  /** Revokes every live token of a user (logout everywhere, disabled user); how many. */
-  revokeUserTokens(username: string): Promise<number> {
-    return refreshTokens.revokeUserTokens(this.db, username);
-  }
-
-  /** Forgets tokens that expired before `before` (default now); how many. */
-  deleteExpiredRefreshTokens(before?: Date | string): Promise<number> {
-    return refreshTokens.deleteExpiredRefreshTokens(this.db, before);
-  }
-
-  // The audit log: append and read only.
-
-  /** Appends an entry, stamped with the current time. */
-  appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
-    return auditLog.appendAudit(this.db, entry);
-  }
-
-  /** Entries newest first (default 100), filtered by actor, action or outcome; `beforeId` pages on. */
-  listAudit(query?: AuditQuery): Promise<AuditEntry[]> {
-    return auditLog.listAudit(this.db, query);
-  }
-
-  // Migration definitions.
-
-  /** Stores a definition (the spec as JSON); a taken id or name is a StoreConflictError. */
-  createMigration(migration: NewMigrationDefinition): Promise<MigrationDefinition> {
-    return migrationDefinitions.createMigration(this.db, migration);
-  }
-
-  getMigration(id: string): Promise<MigrationDefinition | undefined> {
-    return migrationDefinitions.getMigration(this.db, id);
-  }
-
-  /** Every definition, by name. */
-  listMigrations(): Promise<MigrationDefinition[]> {
-    return migrationDefinitions.listMigrations(this.db);
-  }
-
-  /** Renames it or replaces its spec; undefined if there is none; a taken name is a StoreConflictError. */
-  updateMigration(id: string, changes: MigrationDefinitionChanges): Promise<MigrationDefinition | undefined> {
-    return migrationDefinitions.updateMigration(this.db, id, changes);
-  }
-
-  /** Removes a definition; its runs stay, their `migrationId` becomes null. False if there was none. */
-  deleteMigration(id: string): Promise<boolean> {
-    return migrationDefinitions.deleteMigration(this.db, id);
-  }
-
   async close(): Promise<void> {
     await this.db.destroy();
   }
-}
-
-async function insertReasons(
-  db: Kysely<StateDatabase>,
-  rows: { id: number; reasons: RejectReason[] }[],
-): Promise<void> {
-  const values = rows.flatMap(({ id, reasons }) =>
-    reasons.map((r) => ({
-      reject_id: id,
-      rule: r.rule,
-      column_name: r.column,
-      severity: r.severity,
-      message: r.message,
-    })),
-  );
-  // SQLite allows 32766 bound parameters per statement: 5 a reason.
-  for (let i = 0; i < values.length; i += 5000) {
-    await db
-      .insertInto('reject_reasons')
-      .values(values.slice(i, i + 5000))
-      .execute();
-  }
-}
-
-/** Stores written before rules had names kept plain strings. */
-function reasonFromJson(reason: RejectReason | string): RejectReason {
-  return typeof reason === 'string'
-    ? { rule: 'target constraints', column: null, severity: 'critical', message: reason }
-    : reason;
 }
 
 /** The error names a schema other than the store's as missing: another client dropped it meanwhile. */

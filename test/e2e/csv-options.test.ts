@@ -100,7 +100,7 @@ describe('CSV options, migrated into real databases', () => {
       assert.equal(failed(table, 'source'), 3);
       assert.equal(failed(table, 'target constraints'), 1);
 
-      const rejects = await store.rejects(report.runId);
+      const rejects = await store.quarantine.list(report.runId);
       const reasons = rejects.map((r) =>
         r.reasons.map((reason) => `${reason.rule}: ${reason.message}`).join(' | '),
       );
@@ -153,7 +153,7 @@ describe('CSV options, migrated into real databases', () => {
         { code: 'D', label: '"quoted"' },
       ]);
       assert.equal(failed(table, 'raggedRows: truncate'), 1);
-      const [reject] = await store.rejects(report.runId);
+      const [reject] = await store.quarantine.list(report.runId);
       assert.match(
         reject!.reasons[0]!.message,
         /notes\.csv:4: 1 fields, expected 2: too few; set raggedRows: pad/,

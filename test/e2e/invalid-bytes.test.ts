@@ -65,7 +65,7 @@ async function migrate(
   cleanups.push(() => store.close());
   assert.equal(run.report.status, 'succeeded', run.report.error ?? '');
   const rejects: RejectedRow[] = [];
-  for await (const page of store.rejectPages(run.report.runId, { table: 'x' })) rejects.push(...page);
+  for await (const page of store.quarantine.pages(run.report.runId, { table: 'x' })) rejects.push(...page);
   const replay = async () => replayRejects(run.report.runId, await loadSpec(run.file), store);
   return { report: run.report, rejects, rows: await target.rows('x'), file: run.file, replay };
 }

@@ -97,7 +97,7 @@ for (const [from, to] of pairs) {
       assert.equal(anna.iban, '**** **** **** **** **30 00');
       assert.equal(Number(anna.salary), 5000.5);
       assert.equal(Number(anna.monthly), 416.71);
-      const reasons = (await store.rejects(report.runId)).map(
+      const reasons = (await store.quarantine.list(report.runId)).map(
         (r) => `${r.key} ${r.reasons.map((x) => x.rule).join(',')}`,
       );
       assert.deepEqual(reasons, ['[2] email.format', '[3] transform', '[4] email.unique', '[5] cast']);

@@ -13,7 +13,8 @@ import { stringify } from 'yaml';
 import { formatPlan, planSpecFile } from '../../src/cli/plan-command.ts';
 import { resumeMigration } from '../../src/engine/orchestrator.ts';
 import type { RunReport } from '../../src/engine/report.ts';
-import type { StateStore, StoredReject } from '../../src/state/state-store.ts';
+import type { StateStore } from '../../src/state/state-store.ts';
+import type { StoredReject } from '../../src/state/quarantine-store.ts';
 import { runSpec } from '../support/run-spec.ts';
 import { createSqliteDatabase } from '../support/sqlite-fixture.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -58,7 +59,7 @@ async function migrateCsv(
       ...spec,
     });
     store = run.store;
-    const rejects = await run.store.rejects(run.report.runId);
+    const rejects = await run.store.quarantine.list(run.report.runId);
     return { report: run.report, rejects, file: run.file };
   } finally {
     await store?.close();
@@ -249,7 +250,7 @@ test('PostgreSQL: rows refused in several partitions are counted once across a p
       filtered: 0,
     });
     assert.ok(report.verified, JSON.stringify(report.tables[0]!.verification));
-    const rejects = await first.store.rejects(report.runId);
+    const rejects = await first.store.quarantine.list(report.runId);
     assert.deepEqual(
       rejects.map((r) => Number(JSON.parse(r.key)[0])).sort((a, b) => a - b),
       Array.from({ length: refused }, (_, i) => 17 * (i + 1)),

@@ -57,7 +57,7 @@ describe('orchestrator (SQLite → SQLite)', () => {
     );
     assert.ok(indexes.some((i) => i.name === 'ux_customers_e_mail' && i.unique === 1));
     // Rejected rows are stored with their original values and reasons.
-    const rejects = await store.rejects(report.runId);
+    const rejects = await store.quarantine.list(report.runId);
     const keys = rejects.map((r) => `${r.table}:${r.key}`).sort();
     assert.deepEqual(keys, ['customers:[4]', 'orders:[11]', 'orders:[13]']);
     const bad = rejects.find((r) => r.key === '[4]')!;
@@ -120,7 +120,7 @@ describe('orchestrator (SQLite → SQLite)', () => {
       { loaded: report.totals.loaded, rejected: report.totals.rejected },
       { loaded: 0, rejected: 3 },
     );
-    const rejects = await store.rejects(report.runId);
+    const rejects = await store.quarantine.list(report.runId);
     assert.deepEqual(
       rejects.map((r) => r.reasons[0]!.message),
       Array(3).fill(

@@ -104,7 +104,7 @@ describe('rules in a migration', () => {
     assert.deepEqual(queryAll(join(dir, 'out-1.db'), 'SELECT * FROM Orders'), [
       { OrderNo: 10, CustNo: 1, Placed: '2019-12-31', Status: 'open', Total: 10.5, source_system: 'crm' },
     ]);
-    const rejects = await store.rejects(report.runId);
+    const rejects = await store.quarantine.list(report.runId);
     const reasons = Object.fromEntries(
       rejects.map((r) => [`${r.table}${r.key}`, r.reasons.map((x) => x.rule)]),
     );
@@ -118,9 +118,9 @@ describe('rules in a migration', () => {
     assert.deepEqual(rejects.find((r) => r.key === '[14]')!.reasons.map(describeReason), [
       'Status: "TEST" has no entry in the lookup file status.csv',
     ]);
-    assert.equal(await store.countRejects(report.runId, { rule: 'CustNo.references' }), 2);
+    assert.equal(await store.quarantine.count(report.runId, { rule: 'CustNo.references' }), 2);
     assert.ok(existsSync(keyIndexPath(store, report.runId)), 'kept for a replay of the rejected rows');
-    assert.equal(await store.countRejects(report.runId, { column: 'EMail', severity: 'major' }), 2);
+    assert.equal(await store.quarantine.count(report.runId, { column: 'EMail', severity: 'major' }), 2);
     // Quality: 3 of the 5 customers checked have a country after the lookup: below 90 %, only a warning.
     const quality = byTable.Customers!.quality!;
     const completeness = quality.rules.find((r) => r.kind === 'completeness')!;
@@ -174,7 +174,7 @@ describe('rules in a migration', () => {
     assert.ok(stored.accountingBalanced);
     assert.equal(table.verification!.targetRows, 4);
     assert.ok(table.verification!.countsMatch);
-    assert.equal(await first.store.countRejects(first.report.runId, { table: 'Customers' }), 1);
+    assert.equal(await first.store.quarantine.count(first.report.runId, { table: 'Customers' }), 1);
     const names = queryAll<{ Name: string }>(
       join(dir, 'out-2.db'),
       'SELECT Name FROM Customers ORDER BY CustNo',
@@ -253,7 +253,10 @@ describe('masks in a migration', () => {
       assert.equal(rows[0]!.Name, tokenize(' Anna ', salt));
       assert.match(rows[0]!.Name, /^ [A-Z][a-z]{3} $/, 'a token keeps the shape');
       assert.equal(rows.find((r) => r.CustNo === 5)!.EMail, null, 'NULL stays NULL');
-      const stored = JSON.stringify([await store.getRun(report.runId), await store.rejects(report.runId)]);
+      const stored = JSON.stringify([
+        await store.getRun(report.runId),
+        await store.quarantine.list(report.runId),
+      ]);
       assert.ok(!stored.includes(salt), 'the salt is never stored');
       assert.equal(report.totals.rejected, 0);
       assert.ok(!existsSync(keyIndexPath(store, report.runId)), 'no rejected rows: no key index left behind');

@@ -115,7 +115,7 @@ describe('kill -9 at any instant, then resume', () => {
       // The quarantine holds each rejected row once.
       const store = await StateStore.open(join(dir, '.jivs', 'state.db'));
       try {
-        assert.equal(await store.countRejects(report.runId), clean.report.totals.rejected, context);
+        assert.equal(await store.quarantine.count(report.runId), clean.report.totals.rejected, context);
       } finally {
         await store.close();
       }

@@ -1,7 +1,7 @@
 /** The bodies the API answers with, as the tests read them. */
 import type { RunReport } from '../../src/engine/report.ts';
 import type { RunView } from '../../src/server/runs/run-view.ts';
-import type { StoredReject } from '../../src/state/state-store.ts';
+import type { StoredReject } from '../../src/state/quarantine-store.ts';
 
 export type { RunReport, RunView };
 

@@ -142,7 +142,7 @@ test('a spec that does not fit its source is a 400 when the run starts, and no r
   assert.match(started.body.problems[0]!.message, /no table "Customer".*Customers/);
   const runs = await server.request<{ runs: unknown[] }>('GET', '/api/v1/runs', { token });
   assert.deepEqual(runs.body.runs, []);
-  const audit = await server.store.listAudit({ action: 'run.start' });
+  const audit = await server.store.audit.list({ action: 'run.start' });
   assert.equal(audit[0]?.outcome, 'failed');
 
   const taken = await server.request<ErrorBody>('POST', '/api/v1/migrations', { token, body: { spec } });

@@ -48,7 +48,7 @@ test('users: list, get, change, delete; the last admin stays', async (t) => {
   assert.equal((await server.request('DELETE', '/api/v1/users/admin', { token: vera })).status, 200);
   assert.equal((await server.request('DELETE', '/api/v1/users/vera', { token: vera })).status, 409);
   assert.equal((await server.request('GET', '/api/v1/users/admin', { token: vera })).status, 404);
-  const audit = await server.store.listAudit({ limit: 100 });
+  const audit = await server.store.audit.list({ limit: 100 });
   for (const action of ['user.create', 'user.update', 'user.role', 'user.delete']) {
     assert.ok(
       audit.some((e) => e.action === action && e.outcome === 'ok'),
@@ -102,7 +102,7 @@ test('migrations: create, rename, replace, delete', async (t) => {
   assert.equal((await server.request('DELETE', `/api/v1/migrations/${id}`, { token })).status, 200);
   assert.equal((await server.request('GET', `/api/v1/migrations/${id}`, { token })).status, 404);
   assert.equal((await server.request('DELETE', `/api/v1/migrations/${id}`, { token })).status, 404);
-  const actions = (await server.store.listAudit({ actor: 'engineer-user' })).map((e) => e.action);
+  const actions = (await server.store.audit.list({ actor: 'engineer-user' })).map((e) => e.action);
   for (const action of ['migration.create', 'migration.update', 'migration.delete'])
     assert.ok(actions.includes(action), action);
 });

@@ -23,7 +23,7 @@ export async function signingSecret(server: TestServer): Promise<string> {
 
 /** The claims of a valid access token of `username` (an existing user), issued now for a minute. */
 export async function accessClaims(server: TestServer, username: string): Promise<Record<string, unknown>> {
-  const user = (await server.store.getUser(username))!;
+  const user = (await server.store.users.get(username))!;
   const now = Math.floor(Date.now() / 1000);
   return {
     sub: username,

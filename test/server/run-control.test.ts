@@ -167,7 +167,7 @@ test('queue, pause, resume and cancel', async (t) => {
     'failed',
   );
 
-  const audit = await server.store.listAudit({ limit: 1000 });
+  const audit = await server.store.audit.list({ limit: 1000 });
   for (const action of ['run.start', 'run.pause', 'run.resume', 'run.cancel']) {
     assert.ok(
       audit.some((e) => e.action === action && e.outcome === 'ok'),

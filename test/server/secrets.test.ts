@@ -58,7 +58,7 @@ test('passwords are stored encrypted and never logged or returned', async (t) =>
     assert.equal(created.status, 201, created.text);
     assert.equal(created.body.spec.target.password, '***');
     const id = created.body.id;
-    const stored = await server.store.getMigration(id);
+    const stored = await server.store.migrations.get(id);
     const storedPassword = (stored!.spec as { target: { password: string } }).target.password;
     assert.match(storedPassword, /^enc:v1:/, 'encrypted at rest');
     assert.equal(

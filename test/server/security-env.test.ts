@@ -78,10 +78,10 @@ test('environment references outside password fields, internal ones and unlisted
     target: { ...target, password: '${ENV:PGPASSWORD}' },
   });
   assert.match(unlisted.body.problems[0]!.message, /add it to JIVS_SPEC_ENV_ALLOW on the server/);
-  assert.deepEqual(await server.store.listMigrations(), [], 'nothing stored');
+  assert.deepEqual(await server.store.migrations.list(), [], 'nothing stored');
 
   // A spec stored before the rule (straight into the store) does not run, plan or pass validation.
-  await server.store.createMigration({
+  await server.store.migrations.create({
     id: 'stored-before',
     name: 'stored-before',
     spec: { ...demo, target: { ...target, host: '${ENV:HOME}' } },
@@ -199,7 +199,7 @@ test('a stored password goes only to the endpoint it was stored for', async (t) 
     body: { name: 'moved', spec: { ...shown, source: withoutPassword } },
   });
   assert.equal(cleared.status, 200, cleared.text);
-  const storedNow = (await server.store.getMigration(id))!.spec as { source: { password?: string } };
+  const storedNow = (await server.store.migrations.get(id))!.spec as { source: { password?: string } };
   assert.equal(storedNow.source.password, undefined, 'the stored password is gone');
   const run = await server.request('POST', `/api/v1/migrations/${id}/runs`, { token: attacker });
   assert.equal(run.status, 400, run.text);

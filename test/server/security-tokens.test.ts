@@ -43,7 +43,7 @@ test('an access token without exp, aud or iss, or with a foreign aud or iss, is 
     body: { username: 'mallory', password: USER_PASSWORD, role: 'admin' },
   });
   assert.equal(created.status, 401);
-  assert.equal(await server.store.getUser('mallory'), undefined);
+  assert.equal(await server.store.users.get('mallory'), undefined);
 });
 
 test('a deleted user re-created under the same name does not get the old tokens back', async (t) => {
@@ -66,13 +66,13 @@ test('a deleted user re-created under the same name does not get the old tokens 
 
   assert.equal((await createBob()).status, 201);
   const old = await login();
-  const oldId = (await server.store.getUser('bob'))!.id;
+  const oldId = (await server.store.users.get('bob'))!.id;
   assert.equal((await me(server, old.accessToken)).status, 200);
 
   assert.equal((await server.request('DELETE', '/api/v1/users/bob', { token: admin })).status, 200);
   assert.equal((await me(server, old.accessToken)).status, 401, 'deleted');
   assert.equal((await createBob()).status, 201, 'the name is free again');
-  const newId = (await server.store.getUser('bob'))!.id;
+  const newId = (await server.store.users.get('bob'))!.id;
   assert.notEqual(newId, oldId, 'the new bob is another user');
 
   const stale = await me(server, old.accessToken);
@@ -84,7 +84,7 @@ test('a deleted user re-created under the same name does not get the old tokens 
 
   // Even a refresh token row of the old bob that survived (the store cascades deletes; this checks the
   // id as well): refused.
-  await server.store.saveRefreshToken({
+  await server.store.tokens.save({
     tokenHash: hashRefreshToken('survivor'),
     username: 'bob',
     userId: oldId,

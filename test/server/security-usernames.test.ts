@@ -31,7 +31,7 @@ test('the service refuses ADMIN next to admin with a 409, and signs in by the ex
   }
   assert.equal((await create('admin')).status, 409, 'the exact name too');
   assert.deepEqual(
-    (await server.store.listUsers()).map((u) => u.username),
+    (await server.store.users.list()).map((u) => u.username),
     ['admin'],
     'nobody was added',
   );
@@ -52,9 +52,9 @@ for (const backend of BACKENDS) {
   describe(`user names ignore case in the store on ${backend.name}`, () => {
     it('refuses a name that differs only in case as a conflict naming the taken one', async (t) => {
       const store = await openStore(backend, t);
-      await store.createUser({ username: 'admin', passwordHash: 'h', role: 'admin' });
+      await store.users.create({ username: 'admin', passwordHash: 'h', role: 'admin' });
       await assert.rejects(
-        store.createUser({ username: 'ADMIN', passwordHash: 'h2', role: 'admin' }),
+        store.users.create({ username: 'ADMIN', passwordHash: 'h2', role: 'admin' }),
         (error: unknown) => {
           assert.ok(error instanceof StoreConflictError, String(error));
           assert.equal(error.kind, 'unique');
@@ -71,16 +71,16 @@ for (const backend of BACKENDS) {
         ),
         /unique|duplicate/i,
       );
-      assert.equal(await store.countUsers(), 1);
+      assert.equal(await store.users.count(), 1);
     });
 
     it('gives a user created again under the same name a new id', async (t) => {
       const store = await openStore(backend, t);
-      const first = await store.createUser({ username: 'bob', passwordHash: 'h', role: 'viewer' });
-      await store.deleteUser('bob');
-      const second = await store.createUser({ username: 'bob', passwordHash: 'h', role: 'viewer' });
+      const first = await store.users.create({ username: 'bob', passwordHash: 'h', role: 'viewer' });
+      await store.users.delete('bob');
+      const second = await store.users.create({ username: 'bob', passwordHash: 'h', role: 'viewer' });
       assert.notEqual(second.id, first.id);
-      assert.equal((await store.getUser('bob'))?.id, second.id);
+      assert.equal((await store.users.get('bob'))?.id, second.id);
     });
 
     it('refuses to upgrade a store holding names that differ only in case, and drops nobody', async (t) => {
@@ -118,12 +118,12 @@ for (const backend of BACKENDS) {
       // Once the clash is resolved the store opens, and the users and tokens it had got their ids.
       await backend.query(location, `DELETE FROM users WHERE username IN ('BOB', 'Bob', 'CAROL')`);
       const store = await openStore(backend, t, location);
-      const alice = (await store.getUser('alice'))!;
+      const alice = (await store.users.get('alice'))!;
       assert.match(alice.id, /^[0-9a-f-]{36}$/);
-      assert.notEqual((await store.getUser('bob'))!.id, alice.id);
-      assert.equal((await store.findRefreshToken('t-alice'))?.userId, alice.id);
+      assert.notEqual((await store.users.get('bob'))!.id, alice.id);
+      assert.equal((await store.tokens.find('t-alice'))?.userId, alice.id);
       await assert.rejects(
-        store.createUser({ username: 'Carol', passwordHash: 'h', role: 'viewer' }),
+        store.users.create({ username: 'Carol', passwordHash: 'h', role: 'viewer' }),
         StoreConflictError,
       );
     });

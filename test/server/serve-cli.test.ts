@@ -120,7 +120,7 @@ test('jivs user add, then jivs serve runs a migration and stops on SIGTERM', asy
 
   const store = await StateStore.open(join(dir, '.jivs', 'state.db'));
   try {
-    const audit = await store.listAudit({ limit: 100 });
+    const audit = await store.audit.list({ limit: 100 });
     assert.ok(audit.some((e) => e.action === 'user.create' && e.target === 'alice'));
     assert.ok(audit.some((e) => e.action === 'run.start' && e.actor === 'alice'));
   } finally {

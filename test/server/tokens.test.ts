@@ -113,7 +113,7 @@ test('refresh tokens rotate; reuse revokes every session; logout revokes; disabl
     body: { role: 'viewer' },
   });
   assert.equal(lastAdmin.status, 409, 'the last admin stays admin');
-  const entries = await server.store.listAudit({ limit: 1000 });
+  const entries = await server.store.audit.list({ limit: 1000 });
   assert.ok(
     entries.some(
       (e) => e.action === 'user.role' && e.target === 'val' && (e.detail as { to: string }).to === 'auditor',
@@ -138,7 +138,7 @@ test('login attempts are limited per address and user name, and failures are aud
     'another user name has its own budget',
   );
 
-  const failed = await server.store.listAudit({ action: 'auth.login', outcome: 'failed' });
+  const failed = await server.store.audit.list({ action: 'auth.login', outcome: 'failed' });
   assert.equal(failed.length, 6);
   assert.ok(failed.every((e) => e.actor === null && e.ip === '127.0.0.1'));
   assert.deepEqual(failed.map((e) => e.target).sort(), [

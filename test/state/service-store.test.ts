@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { sql } from 'kysely';
 import { StateStore } from '../../src/state/state-store.ts';
+import { AuditLog } from '../../src/state/service/audit-log.ts';
 import { StoreConflictError, type StoreConflictKind } from '../../src/state/store-errors.ts';
 import { BACKENDS, openStore as openBackendStore } from './store-backends.ts';
 
@@ -24,9 +25,9 @@ for (const backend of BACKENDS) {
     describe('users', () => {
       it('creates, reads, lists and counts users', async (t) => {
         const store = await openStore(t);
-        assert.equal(await store.countUsers(), 0);
+        assert.equal(await store.users.count(), 0);
         const before = new Date().toISOString();
-        const bob = await store.createUser({ username: 'bob', passwordHash: 'hash-b', role: 'viewer' });
+        const bob = await store.users.create({ username: 'bob', passwordHash: 'hash-b', role: 'viewer' });
         assert.deepEqual(bob, {
           id: bob.id,
           username: 'bob',
@@ -39,57 +40,57 @@ for (const backend of BACKENDS) {
         assert.match(bob.createdAt, ISO);
         assert.match(bob.id, /^[0-9a-f-]{36}$/, 'a random id');
         assert.ok(bob.createdAt >= before);
-        await store.createUser({ username: 'alice', passwordHash: 'hash-a', role: 'admin' });
-        await store.createUser({
+        await store.users.create({ username: 'alice', passwordHash: 'hash-a', role: 'admin' });
+        await store.users.create({
           username: 'carol',
           passwordHash: 'hash-c',
           role: 'auditor',
           disabled: true,
         });
 
-        assert.deepEqual(await store.getUser('bob'), bob);
-        assert.equal(await store.getUser('nobody'), undefined);
+        assert.deepEqual(await store.users.get('bob'), bob);
+        assert.equal(await store.users.get('nobody'), undefined);
         assert.deepEqual(
-          (await store.listUsers()).map((u) => [u.username, u.role, u.disabled]),
+          (await store.users.list()).map((u) => [u.username, u.role, u.disabled]),
           [
             ['alice', 'admin', false],
             ['bob', 'viewer', false],
             ['carol', 'auditor', true],
           ],
         );
-        assert.equal(await store.countUsers(), 3);
-        assert.equal(await store.countUsers({ role: 'admin' }), 1);
-        assert.equal(await store.countUsers({ disabled: true }), 1);
-        assert.equal(await store.countUsers({ role: 'engineer' }), 0);
+        assert.equal(await store.users.count(), 3);
+        assert.equal(await store.users.count({ role: 'admin' }), 1);
+        assert.equal(await store.users.count({ disabled: true }), 1);
+        assert.equal(await store.users.count({ role: 'engineer' }), 0);
       });
 
       it('refuses a taken username as a conflict', async (t) => {
         const store = await openStore(t);
-        await store.createUser({ username: 'alice', passwordHash: 'h', role: 'admin' });
+        await store.users.create({ username: 'alice', passwordHash: 'h', role: 'admin' });
         await conflict(
-          store.createUser({ username: 'alice', passwordHash: 'other', role: 'viewer' }),
+          store.users.create({ username: 'alice', passwordHash: 'other', role: 'viewer' }),
           'unique',
           'a user named "alice" already exists',
         );
-        assert.equal((await store.getUser('alice'))?.passwordHash, 'h');
+        assert.equal((await store.users.get('alice'))?.passwordHash, 'h');
       });
 
       it('refuses a role outside admin, engineer, viewer and auditor', async (t) => {
         const store = await openStore(t);
         // The type forbids it; the table's check constraint refuses it from anywhere else.
         await assert.rejects(
-          store.createUser({ username: 'eve', passwordHash: 'h', role: 'root' as 'admin' }),
+          store.users.create({ username: 'eve', passwordHash: 'h', role: 'root' as 'admin' }),
           /check|constraint/i,
         );
-        assert.equal(await store.countUsers(), 0);
+        assert.equal(await store.users.count(), 0);
       });
 
       it('updates the given fields only, and says when there is no such user', async (t) => {
         const store = await openStore(t);
-        const created = await store.createUser({ username: 'dan', passwordHash: 'h1', role: 'viewer' });
+        const created = await store.users.create({ username: 'dan', passwordHash: 'h1', role: 'viewer' });
         await new Promise((resolve) => setTimeout(resolve, 5));
 
-        const promoted = await store.updateUser('dan', { role: 'engineer' });
+        const promoted = await store.users.update('dan', { role: 'engineer' });
         assert.equal(promoted?.role, 'engineer');
         assert.equal(promoted?.passwordHash, 'h1');
         assert.equal(promoted?.disabled, false);
@@ -99,38 +100,38 @@ for (const backend of BACKENDS) {
           `${promoted?.updatedAt} after ${created.updatedAt}`,
         );
 
-        const disabled = await store.updateUser('dan', { disabled: true, passwordHash: 'h2' });
+        const disabled = await store.users.update('dan', { disabled: true, passwordHash: 'h2' });
         assert.deepEqual(
           { role: disabled?.role, passwordHash: disabled?.passwordHash, disabled: disabled?.disabled },
           { role: 'engineer', passwordHash: 'h2', disabled: true },
         );
-        assert.deepEqual(await store.getUser('dan'), disabled);
-        assert.equal((await store.updateUser('dan', { disabled: false }))?.disabled, false);
-        assert.equal(await store.updateUser('nobody', { role: 'admin' }), undefined);
-        assert.equal(await store.countUsers(), 1);
+        assert.deepEqual(await store.users.get('dan'), disabled);
+        assert.equal((await store.users.update('dan', { disabled: false }))?.disabled, false);
+        assert.equal(await store.users.update('nobody', { role: 'admin' }), undefined);
+        assert.equal(await store.users.count(), 1);
       });
 
       it('deletes a user with its refresh tokens', async (t) => {
         const store = await openStore(t);
-        await store.createUser({ username: 'erin', passwordHash: 'h', role: 'viewer' });
-        await store.saveRefreshToken({
+        await store.users.create({ username: 'erin', passwordHash: 'h', role: 'viewer' });
+        await store.tokens.save({
           tokenHash: 't1',
           username: 'erin',
           expiresAt: new Date(Date.now() + 60_000),
         });
-        assert.equal(await store.deleteUser('erin'), true);
-        assert.equal(await store.getUser('erin'), undefined);
-        assert.equal(await store.findRefreshToken('t1'), undefined);
-        assert.equal(await store.deleteUser('erin'), false);
+        assert.equal(await store.users.delete('erin'), true);
+        assert.equal(await store.users.get('erin'), undefined);
+        assert.equal(await store.tokens.find('t1'), undefined);
+        assert.equal(await store.users.delete('erin'), false);
       });
     });
 
     describe('refresh tokens', () => {
       it('saves, finds and revokes a token once', async (t) => {
         const store = await openStore(t);
-        const alice = await store.createUser({ username: 'alice', passwordHash: 'h', role: 'admin' });
+        const alice = await store.users.create({ username: 'alice', passwordHash: 'h', role: 'admin' });
         const expiresAt = new Date('2030-01-02T03:04:05.678Z');
-        const saved = await store.saveRefreshToken({
+        const saved = await store.tokens.save({
           tokenHash: 'hash-1',
           username: 'alice',
           userId: alice.id,
@@ -143,29 +144,29 @@ for (const backend of BACKENDS) {
           expiresAt: '2030-01-02T03:04:05.678Z',
           revokedAt: null,
         });
-        assert.deepEqual(await store.findRefreshToken('hash-1'), saved);
-        assert.equal(await store.findRefreshToken('unknown'), undefined);
+        assert.deepEqual(await store.tokens.find('hash-1'), saved);
+        assert.equal(await store.tokens.find('unknown'), undefined);
 
-        assert.equal(await store.revokeRefreshToken('hash-1'), true);
-        const revoked = await store.findRefreshToken('hash-1');
+        assert.equal(await store.tokens.revoke('hash-1'), true);
+        const revoked = await store.tokens.find('hash-1');
         assert.match(revoked?.revokedAt ?? '', ISO);
         // A second use of the same token loses: it was revoked already.
-        assert.equal(await store.revokeRefreshToken('hash-1'), false);
-        assert.equal((await store.findRefreshToken('hash-1'))?.revokedAt, revoked?.revokedAt);
-        assert.equal(await store.revokeRefreshToken('unknown'), false);
+        assert.equal(await store.tokens.revoke('hash-1'), false);
+        assert.equal((await store.tokens.find('hash-1'))?.revokedAt, revoked?.revokedAt);
+        assert.equal(await store.tokens.revoke('unknown'), false);
       });
 
       it('accepts the expiry as ISO text', async (t) => {
         const store = await openStore(t);
-        await store.createUser({ username: 'alice', passwordHash: 'h', role: 'admin' });
-        await store.saveRefreshToken({
+        await store.users.create({ username: 'alice', passwordHash: 'h', role: 'admin' });
+        await store.tokens.save({
           tokenHash: 'x',
           username: 'alice',
           expiresAt: '2030-01-02T04:04:05+01:00',
         });
-        assert.equal((await store.findRefreshToken('x'))?.expiresAt, '2030-01-02T03:04:05.000Z');
+        assert.equal((await store.tokens.find('x'))?.expiresAt, '2030-01-02T03:04:05.000Z');
         await assert.rejects(
-          store.saveRefreshToken({ tokenHash: 'y', username: 'alice', expiresAt: 'soon' }),
+          store.tokens.save({ tokenHash: 'y', username: 'alice', expiresAt: 'soon' }),
           /not a time: soon/,
         );
       });
@@ -174,7 +175,7 @@ for (const backend of BACKENDS) {
         const store = await openStore(t);
         const later = new Date(Date.now() + 60_000);
         for (const username of ['alice', 'bob']) {
-          await store.createUser({ username, passwordHash: 'h', role: 'viewer' });
+          await store.users.create({ username, passwordHash: 'h', role: 'viewer' });
         }
         for (const [tokenHash, username] of [
           ['a1', 'alice'],
@@ -182,29 +183,29 @@ for (const backend of BACKENDS) {
           ['a3', 'alice'],
           ['b1', 'bob'],
         ] as const) {
-          await store.saveRefreshToken({ tokenHash, username, expiresAt: later });
+          await store.tokens.save({ tokenHash, username, expiresAt: later });
         }
-        await store.revokeRefreshToken('a3');
-        assert.equal(await store.revokeUserTokens('alice'), 2);
+        await store.tokens.revoke('a3');
+        assert.equal(await store.tokens.revokeForUser('alice'), 2);
         for (const hash of ['a1', 'a2', 'a3'])
-          assert.notEqual((await store.findRefreshToken(hash))?.revokedAt, null);
-        assert.equal((await store.findRefreshToken('b1'))?.revokedAt, null);
-        assert.equal(await store.revokeUserTokens('alice'), 0);
-        assert.equal(await store.revokeUserTokens('nobody'), 0);
+          assert.notEqual((await store.tokens.find(hash))?.revokedAt, null);
+        assert.equal((await store.tokens.find('b1'))?.revokedAt, null);
+        assert.equal(await store.tokens.revokeForUser('alice'), 0);
+        assert.equal(await store.tokens.revokeForUser('nobody'), 0);
       });
 
       it('refuses a token of an unknown user, or a hash stored already, as a conflict', async (t) => {
         const store = await openStore(t);
         const expiresAt = new Date(Date.now() + 60_000);
         await conflict(
-          store.saveRefreshToken({ tokenHash: 't', username: 'ghost', expiresAt }),
+          store.tokens.save({ tokenHash: 't', username: 'ghost', expiresAt }),
           'missing-reference',
           'there is no user "ghost"',
         );
-        await store.createUser({ username: 'alice', passwordHash: 'h', role: 'admin' });
-        await store.saveRefreshToken({ tokenHash: 't', username: 'alice', expiresAt });
+        await store.users.create({ username: 'alice', passwordHash: 'h', role: 'admin' });
+        await store.tokens.save({ tokenHash: 't', username: 'alice', expiresAt });
         await conflict(
-          store.saveRefreshToken({ tokenHash: 't', username: 'alice', expiresAt }),
+          store.tokens.save({ tokenHash: 't', username: 'alice', expiresAt }),
           'unique',
           'the refresh token is already stored',
         );
@@ -212,20 +213,20 @@ for (const backend of BACKENDS) {
 
       it('forgets expired tokens', async (t) => {
         const store = await openStore(t);
-        await store.createUser({ username: 'alice', passwordHash: 'h', role: 'admin' });
-        await store.saveRefreshToken({
+        await store.users.create({ username: 'alice', passwordHash: 'h', role: 'admin' });
+        await store.tokens.save({
           tokenHash: 'old',
           username: 'alice',
           expiresAt: new Date(Date.now() - 1000),
         });
-        await store.saveRefreshToken({
+        await store.tokens.save({
           tokenHash: 'new',
           username: 'alice',
           expiresAt: new Date(Date.now() + 60_000),
         });
-        assert.equal(await store.deleteExpiredRefreshTokens(), 1);
-        assert.equal(await store.findRefreshToken('old'), undefined);
-        assert.ok(await store.findRefreshToken('new'));
+        assert.equal(await store.tokens.deleteExpired(), 1);
+        assert.equal(await store.tokens.find('old'), undefined);
+        assert.ok(await store.tokens.find('new'));
       });
     });
 
@@ -233,7 +234,7 @@ for (const backend of BACKENDS) {
       it('appends entries stamped with the time and reads them newest first', async (t) => {
         const store = await openStore(t);
         const before = new Date().toISOString();
-        const first = await store.appendAudit({
+        const first = await store.audit.append({
           actor: null,
           action: 'login',
           outcome: 'denied',
@@ -252,7 +253,7 @@ for (const backend of BACKENDS) {
         assert.equal(typeof first.id, 'number');
         assert.match(first.at, ISO);
         assert.ok(first.at >= before);
-        const second = await store.appendAudit({
+        const second = await store.audit.append({
           actor: 'alice',
           action: 'migration.create',
           target: 'm1',
@@ -261,7 +262,7 @@ for (const backend of BACKENDS) {
         });
         assert.ok(second.id > first.id);
         assert.deepEqual(second.detail, { name: 'erp', rows: '12', nested: { list: [1, 'two'] } });
-        assert.deepEqual(await store.listAudit(), [second, first]);
+        assert.deepEqual(await store.audit.list(), [second, first]);
       });
 
       it('filters by actor (null: anonymous), action and outcome, and pages with beforeId', async (t) => {
@@ -274,9 +275,9 @@ for (const backend of BACKENDS) {
           { actor: 'alice', action: 'run.start', outcome: 'failed', target: 'r2' },
         ] as const;
         const ids: number[] = [];
-        for (const entry of entries) ids.push((await store.appendAudit(entry)).id);
-        const idsOf = async (query: Parameters<StateStore['listAudit']>[0]) =>
-          (await store.listAudit(query)).map((e) => ids.indexOf(e.id));
+        for (const entry of entries) ids.push((await store.audit.append(entry)).id);
+        const idsOf = async (query: Parameters<StateStore['audit']['list']>[0]) =>
+          (await store.audit.list(query)).map((e) => ids.indexOf(e.id));
 
         assert.deepEqual(await idsOf({}), [4, 3, 2, 1, 0]);
         assert.deepEqual(await idsOf({ actor: 'alice' }), [4, 3, 0]);
@@ -293,12 +294,13 @@ for (const backend of BACKENDS) {
 
       it('is append-only: the store has no way to change it, and the table refuses it', async (t) => {
         const store = await openStore(t);
-        await store.appendAudit({ actor: 'alice', action: 'login', outcome: 'ok' });
+        await store.audit.append({ actor: 'alice', action: 'login', outcome: 'ok' });
 
-        const methods = Object.getOwnPropertyNames(StateStore.prototype).filter((name) =>
-          /audit/i.test(name),
+        const methods = Object.getOwnPropertyNames(AuditLog.prototype).filter(
+          (name) => name !== 'constructor',
         );
-        assert.deepEqual(methods.sort(), ['appendAudit', 'listAudit']);
+        assert.deepEqual(methods.sort(), ['append', 'list']);
+        assert.ok(store.audit instanceof AuditLog);
 
         // Not even a write around the store's methods gets through.
         await assert.rejects(
@@ -316,7 +318,7 @@ for (const backend of BACKENDS) {
           );
         }
         assert.deepEqual(
-          (await store.listAudit()).map((e) => [e.actor, e.action]),
+          (await store.audit.list()).map((e) => [e.actor, e.action]),
           [['alice', 'login']],
         );
       });
@@ -324,7 +326,7 @@ for (const backend of BACKENDS) {
       it('refuses an outcome other than ok, denied and failed', async (t) => {
         const store = await openStore(t);
         await assert.rejects(
-          store.appendAudit({ actor: 'a', action: 'x', outcome: 'maybe' as 'ok' }),
+          store.audit.append({ actor: 'a', action: 'x', outcome: 'maybe' as 'ok' }),
           /check|constraint/i,
         );
       });
@@ -338,7 +340,7 @@ for (const backend of BACKENDS) {
 
       it('creates, reads and lists definitions by name', async (t) => {
         const store = await openStore(t);
-        const created = await store.createMigration({
+        const created = await store.migrations.create({
           id: 'm2',
           name: 'erp-to-pg',
           spec,
@@ -353,11 +355,16 @@ for (const backend of BACKENDS) {
           updatedAt: created.createdAt,
         });
         assert.match(created.createdAt, ISO);
-        await store.createMigration({ id: 'm1', name: 'crm-to-pg', spec: { tables: [] }, createdBy: 'bob' });
-        assert.deepEqual(await store.getMigration('m2'), created);
-        assert.equal(await store.getMigration('none'), undefined);
+        await store.migrations.create({
+          id: 'm1',
+          name: 'crm-to-pg',
+          spec: { tables: [] },
+          createdBy: 'bob',
+        });
+        assert.deepEqual(await store.migrations.get('m2'), created);
+        assert.equal(await store.migrations.get('none'), undefined);
         assert.deepEqual(
-          (await store.listMigrations()).map((m) => [m.id, m.name, m.createdBy]),
+          (await store.migrations.list()).map((m) => [m.id, m.name, m.createdBy]),
           [
             ['m1', 'crm-to-pg', 'bob'],
             ['m2', 'erp-to-pg', 'alice'],
@@ -367,54 +374,54 @@ for (const backend of BACKENDS) {
 
       it('refuses a taken name or id as a conflict', async (t) => {
         const store = await openStore(t);
-        await store.createMigration({ id: 'm1', name: 'erp', spec, createdBy: 'alice' });
+        await store.migrations.create({ id: 'm1', name: 'erp', spec, createdBy: 'alice' });
         await conflict(
-          store.createMigration({ id: 'm2', name: 'erp', spec, createdBy: 'bob' }),
+          store.migrations.create({ id: 'm2', name: 'erp', spec, createdBy: 'bob' }),
           'unique',
           'a migration named "erp" already exists',
         );
         await conflict(
-          store.createMigration({ id: 'm1', name: 'other', spec, createdBy: 'bob' }),
+          store.migrations.create({ id: 'm1', name: 'other', spec, createdBy: 'bob' }),
           'unique',
           'a migration with the id "m1" already exists',
         );
-        assert.equal((await store.listMigrations()).length, 1);
+        assert.equal((await store.migrations.list()).length, 1);
       });
 
       it('renames a definition or replaces its spec', async (t) => {
         const store = await openStore(t);
-        const created = await store.createMigration({ id: 'm1', name: 'erp', spec, createdBy: 'alice' });
-        await store.createMigration({ id: 'm2', name: 'crm', spec, createdBy: 'alice' });
+        const created = await store.migrations.create({ id: 'm1', name: 'erp', spec, createdBy: 'alice' });
+        await store.migrations.create({ id: 'm2', name: 'crm', spec, createdBy: 'alice' });
         await new Promise((resolve) => setTimeout(resolve, 5));
 
-        const renamed = await store.updateMigration('m1', { name: 'erp-v2' });
+        const renamed = await store.migrations.update('m1', { name: 'erp-v2' });
         assert.equal(renamed?.name, 'erp-v2');
         assert.deepEqual(renamed?.spec, spec);
         assert.ok(renamed!.updatedAt > created.updatedAt);
         assert.equal(renamed?.createdAt, created.createdAt);
 
-        const respecified = await store.updateMigration('m1', { spec: { tables: [{ name: 'lines' }] } });
+        const respecified = await store.migrations.update('m1', { spec: { tables: [{ name: 'lines' }] } });
         assert.deepEqual(respecified?.spec, { tables: [{ name: 'lines' }] });
         assert.equal(respecified?.name, 'erp-v2');
-        assert.deepEqual(await store.getMigration('m1'), respecified);
+        assert.deepEqual(await store.migrations.get('m1'), respecified);
 
         await conflict(
-          store.updateMigration('m1', { name: 'crm' }),
+          store.migrations.update('m1', { name: 'crm' }),
           'unique',
           'a migration named "crm" already exists',
         );
-        assert.equal((await store.getMigration('m1'))?.name, 'erp-v2');
-        assert.equal(await store.updateMigration('none', { name: 'x' }), undefined);
+        assert.equal((await store.migrations.get('m1'))?.name, 'erp-v2');
+        assert.equal(await store.migrations.update('none', { name: 'x' }), undefined);
       });
 
       it('deletes a definition', async (t) => {
         const store = await openStore(t);
-        await store.createMigration({ id: 'm1', name: 'erp', spec, createdBy: 'alice' });
-        assert.equal(await store.deleteMigration('m1'), true);
-        assert.equal(await store.getMigration('m1'), undefined);
-        assert.equal(await store.deleteMigration('m1'), false);
+        await store.migrations.create({ id: 'm1', name: 'erp', spec, createdBy: 'alice' });
+        assert.equal(await store.migrations.delete('m1'), true);
+        assert.equal(await store.migrations.get('m1'), undefined);
+        assert.equal(await store.migrations.delete('m1'), false);
         // The name is free again.
-        await store.createMigration({ id: 'm2', name: 'erp', spec, createdBy: 'alice' });
+        await store.migrations.create({ id: 'm2', name: 'erp', spec, createdBy: 'alice' });
       });
     });
   });

@@ -6,7 +6,8 @@ import { describe, it, type TestContext } from 'node:test';
 import { Migrator, sql } from 'kysely';
 import type { PartitionProgress, RejectedRow, RunRecord } from '../../src/state/run-types.ts';
 import { stateMigrations } from '../../src/state/migrations/index.ts';
-import { StateStore, type StoredReject } from '../../src/state/state-store.ts';
+import { StateStore } from '../../src/state/state-store.ts';
+import type { StoredReject } from '../../src/state/quarantine-store.ts';
 import { StoreConflictError } from '../../src/state/store-errors.ts';
 import { BACKENDS, openStore as openBackendStore } from './store-backends.ts';
 
@@ -227,7 +228,7 @@ for (const backend of BACKENDS) {
     it('stores rejected rows with bigint and Buffer values as JSON', async (t) => {
       const store = await openStore(t);
       await store.createRun(run('r1', '2024-05-01T10:00:00.000Z'));
-      await store.addRejects('r1', [
+      await store.quarantine.add('r1', [
         {
           table: 'orders',
           partition: 3,
@@ -246,7 +247,7 @@ for (const backend of BACKENDS) {
           ],
         },
       ]);
-      assert.deepEqual(withoutIds(await store.rejects('r1')), [
+      assert.deepEqual(withoutIds(await store.quarantine.list('r1')), [
         {
           table: 'orders',
           partition: 3,
@@ -277,8 +278,8 @@ for (const backend of BACKENDS) {
         ['constructor', 'c'],
         ['id', 1],
       ]);
-      await store.addRejects('r1', [reject('evil', '[1]', values)]);
-      const [stored] = await store.rejects('r1');
+      await store.quarantine.add('r1', [reject('evil', '[1]', values)]);
+      const [stored] = await store.quarantine.list('r1');
       assert.ok(stored);
       assert.equal(({} as Record<string, unknown>).polluted, undefined);
       assert.equal(Object.getPrototypeOf(stored.values), Object.prototype);
@@ -294,25 +295,34 @@ for (const backend of BACKENDS) {
       const store = await openStore(t);
       await store.createRun(run('r1', '2024-05-01T10:00:00.000Z'));
       await store.createRun(run('r2', '2024-05-01T11:00:00.000Z'));
-      await store.addRejects('r1', [reject('orders', '1'), reject('customers', '2'), reject('orders', '3')]);
-      await store.addRejects('r1', [reject('orders', '4')]);
-      await store.addRejects('r1', []);
-      await store.addRejects('r2', [reject('orders', '5')]);
+      await store.quarantine.add('r1', [
+        reject('orders', '1'),
+        reject('customers', '2'),
+        reject('orders', '3'),
+      ]);
+      await store.quarantine.add('r1', [reject('orders', '4')]);
+      await store.quarantine.add('r1', []);
+      await store.quarantine.add('r2', [reject('orders', '5')]);
 
       const keys = (rows: RejectedRow[]) => rows.map((r) => `${r.table}:${r.key}`);
-      assert.deepEqual(keys(await store.rejects('r1')), ['orders:1', 'customers:2', 'orders:3', 'orders:4']);
-      assert.deepEqual(keys(await store.rejects('r1', { table: 'orders' })), [
+      assert.deepEqual(keys(await store.quarantine.list('r1')), [
+        'orders:1',
+        'customers:2',
+        'orders:3',
+        'orders:4',
+      ]);
+      assert.deepEqual(keys(await store.quarantine.list('r1', { table: 'orders' })), [
         'orders:1',
         'orders:3',
         'orders:4',
       ]);
-      assert.deepEqual(keys(await store.rejects('r1', { table: 'orders', limit: 2 })), [
+      assert.deepEqual(keys(await store.quarantine.list('r1', { table: 'orders', limit: 2 })), [
         'orders:1',
         'orders:3',
       ]);
-      assert.deepEqual(keys(await store.rejects('r1', { limit: 1 })), ['orders:1']);
-      assert.deepEqual(keys(await store.rejects('r1', { table: 'nothing' })), []);
-      assert.deepEqual(keys(await store.rejects('r2')), ['orders:5']);
+      assert.deepEqual(keys(await store.quarantine.list('r1', { limit: 1 })), ['orders:1']);
+      assert.deepEqual(keys(await store.quarantine.list('r1', { table: 'nothing' })), []);
+      assert.deepEqual(keys(await store.quarantine.list('r2')), ['orders:5']);
     });
 
     it('keeps its data when reopened', async (t) => {
@@ -320,7 +330,7 @@ for (const backend of BACKENDS) {
       const first = await StateStore.open(path);
       await first.createRun(run('r1', '2024-05-01T10:00:00.000Z'));
       await first.savePartition('r1', partition('orders', 0, { status: 'done', extracted: 5, loaded: 5 }));
-      await first.addRejects('r1', [reject('orders', '7', { id: 7 })]);
+      await first.quarantine.add('r1', [reject('orders', '7', { id: 7 })]);
       await first.finishRun('r1', 'succeeded', null, { ok: true });
       await first.close();
 
@@ -330,7 +340,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await second.partitions('r1'), [
         partition('orders', 0, { status: 'done', extracted: 5, loaded: 5 }),
       ]);
-      assert.deepEqual(withoutIds(await second.rejects('r1')), [reject('orders', '7', { id: 7 })]);
+      assert.deepEqual(withoutIds(await second.quarantine.list('r1')), [reject('orders', '7', { id: 7 })]);
       await second.createRun(run('r2', '2024-05-02T10:00:00.000Z'));
       assert.deepEqual(
         (await second.listRuns()).map((r) => r.id),
@@ -397,14 +407,14 @@ for (const backend of BACKENDS) {
         status: 'succeeded',
         report: null,
       });
-      await store.createUser({ username: 'alice', passwordHash: 'h', role: 'admin' });
-      assert.equal(await store.countUsers(), 1);
+      await store.users.create({ username: 'alice', passwordHash: 'h', role: 'admin' });
+      assert.equal(await store.users.count(), 1);
     });
 
     it('links runs to the migration they were started from, and lists them by it', async (t) => {
       const store = await openStore(t);
-      await store.createMigration({ id: 'm1', name: 'erp', spec: { version: 1 }, createdBy: 'alice' });
-      await store.createMigration({ id: 'm2', name: 'crm', spec: { version: 1 }, createdBy: 'alice' });
+      await store.migrations.create({ id: 'm1', name: 'erp', spec: { version: 1 }, createdBy: 'alice' });
+      await store.migrations.create({ id: 'm2', name: 'crm', spec: { version: 1 }, createdBy: 'alice' });
       await store.createRun(run('r1', '2024-05-01T10:00:00.000Z', { migrationId: 'm1' }));
       await store.createRun(run('r2', '2024-05-02T10:00:00.000Z', { migrationId: 'm2' }));
       await store.createRun(run('r3', '2024-05-03T10:00:00.000Z', { migrationId: 'm1' }));
@@ -420,7 +430,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(ids(await store.listRuns({ migrationId: 'none' })), []);
 
       // Deleting the definition keeps its runs, no longer linked.
-      assert.equal(await store.deleteMigration('m1'), true);
+      assert.equal(await store.migrations.delete('m1'), true);
       assert.equal((await store.getRun('r1'))?.migrationId, null);
       assert.deepEqual(ids(await store.listRuns()), ['cli', 'r3', 'r2', 'r1']);
     });
@@ -449,12 +459,12 @@ for (const backend of BACKENDS) {
           ...(i % 2 ? [{ rule: 'odd', column: null, severity: 'minor' as const, message: `odd ${i}` }] : []),
         ],
       }));
-      await store.addRejects('r1', rows, 3);
-      const stored = await store.rejects('r1', { limit: 10_000 });
+      await store.quarantine.add('r1', rows, 3);
+      const stored = await store.quarantine.list('r1', { limit: 10_000 });
       assert.equal(stored.length, 4500);
       assert.deepEqual(withoutIds(stored), rows);
-      assert.equal(await store.countRejects('r1', { rule: 'odd' }), 2250);
-      const [sample] = await store.rejects('r1', { rule: 'odd', limit: 1 });
+      assert.equal(await store.quarantine.count('r1', { rule: 'odd' }), 2250);
+      const [sample] = await store.quarantine.list('r1', { rule: 'odd', limit: 1 });
       assert.equal(sample?.key, '1');
     });
 
@@ -464,10 +474,10 @@ for (const backend of BACKENDS) {
       const big = partition('t', 0, { extracted: 3_000_000_000, loaded: 2_999_999_999, rejected: 1 });
       await store.savePartition('r1', big);
       assert.deepEqual(await store.partitions('r1'), [big]);
-      await store.addRejects('r1', [reject('t', '1')]);
-      const [stored] = await store.rejects('r1');
+      await store.quarantine.add('r1', [reject('t', '1')]);
+      const [stored] = await store.quarantine.list('r1');
       assert.equal(typeof stored?.id, 'number');
-      assert.equal(typeof (await store.countRejects('r1')), 'number');
+      assert.equal(typeof (await store.quarantine.count('r1')), 'number');
     });
   });
 }
@@ -517,14 +527,14 @@ describe('StateStore on postgres only', () => {
     assert.equal(first.schema, new URL(a).searchParams.get('schema'));
     assert.equal(first.description, `postgres postgres@127.0.0.1:5432/test (schema ${first.schema})`);
     await first.createRun(run('r1', '2024-05-01T10:00:00.000Z'));
-    await second.createUser({ username: 'alice', passwordHash: 'h', role: 'admin' });
+    await second.users.create({ username: 'alice', passwordHash: 'h', role: 'admin' });
     assert.deepEqual(
       (await first.listRuns()).map((r) => r.id),
       ['r1'],
     );
     assert.deepEqual(await second.listRuns(), []);
-    assert.equal(await first.countUsers(), 0);
-    assert.equal(await second.countUsers(), 1);
+    assert.equal(await first.users.count(), 0);
+    assert.equal(await second.users.count(), 1);
     assert.equal((await postgres.tables(a)).length, (await postgres.tables(b)).length);
   });
 

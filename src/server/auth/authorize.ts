@@ -53,7 +53,7 @@ export function authorizeHook(store: ServiceStore, metricsToken: string | undefi
         'the access token is invalid or has expired; get a new one (POST /api/v1/auth/refresh).',
       );
     }
-    const user = claims.typ === 'access' ? await store.getUser(claims.sub) : undefined;
+    const user = claims.typ === 'access' ? await store.users.get(claims.sub) : undefined;
     if (!user || user.disabled || typeof claims.uid !== 'string' || claims.uid !== user.id) {
       throw unauthorized('the access token belongs to no enabled user; sign in again.');
     }

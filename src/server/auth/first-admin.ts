@@ -12,7 +12,7 @@ export async function ensureFirstAdmin(
   password: string | undefined,
   log: Logger,
 ): Promise<void> {
-  if ((await store.countUsers()) > 0) return;
+  if ((await store.users.count()) > 0) return;
   if (password === undefined) {
     log.warn(
       'there is no user yet: set JIVS_ADMIN_PASSWORD to create user admin on start, or run `jivs user add <name> --role admin`.',
@@ -21,8 +21,8 @@ export async function ensureFirstAdmin(
   }
   const problem = passwordProblem(password);
   if (problem) throw new InputError([{ path: 'JIVS_ADMIN_PASSWORD', message: problem }]);
-  await store.createUser({ username: 'admin', passwordHash: await hashPassword(password), role: 'admin' });
-  await store.appendAudit({
+  await store.users.create({ username: 'admin', passwordHash: await hashPassword(password), role: 'admin' });
+  await store.audit.append({
     actor: null,
     action: 'user.create',
     target: 'admin',

@@ -17,7 +17,7 @@ export function auditRoutes(app: Api, { store }: ServiceContext): void {
     },
     async (request) => {
       const limit = request.query.limit ?? 100;
-      const entries = await store.listAudit({ ...request.query, limit });
+      const entries = await store.audit.list({ ...request.query, limit });
       return { entries, nextBeforeId: entries.length === limit ? entries.at(-1)!.id : null };
     },
   );

@@ -19,7 +19,7 @@ export function authRoutes(app: Api, context: ServiceContext): void {
   async function issueTokens(user: User) {
     const accessToken = app.jwt.sign({ sub: user.username, uid: user.id, role: user.role, typ: 'access' });
     const { token, tokenHash } = newRefreshToken();
-    await store.saveRefreshToken({
+    await store.tokens.save({
       tokenHash,
       username: user.username,
       userId: user.id,
@@ -58,7 +58,7 @@ export function authRoutes(app: Api, context: ServiceContext): void {
     },
     async (request) => {
       const { username, password } = request.body;
-      const user = await store.getUser(username);
+      const user = await store.users.get(username);
       const matches = await verifyPassword(password, user?.passwordHash);
       if (!user || !matches || user.disabled) {
         const reason = !user ? 'unknown user' : !matches ? 'wrong password' : 'user disabled';
@@ -89,11 +89,11 @@ export function authRoutes(app: Api, context: ServiceContext): void {
     },
     async (request) => {
       const tokenHash = hashRefreshToken(request.body.refreshToken);
-      const stored = await store.findRefreshToken(tokenHash);
+      const stored = await store.tokens.find(tokenHash);
       if (!stored) throw unauthorized('the refresh token is not known; sign in again.');
       if (stored.revokedAt !== null) {
         // A token used twice was stolen or replayed: end every session of its user.
-        await store.revokeUserTokens(stored.username);
+        await store.tokens.revokeForUser(stored.username);
         await audit(store, request, {
           action: 'auth.refresh',
           actor: stored.username,
@@ -104,11 +104,11 @@ export function authRoutes(app: Api, context: ServiceContext): void {
       }
       if (Date.parse(stored.expiresAt) <= Date.now())
         throw unauthorized('the refresh token has expired; sign in again.');
-      const user = await store.getUser(stored.username);
+      const user = await store.users.get(stored.username);
       // A user deleted and created again under the same name has another id: the old tokens stay dead.
       if (!user || user.disabled || stored.userId !== user.id)
         throw unauthorized('the user no longer exists or is disabled; sign in again.');
-      await store.revokeRefreshToken(tokenHash);
+      await store.tokens.revoke(tokenHash);
       return issueTokens(user);
     },
   );
@@ -125,9 +125,9 @@ export function authRoutes(app: Api, context: ServiceContext): void {
     },
     async (request) => {
       const tokenHash = hashRefreshToken(request.body.refreshToken);
-      const stored = await store.findRefreshToken(tokenHash);
+      const stored = await store.tokens.find(tokenHash);
       if (stored && stored.revokedAt === null) {
-        await store.revokeRefreshToken(tokenHash);
+        await store.tokens.revoke(tokenHash);
         await audit(store, request, {
           action: 'auth.logout',
           actor: stored.username,

@@ -21,7 +21,7 @@ export function healthRoutes(app: Api, { store }: ServiceContext): void {
     },
     async (request, reply) => {
       try {
-        await store.countUsers();
+        await store.users.count();
         return { status: 'ready' };
       } catch (error) {
         request.log.warn({ err: error }, 'the store is not reachable');

@@ -49,7 +49,7 @@ export function migrationRoutes(app: Api, context: ServiceContext): void {
       reach: context.reach,
     });
   const existing = async (id: string) => {
-    const migration = await store.getMigration(id);
+    const migration = await store.migrations.get(id);
     if (!migration) throw notFound(`migration ${id}`);
     return migration;
   };
@@ -64,7 +64,7 @@ export function migrationRoutes(app: Api, context: ServiceContext): void {
         response: { 200: MigrationListSchema, ...errorResponses(...AUTH_ERRORS) },
       },
     },
-    async () => ({ migrations: (await store.listMigrations()).map(migrationView) }),
+    async () => ({ migrations: (await store.migrations.list()).map(migrationView) }),
   );
 
   app.post(
@@ -82,9 +82,9 @@ export function migrationRoutes(app: Api, context: ServiceContext): void {
       const id = randomUUID();
       const { stored, spec } = intake(request.body.spec, id);
       const name = request.body.name ?? spec.name;
-      await store.createMigration({ id, name, spec: stored, createdBy: request.principal!.username });
+      await store.migrations.create({ id, name, spec: stored, createdBy: request.principal!.username });
       await audit(store, request, { action: 'migration.create', target: id, detail: { name } });
-      return reply.status(201).send(migrationView((await store.getMigration(id))!));
+      return reply.status(201).send(migrationView((await store.migrations.get(id))!));
     },
   );
 
@@ -127,13 +127,13 @@ export function migrationRoutes(app: Api, context: ServiceContext): void {
         const changes: { name?: string; spec?: unknown } = {};
         if (body.spec !== undefined) changes.spec = intake(body.spec, id, before).stored;
         if (body.name !== undefined) changes.name = body.name;
-        await store.updateMigration(id, changes);
+        await store.migrations.update(id, changes);
         await audit(store, request, {
           action: 'migration.update',
           target: id,
           detail: { name: body.name, specChanged: body.spec !== undefined },
         });
-        return migrationView((await store.getMigration(id))!);
+        return migrationView((await store.migrations.get(id))!);
       },
     );
   }
@@ -154,7 +154,7 @@ export function migrationRoutes(app: Api, context: ServiceContext): void {
       const migration = await existing(id);
       const active = (await store.listRuns({ migrationId: id, limit: 1000 })).some((r) => runs.live(r.id));
       if (active) throw conflict(`migration ${id} has a run executing or queued; wait for it, or cancel it.`);
-      await store.deleteMigration(id);
+      await store.migrations.delete(id);
       await audit(store, request, {
         action: 'migration.delete',
         target: id,

@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify';
 import type { FastifyBaseLogger } from 'fastify';
 import { REJECT_EXPORT_COLUMNS, rejectExportRecord } from '../../state/reject-export.ts';
 import { rejectAsSeen } from '../../state/reject-visibility.ts';
-import type { RejectFilter, StoredReject } from '../../state/state-store.ts';
+import type { RejectFilter, StoredReject } from '../../state/quarantine-store.ts';
 import { toJson } from '../../core/json-values.ts';
 import { READ_RAW_REJECTS } from '../auth/permissions.ts';
 import { notFound } from '../http-errors.ts';
@@ -24,7 +24,7 @@ async function* allRejects(
   filter: RejectFilter,
   mayReadRaw: boolean,
 ): AsyncGenerator<StoredReject> {
-  for await (const page of store.rejectPages(runId, filter)) {
+  for await (const page of store.quarantine.pages(runId, filter)) {
     for (const reject of page) yield rejectAsSeen(reject, mayReadRaw);
   }
 }
@@ -79,8 +79,8 @@ export function rejectRoutes(app: Api, { store }: ServiceContext): void {
           .send(csvStream(allRejects(store, id, filter, mayReadRaw), request.log) as never); // a stream, not the JSON page
       }
       const [total, rows] = await Promise.all([
-        store.countRejects(id, filter),
-        store.rejects(id, { ...filter, limit, afterId }),
+        store.quarantine.count(id, filter),
+        store.quarantine.list(id, { ...filter, limit, afterId }),
       ]);
       return {
         total,

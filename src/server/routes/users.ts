@@ -33,7 +33,7 @@ export function userView(user: User) {
 
 async function isLastAdmin(store: ServiceStore, user: User): Promise<boolean> {
   if (user.role !== 'admin' || user.disabled) return false;
-  const admins = (await store.listUsers()).filter((u) => u.role === 'admin' && !u.disabled);
+  const admins = (await store.users.list()).filter((u) => u.role === 'admin' && !u.disabled);
   return admins.length <= 1;
 }
 
@@ -55,7 +55,7 @@ export function userRoutes(app: Api, { store }: ServiceContext): void {
         response: { 200: UserListSchema, ...errorResponses(...AUTH_ERRORS) },
       },
     },
-    async () => ({ users: (await store.listUsers()).map(userView) }),
+    async () => ({ users: (await store.users.list()).map(userView) }),
   );
 
   app.get(
@@ -70,7 +70,7 @@ export function userRoutes(app: Api, { store }: ServiceContext): void {
       },
     },
     async (request) => {
-      const user = await store.getUser(request.params.username);
+      const user = await store.users.get(request.params.username);
       if (!user) throw notFound(`user ${request.params.username}`);
       return userView(user);
     },
@@ -91,9 +91,9 @@ export function userRoutes(app: Api, { store }: ServiceContext): void {
       const { username, password, role } = request.body;
       checkPassword(password);
       // A name taken already, in any case (ADMIN next to admin), is a StoreConflictError: 409.
-      await store.createUser({ username, passwordHash: await hashPassword(password), role });
+      await store.users.create({ username, passwordHash: await hashPassword(password), role });
       await audit(store, request, { action: 'user.create', target: username, detail: { role } });
-      return reply.status(201).send(userView((await store.getUser(username))!));
+      return reply.status(201).send(userView((await store.users.get(username))!));
     },
   );
 
@@ -112,7 +112,7 @@ export function userRoutes(app: Api, { store }: ServiceContext): void {
     async (request) => {
       const { username } = request.params;
       const { role, password, disabled } = request.body;
-      const user = await store.getUser(username);
+      const user = await store.users.get(username);
       if (!user) throw notFound(`user ${username}`);
       const demoted = role !== undefined && role !== 'admin';
       if ((demoted || disabled === true) && (await isLastAdmin(store, user))) {
@@ -125,8 +125,8 @@ export function userRoutes(app: Api, { store }: ServiceContext): void {
         checkPassword(password);
         changes.passwordHash = await hashPassword(password);
       }
-      await store.updateUser(username, changes);
-      if (password !== undefined || disabled === true) await store.revokeUserTokens(username);
+      await store.users.update(username, changes);
+      if (password !== undefined || disabled === true) await store.tokens.revokeForUser(username);
       await audit(store, request, {
         action: 'user.update',
         target: username,
@@ -139,7 +139,7 @@ export function userRoutes(app: Api, { store }: ServiceContext): void {
           detail: { from: user.role, to: role },
         });
       }
-      return userView((await store.getUser(username))!);
+      return userView((await store.users.get(username))!);
     },
   );
 
@@ -156,13 +156,13 @@ export function userRoutes(app: Api, { store }: ServiceContext): void {
     },
     async (request) => {
       const { username } = request.params;
-      const user = await store.getUser(username);
+      const user = await store.users.get(username);
       if (!user) throw notFound(`user ${username}`);
       if (await isLastAdmin(store, user)) {
         throw conflict(`${username} is the last enabled admin; make another user admin first.`);
       }
-      await store.revokeUserTokens(username);
-      await store.deleteUser(username);
+      await store.tokens.revokeForUser(username);
+      await store.users.delete(username);
       await audit(store, request, { action: 'user.delete', target: username, detail: { role: user.role } });
       return { ok: true as const };
     },

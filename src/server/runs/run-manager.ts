@@ -381,7 +381,7 @@ export class RunManager {
       throw conflict(`run ${runId} is running in process ${run.owner}; pause it first.`);
     }
     const migrationId = run.migrationId ?? null;
-    const migration = migrationId === null ? undefined : await store.getMigration(migrationId);
+    const migration = migrationId === null ? undefined : await store.migrations.get(migrationId);
     if (!migration) {
       throw conflict(
         `run ${runId} was not started from a stored migration (or its migration was deleted); resume it with \`jivs resume ${runId}\`.`,

@@ -6,67 +6,73 @@ import { withConflicts } from '../store-errors.ts';
 
 type Db = Kysely<StateDatabase>;
 
-/** Stores a token; an unknown user (or a hash already stored) is a StoreConflictError. */
-export async function saveRefreshToken(db: Db, token: NewRefreshToken): Promise<RefreshToken> {
-  const row = {
-    token_hash: token.tokenHash,
-    username: token.username,
-    user_id: token.userId ?? null,
-    expires_at: isoTime(token.expiresAt),
-    revoked_at: null,
-  };
-  await withConflicts(
-    { unique: 'the refresh token is already stored', reference: `there is no user "${token.username}"` },
-    () => db.insertInto('refresh_tokens').values(row).execute(),
-  );
-  return tokenFromRow(row);
-}
+/** Refresh tokens by hash, reached as `store.tokens`. */
+export class RefreshTokenStore {
+  readonly #db: Db;
 
-/** The token with this hash, revoked or expired ones included (the caller decides); undefined if none. */
-export async function findRefreshToken(db: Db, tokenHash: string): Promise<RefreshToken | undefined> {
-  const row = await db
-    .selectFrom('refresh_tokens')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .executeTakeFirst();
-  return row && tokenFromRow(row);
-}
+  constructor(db: Db) {
+    this.#db = db;
+  }
 
-/**
- * Revokes a token. True if this call revoked it; false if it was unknown or already revoked, so of
- * two requests refreshing with the same token only one wins (and the other can be treated as reuse).
- */
-export async function revokeRefreshToken(db: Db, tokenHash: string): Promise<boolean> {
-  const result = await db
-    .updateTable('refresh_tokens')
-    .set({ revoked_at: new Date().toISOString() })
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
+  /** Stores a token; an unknown user (or a hash already stored) is a StoreConflictError. */
+  async save(token: NewRefreshToken): Promise<RefreshToken> {
+    const row = {
+      token_hash: token.tokenHash,
+      username: token.username,
+      user_id: token.userId ?? null,
+      expires_at: isoTime(token.expiresAt),
+      revoked_at: null,
+    };
+    await withConflicts(
+      { unique: 'the refresh token is already stored', reference: `there is no user "${token.username}"` },
+      () => this.#db.insertInto('refresh_tokens').values(row).execute(),
+    );
+    return tokenFromRow(row);
+  }
 
-/** Revokes every token of a user that is not revoked yet; how many that were. */
-export async function revokeUserTokens(db: Db, username: string): Promise<number> {
-  const result = await db
-    .updateTable('refresh_tokens')
-    .set({ revoked_at: new Date().toISOString() })
-    .where('username', '=', username)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
+  /** The token with this hash, revoked or expired ones included (the caller decides); undefined if none. */
+  async find(tokenHash: string): Promise<RefreshToken | undefined> {
+    const row = await this.#db
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    return row && tokenFromRow(row);
+  }
 
-/** Forgets tokens that expired before `before` (housekeeping); how many. */
-export async function deleteExpiredRefreshTokens(
-  db: Db,
-  before: Date | string = new Date(),
-): Promise<number> {
-  const result = await db
-    .deleteFrom('refresh_tokens')
-    .where('expires_at', '<', isoTime(before))
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+  /**
+   * Revokes a token. True if this call revoked it; false if it was unknown or already revoked, so of
+   * two requests refreshing with the same token only one wins (and the other can be treated as reuse).
+   */
+  async revoke(tokenHash: string): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: new Date().toISOString() })
+      .where('token_hash', '=', tokenHash)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Revokes every token of a user that is not revoked yet; how many that were. */
+  async revokeForUser(username: string): Promise<number> {
+    const result = await this.#db
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: new Date().toISOString() })
+      .where('username', '=', username)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Forgets tokens that expired before `before` (housekeeping); how many. */
+  async deleteExpired(before: Date | string = new Date()): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('refresh_tokens')
+      .where('expires_at', '<', isoTime(before))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }
 
 /** ISO 8601 in UTC, so times compare as text. */
