@@ -15,8 +15,9 @@ import { describeResult, parseJson, runJivs, spawnJivs, type JivsProcess } from 
 import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../e2e/database-endpoints.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { fillSource, fingerprint, writeSpec, type TableFingerprint } from './crash-fixture.ts';
+import { MYSQL, POSTGRES } from '../support/databases.ts';
 
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+const PG = POSTGRES;
 
 describe('faults during a migration', () => {
   let source: DatabaseEndpoint;
@@ -120,7 +121,7 @@ describe('faults during a migration', () => {
     const { dir, target, spec } = await setup({ batchSize: 50, partitionRows: 10000 });
     const text = await readFile(spec, 'utf8');
     await writeFile(spec, text.replace('tables:\n', 'tables:\n  - name: events\n'));
-    const killer = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
+    const killer = await mysql.createConnection(MYSQL);
     try {
       const jivs = spawnJivs(['migrate', spec], { cwd: dir });
       const { result, hits } = await whileRunning(

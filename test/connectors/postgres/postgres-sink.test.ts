@@ -6,6 +6,7 @@ import { openPostgresSink } from '../../../src/connectors/postgres/index.ts';
 import { shortenIdentifier } from '../../../src/connectors/postgres/postgres-identifiers.ts';
 import { InputError } from '../../../src/core/errors.ts';
 import { createTestSchema, postgresEndpoint, type TestSchema } from './postgres-test-schema.ts';
+import { postgresDescription } from '../../support/databases.ts';
 
 function column(name: string, type: LogicalType, options: Partial<ColumnSchema> = {}): ColumnSchema {
   return { name, nativeType: '', type, nullable: true, defaultValue: null, ...options };
@@ -34,7 +35,7 @@ describe('PostgresSink', () => {
   let sink: Sink;
   before(async () => {
     schema = await createTestSchema('jivs_sink');
-    sink = await openPostgresSink(postgresEndpoint(schema.name), 'postgres postgres@127.0.0.1:5432/test');
+    sink = await openPostgresSink(postgresEndpoint(schema.name), postgresDescription());
   });
   after(async () => {
     await sink.close();
