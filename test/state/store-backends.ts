@@ -5,8 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import Database from 'better-sqlite3';
@@ -14,6 +12,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { StateStore } from '../../src/state/state-store.ts';
 import { POSTGRES } from '../support/databases.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 /** The PostgreSQL server the store tests use, as a store URL (without a schema). */
 export const POSTGRES_URL = process.env.JIVS_TEST_STATE_DATABASE_URL ?? defaultPostgresUrl();
@@ -50,8 +49,7 @@ export interface StoreBackend {
 const sqlite: StoreBackend = {
   name: 'sqlite',
   async location(t) {
-    const dir = await mkdtemp(join(tmpdir(), 'jivs-state-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
+    const dir = await tempDir('jivs-state-', t);
     return join(dir, 'state', 'jivs-state.db');
   },
   async query(location, text) {

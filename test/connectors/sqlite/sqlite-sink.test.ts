@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
@@ -8,6 +6,7 @@ import type { ColumnSchema, Sink, TableSchema } from '../../../src/connectors/co
 import type { LogicalType } from '../../../src/core/logical-type.ts';
 import { openSqliteSink } from '../../../src/connectors/sqlite/sqlite-sink.ts';
 import { InputError } from '../../../src/core/errors.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 interface Target {
   sink: Sink;
@@ -17,7 +16,7 @@ interface Target {
 
 /** A sink on a new file in a nested, not yet existing directory; closed and removed after the test. */
 async function openTarget(t: TestContext): Promise<Target> {
-  const dir = await mkdtemp(join(tmpdir(), 'jivs-sqlite-sink-'));
+  const dir = await tempDir('jivs-sqlite-sink-');
   const path = join(dir, 'nested', 'deeper', 'target.db');
   const sink = await openSqliteSink(path);
   const db = new Database(path);
@@ -25,7 +24,6 @@ async function openTarget(t: TestContext): Promise<Target> {
   t.after(async () => {
     db.close();
     await sink.close();
-    await rm(dir, { recursive: true, force: true });
   });
   return { sink, db };
 }
