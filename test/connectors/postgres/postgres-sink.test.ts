@@ -100,15 +100,6 @@ describe('PostgresSink', () => {
       assert.equal((await columnsOf('people')).length, PEOPLE.columns.length);
     });
 
-    it('truncate and append create a missing table', async () => {
-      const a = tableSchema('made_by_truncate', [column('x', { kind: 'integer' })]);
-      const b = tableSchema('made_by_append', [column('x', { kind: 'integer' })]);
-      assert.deepEqual(await sink.prepareTable(a, 'truncate'), { rowsBefore: 0 });
-      assert.deepEqual(await sink.prepareTable(b, 'append'), { rowsBefore: 0 });
-      assert.equal(await sink.tableExists('made_by_truncate'), true);
-      assert.equal(await sink.tableExists('made_by_append'), true);
-    });
-
     it('fail-if-exists refuses an existing table with an InputError and leaves it alone', async () => {
       await sink.prepareTable(PEOPLE, 'create');
       await schema.sql(`INSERT INTO people (id) VALUES (1)`);
