@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { RunReport } from '../../src/engine/report.ts';
-import { postgresEndpoint } from '../e2e/database-endpoints.ts';
+import { postgresEndpoint } from '../support/database-endpoints.ts';
 import { copyDemo, editSpec } from './demo-fixture.ts';
 import { describeResult, parseJson, runJivs } from './run-jivs.ts';
 import { tempDir } from '../support/temp-dir.ts';

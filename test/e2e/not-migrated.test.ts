@@ -16,7 +16,7 @@ import type { MigrationPlan } from '../../src/plan/plan-types.ts';
 import { jivsStdout } from '../cli/run-jivs.ts';
 import { runSpec, writeSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from './database-endpoints.ts';
+import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
 import { MYSQL, POSTGRES } from '../support/databases.ts';
 
 const SOURCE = `

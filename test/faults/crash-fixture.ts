@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { stringify } from 'yaml';
-import type { DatabaseEndpoint } from '../e2e/database-endpoints.ts';
+import type { DatabaseEndpoint } from '../support/database-endpoints.ts';
 import { POSTGRES } from '../support/databases.ts';
 
 export const TABLES = { customers: 'id', orders: 'id', tags: 'code' } as const;

@@ -12,7 +12,7 @@ import pg from 'pg';
 import type { RunReport } from '../../src/engine/report.ts';
 import type { RunRecord } from '../../src/state/run-types.ts';
 import { describeResult, parseJson, runJivs, spawnJivs, type JivsProcess } from '../cli/run-jivs.ts';
-import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../e2e/database-endpoints.ts';
+import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { fillSource, fingerprint, writeSpec, type TableFingerprint } from './crash-fixture.ts';
 import { MYSQL, POSTGRES } from '../support/databases.ts';

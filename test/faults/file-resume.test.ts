@@ -12,7 +12,7 @@ import pg from 'pg';
 import { stringify } from 'yaml';
 import type { RunReport } from '../../src/engine/report.ts';
 import { describeResult, parseJson, runJivs, spawnJivs } from '../cli/run-jivs.ts';
-import { postgresEndpoint, type DatabaseEndpoint } from '../e2e/database-endpoints.ts';
+import { postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { POSTGRES } from '../support/databases.ts';
 

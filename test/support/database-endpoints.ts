@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { MYSQL, POSTGRES } from '../support/databases.ts';
+import { MYSQL, POSTGRES } from './databases.ts';
 
 export type DatabaseKind = 'sqlite' | 'postgres' | 'mysql';
 
