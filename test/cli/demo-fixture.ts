@@ -2,14 +2,14 @@
  * The demo files `jivs demo` writes (the legacy ERP source and its spec), generated once per test file
  * and copied into each test's own directory, plus helpers to edit the spec and count target rows.
  */
-import { existsSync, rmSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parseDocument, type Document } from 'yaml';
 import { demoSpecYaml } from '../../src/demo/demo-spec.ts';
 import { generateLegacyErp } from '../../src/demo/generate-legacy-erp.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 /** Rows of the demo source: small, but with dirty rows in it. */
 export const DEMO_ROWS = 3000;
@@ -17,8 +17,7 @@ export const DEMO_ROWS = 3000;
 let template: Promise<string> | undefined;
 
 async function makeTemplate(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'jivs-cli-template-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const dir = await tempDir('jivs-cli-template-');
   await generateLegacyErp(join(dir, 'legacy-erp.db'), { rows: DEMO_ROWS, seed: 42 });
   await writeFile(
     join(dir, 'demo.yaml'),

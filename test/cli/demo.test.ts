@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { RunReport } from '../../src/engine/report.ts';
 import { countRows } from './demo-fixture.ts';
-import { describeResult, parseJson, runJivs, tempDir } from './run-jivs.ts';
+import { describeResult, parseJson, runJivs } from './run-jivs.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const PHASES = [
   'planning',
@@ -19,7 +20,7 @@ const PHASES = [
 
 describe('jivs demo', () => {
   test('writes the demo files, shows progress lines and prints the report', async (t) => {
-    const dir = await tempDir(t);
+    const dir = await tempDir('jivs-cli-', t);
     const result = await runJivs(['demo', '--rows', '3000', '--dir', 'demo'], { cwd: dir });
     assert.equal(result.code, 0, describeResult(result));
     for (const file of ['legacy-erp.db', 'demo.yaml', 'migrated.db']) {
@@ -44,7 +45,7 @@ describe('jivs demo', () => {
   });
 
   test('--json prints a report whose counts match the target database', async (t) => {
-    const dir = await tempDir(t);
+    const dir = await tempDir('jivs-cli-', t);
     const result = await runJivs(['demo', '--rows', '3000', '--dir', 'demo', '--json'], { cwd: dir });
     assert.equal(result.code, 0, describeResult(result));
     assert.doesNotMatch(result.stderr, /phase /, 'no progress with --json');

@@ -5,7 +5,8 @@ import { describe, test } from 'node:test';
 import type { RunReport } from '../../src/engine/report.ts';
 import type { PartitionProgress, RunRecord } from '../../src/state/run-types.ts';
 import { countRows } from './demo-fixture.ts';
-import { describeResult, parseJson, runJivs, spawnJivs, tempDir } from './run-jivs.ts';
+import { describeResult, parseJson, runJivs, spawnJivs } from './run-jivs.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 /**
  * How long after SIGINT the process may take to end: generous, so a busy machine does not fail it. That
@@ -18,7 +19,7 @@ const IDLE_MS = 2000;
 
 describe('SIGINT during a run', () => {
   test('stops the run: exit 1 within seconds, run paused, no partition left running', async (t) => {
-    const dir = await tempDir(t);
+    const dir = await tempDir('jivs-cli-', t);
     const jivs = spawnJivs(['demo', '--rows', '200000', '--dir', 'demo'], { cwd: dir });
     t.after(async () => {
       // Whatever happened, leave no process behind writing into the temp dir.

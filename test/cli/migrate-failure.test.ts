@@ -4,15 +4,16 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { RunReport } from '../../src/engine/report.ts';
-import { postgresEndpoint } from '../e2e/database-endpoints.ts';
+import { postgresEndpoint } from '../support/database-endpoints.ts';
 import { copyDemo, editSpec } from './demo-fixture.ts';
-import { describeResult, parseJson, runJivs, tempDir } from './run-jivs.ts';
+import { describeResult, parseJson, runJivs } from './run-jivs.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const STOPPED_BY_REJECTS = /stopped: \d+ rows rejected, more than errors\.maxRejects \(0\)/;
 
 describe('jivs migrate stopped by the error policy', () => {
   test('errors.maxRejects: 0 on dirty data exits 1 and the run is stored as failed', async (t) => {
-    const demo = await copyDemo(await tempDir(t));
+    const demo = await copyDemo(await tempDir('jivs-cli-', t));
     const spec = await editSpec(demo, 'strict.yaml', (doc) => doc.setIn(['errors', 'maxRejects'], 0));
 
     const result = await runJivs(['migrate', spec, '--json'], { cwd: demo });
@@ -39,7 +40,7 @@ describe('jivs migrate stopped by the error policy', () => {
 
 describe('jivs migrate when the target refuses a batch for a reason that is not the data', () => {
   test('the error names the batch that failed and how many rows it read, instead of a bare "extracted 0"', async (t) => {
-    const dir = await tempDir(t);
+    const dir = await tempDir('jivs-cli-', t);
     const target = await postgresEndpoint();
     t.after(() => target.drop());
     const schema = target.spec.schema as string;

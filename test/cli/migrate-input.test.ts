@@ -10,13 +10,14 @@ import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { RunReport } from '../../src/engine/report.ts';
 import { copyDemo, countRows, DEMO_TARGET_TABLES, editSpec, tablesIn } from './demo-fixture.ts';
-import { describeResult, parseJson, runJivs, tempDir } from './run-jivs.ts';
+import { describeResult, parseJson, runJivs } from './run-jivs.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const NOTHING_MIGRATED = /^error: nothing was migrated; fix the input and run again:$/m;
 
 describe('jivs migrate with bad input', { concurrency: true }, () => {
   test('an unknown key exits 2 naming it, and the target is not created', async (t) => {
-    const demo = await copyDemo(await tempDir(t));
+    const demo = await copyDemo(await tempDir('jivs-cli-', t));
     const spec = await editSpec(demo, 'unknown-key.yaml', (doc) => {
       doc.set('target', doc.createNode({ type: 'sqlite', path: 'fresh-target.db' }));
       doc.set('batchsize', 100);
@@ -30,7 +31,7 @@ describe('jivs migrate with bad input', { concurrency: true }, () => {
   });
 
   test('a table the source lacks exits 2 with a did-you-mean', async (t) => {
-    const demo = await copyDemo(await tempDir(t));
+    const demo = await copyDemo(await tempDir('jivs-cli-', t));
     const spec = await editSpec(demo, 'no-such-table.yaml', (doc) => {
       doc.delete('include');
       doc.set('tables', doc.createNode([{ name: 'Custmers' }]));
@@ -47,7 +48,7 @@ describe('jivs migrate with bad input', { concurrency: true }, () => {
   });
 
   test('a column the source table lacks exits 2 naming tables[0].columns.<name>', async (t) => {
-    const demo = await copyDemo(await tempDir(t));
+    const demo = await copyDemo(await tempDir('jivs-cli-', t));
     const spec = await editSpec(demo, 'no-such-column.yaml', (doc) => {
       const entry = doc.getIn(['tables', 0, 'columns', 'EMail']);
       doc.deleteIn(['tables', 0, 'columns', 'EMail']);
@@ -63,7 +64,7 @@ describe('jivs migrate with bad input', { concurrency: true }, () => {
   });
 
   test('a missing spec file exits 2 naming the file', async (t) => {
-    const dir = await tempDir(t);
+    const dir = await tempDir('jivs-cli-', t);
     const result = await runJivs(['migrate', 'nowhere/spec.yaml'], { cwd: dir });
     assert.equal(result.code, 2, describeResult(result));
     assert.match(result.stderr, NOTHING_MIGRATED);
@@ -71,7 +72,7 @@ describe('jivs migrate with bad input', { concurrency: true }, () => {
   });
 
   test('a YAML syntax error exits 2 with file:line:col', async (t) => {
-    const dir = await tempDir(t);
+    const dir = await tempDir('jivs-cli-', t);
     await writeFile(
       join(dir, 'broken.yaml'),
       'version: 1\nsource:\n  type: sqlite\n  path: "legacy.db\ntarget:\n  type: sqlite\n  path: out.db\n',
@@ -84,7 +85,7 @@ describe('jivs migrate with bad input', { concurrency: true }, () => {
   });
 
   test('fail-if-exists against an existing target exits 2 and leaves its rows alone', async (t) => {
-    const demo = await copyDemo(await tempDir(t));
+    const demo = await copyDemo(await tempDir('jivs-cli-', t));
     const target = join(demo, 'migrated.db');
     const db = new Database(target);
     for (const [i, table] of DEMO_TARGET_TABLES.entries()) {
@@ -112,7 +113,7 @@ describe('jivs migrate with bad input', { concurrency: true }, () => {
 
 describe('jivs migrate with ${ENV:…} references', () => {
   test('an unset variable exits 2 naming it; once set, the run uses it and never prints its value', async (t) => {
-    const demo = await copyDemo(await tempDir(t));
+    const demo = await copyDemo(await tempDir('jivs-cli-', t));
     const spec = await editSpec(demo, 'env.yaml', (doc) =>
       doc.setIn(['target', 'path'], '${ENV:DEMO_TARGET}'),
     );
@@ -150,7 +151,7 @@ describe('jivs migrate with ${ENV:…} references', () => {
   });
 
   test('the control-plane store is never an endpoint: a target at .jivs/state.db exits 2 untouched', async (t) => {
-    const demo = await copyDemo(await tempDir(t));
+    const demo = await copyDemo(await tempDir('jivs-cli-', t));
     const first = await runJivs(['migrate', 'demo.yaml'], { cwd: demo });
     assert.equal(first.code, 0, describeResult(first));
     const store = join(demo, '.jivs', 'state.db');

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { MigrationPlan } from '../../src/plan/plan-types.ts';
 import { copyDemo, editSpec } from './demo-fixture.ts';
-import { describeResult, parseJson, runJivs, tempDir } from './run-jivs.ts';
+import { describeResult, parseJson, runJivs } from './run-jivs.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 /** The demo spec with a target that does not exist yet and partitions small enough to split OrderLines. */
 async function planSpec(demo: string): Promise<string> {
@@ -32,7 +33,7 @@ function loadOrder(stdout: string): string[] {
 
 describe('jivs plan', { concurrency: true }, () => {
   test('prints load order, column mapping and partitions, and moves no data', async (t) => {
-    const demo = await copyDemo(await tempDir(t));
+    const demo = await copyDemo(await tempDir('jivs-cli-', t));
     const spec = await planSpec(demo);
     const result = await runJivs(['plan', spec], { cwd: demo });
     assert.equal(result.code, 0, describeResult(result));
@@ -67,7 +68,7 @@ describe('jivs plan', { concurrency: true }, () => {
   });
 
   test('--json gives the plan with partitions per table', async (t) => {
-    const demo = await copyDemo(await tempDir(t));
+    const demo = await copyDemo(await tempDir('jivs-cli-', t));
     const spec = await planSpec(demo);
     const result = await runJivs(['plan', spec, '--json'], { cwd: demo });
     assert.equal(result.code, 0, describeResult(result));
@@ -102,7 +103,7 @@ describe('jivs plan', { concurrency: true }, () => {
   });
 
   test('a bad spec exits 2 without the "nothing was migrated" of data-moving commands', async (t) => {
-    const demo = await copyDemo(await tempDir(t));
+    const demo = await copyDemo(await tempDir('jivs-cli-', t));
     const spec = await editSpec(demo, 'bad.yaml', (doc) => doc.set('naming', 'snake'));
     const result = await runJivs(['plan', spec], { cwd: demo });
     assert.equal(result.code, 2, describeResult(result));

@@ -10,11 +10,12 @@ import { describe, test } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { RunReport } from '../../src/engine/report.ts';
 import { countRows, copyDemo, DEMO_TARGET_TABLES } from './demo-fixture.ts';
-import { describeResult, parseJson, runJivs, tempDir } from './run-jivs.ts';
+import { describeResult, parseJson, runJivs } from './run-jivs.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 describe('jivs rejects and jivs replay', () => {
   test('lists, filters and exports rejects; a replay after fixing the spec loads them', async (t) => {
-    const dir = await tempDir(t);
+    const dir = await tempDir('jivs-cli-', t);
     const demo = await copyDemo(dir);
     const migrate = await runJivs(['migrate', 'demo/demo.yaml', '--json'], { cwd: dir });
     assert.equal(migrate.code, 0, describeResult(migrate));
@@ -47,7 +48,7 @@ describe('jivs rejects and jivs replay', () => {
     const shown = parseJson<{ id: string; rejects: unknown[] }>(latestStatus);
     assert.equal(shown.id, runId);
     assert.equal(shown.rejects.length, 2);
-    const empty = await runJivs(['rejects'], { cwd: await tempDir(t) });
+    const empty = await runJivs(['rejects'], { cwd: await tempDir('jivs-cli-', t) });
     assert.equal(empty.code, 2, describeResult(empty));
     assert.match(empty.stderr, /no runs: there is no state store/);
 
@@ -118,7 +119,7 @@ describe('jivs rejects and jivs replay', () => {
   });
 
   test('an unknown run exits 2 and says where to look', async (t) => {
-    const dir = await tempDir(t);
+    const dir = await tempDir('jivs-cli-', t);
     const result = await runJivs(['rejects', 'nosuchrun'], { cwd: dir });
     assert.equal(result.code, 2, describeResult(result));
     assert.match(result.stderr, /no run "nosuchrun": there is no state store at /);

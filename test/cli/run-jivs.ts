@@ -4,11 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -152,13 +148,6 @@ export async function jivsStdout(dir: string, args: string[], timeoutMs = 60_000
   const result = await runJivs(args, { cwd: dir, timeoutMs });
   assert.equal(result.code, 0, describeResult(result));
   return result.stdout;
-}
-
-/** A fresh, empty temp directory, removed after the test. */
-export async function tempDir(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'jivs-cli-'));
-  t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 3 }));
-  return dir;
 }
 
 /** Parses stdout as JSON, failing with the output when it is not JSON. */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { RunReport } from '../../src/engine/report.ts';
 import type { PartitionProgress, RejectedRow, RunRecord } from '../../src/state/run-types.ts';
-import { describeResult, parseJson, runJivs, tempDir } from './run-jivs.ts';
+import { describeResult, parseJson, runJivs } from './run-jivs.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 /** A count as the tables print it. */
 const n = (count: number) => count.toLocaleString('en-US');
@@ -18,13 +19,13 @@ interface StoredRun extends RunRecord {
 
 describe('jivs status', () => {
   test('with no runs says there are none', async (t) => {
-    const result = await runJivs(['status'], { cwd: await tempDir(t) });
+    const result = await runJivs(['status'], { cwd: await tempDir('jivs-cli-', t) });
     assert.equal(result.code, 0, describeResult(result));
     assert.match(result.stdout, /^No runs yet\./);
   });
 
   test('lists a run, shows its partitions and rejected rows, and refuses an unknown run', async (t) => {
-    const dir = await tempDir(t);
+    const dir = await tempDir('jivs-cli-', t);
     const demo = await runJivs(['demo', '--rows', '3000', '--dir', 'demo', '--json'], { cwd: dir });
     assert.equal(demo.code, 0, describeResult(demo));
     const report = parseJson<RunReport>(demo);
@@ -85,7 +86,7 @@ describe('jivs status', () => {
 
 describe('the state store location', () => {
   test('--state (and $JIVS_STATE) put the store there and status reads it', async (t) => {
-    const dir = await tempDir(t);
+    const dir = await tempDir('jivs-cli-', t);
     const demo = await runJivs(
       ['--state', 'store/custom.db', 'demo', '--rows', '300', '--dir', 'demo', '-q'],
       {

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { after, before, describe, it } from 'node:test';
 import { describeRefusal, isDataRefusal } from '../../src/connectors/data-refusal.ts';
 import { redactRowValues } from '../../src/connectors/database-message.ts';
+import { MYSQL, POSTGRES } from '../support/databases.ts';
 
 /** What `work` throws (it must throw). */
 async function thrown(work: () => Promise<unknown> | unknown): Promise<unknown> {
@@ -23,7 +24,7 @@ async function thrown(work: () => Promise<unknown> | unknown): Promise<unknown> 
 
 describe('PostgreSQL', () => {
   const schema = `jivs_refusal_${process.pid}`;
-  const pool = new pg.Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test', max: 1 });
+  const pool = new pg.Pool({ ...POSTGRES, max: 1 });
   before(async () => {
     await pool.query(`CREATE SCHEMA ${schema}`);
     await pool.query(`CREATE TABLE ${schema}.t (v varchar(3), n smallint NOT NULL, c int CHECK (c > 0))`);
@@ -61,7 +62,7 @@ describe('PostgreSQL', () => {
       isDataRefusal(await thrown(() => pool.query(`INSERT INTO ${schema}.nope VALUES (1)`))),
       false,
     );
-    const refused = new pg.Client({ host: '127.0.0.1', port: 1, user: 'postgres', database: 'test' });
+    const refused = new pg.Client({ ...POSTGRES, port: 1 });
     assert.equal(isDataRefusal(await thrown(() => refused.connect())), false);
   });
 });
@@ -70,7 +71,7 @@ describe('MariaDB', () => {
   const database = `jivs_refusal_${process.pid}`;
   let connection: mysql.Connection;
   before(async () => {
-    connection = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
+    connection = await mysql.createConnection(MYSQL);
     await connection.query(`CREATE DATABASE ${database}`);
     await connection.query(`USE ${database}`);
     await connection.query(`SET sql_mode = 'STRICT_ALL_TABLES'`);

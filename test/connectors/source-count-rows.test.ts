@@ -15,7 +15,7 @@ import {
   postgresEndpoint,
   sqliteEndpoint,
   type DatabaseEndpoint,
-} from '../e2e/database-endpoints.ts';
+} from '../support/database-endpoints.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const BOUNDS: [PartitionBounds, number][] = [

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { describeFault, isTransientError } from '../../src/connectors/transient-error.ts';
 import { assertVerdict, closedPort, rejection } from './fault-helpers.ts';
 import { SERVER } from './postgres/postgres-test-schema.ts';
+import { MYSQL } from '../support/databases.ts';
 
 describe('isTransientError and describeFault', () => {
   let refusedPg: Error;
@@ -21,7 +22,7 @@ describe('isTransientError and describeFault', () => {
   before(async () => {
     const port = await closedPort();
     refusedPg = await rejection(new pg.Client({ ...SERVER, port }).connect());
-    refusedMysql = await rejection(mysql.createConnection({ host: '127.0.0.1', port, user: 'root' }));
+    refusedMysql = await rejection(mysql.createConnection({ ...MYSQL, port }));
     syntax = await rejection(admin.query('SELEC 1'));
   });
   after(() => admin.end());

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -13,6 +11,7 @@ import {
   type LegacyErpSummary,
 } from '../../src/demo/generate-legacy-erp.ts';
 import { parseSpecText } from '../../src/plan/load-spec.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const ROWS = 5000;
 const SEED = 1234;
@@ -74,7 +73,7 @@ describe('generateLegacyErp', () => {
   let db: Database.Database;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'jivs-demo-'));
+    dir = await tempDir('jivs-demo-');
     path = join(dir, 'legacy-erp.sqlite');
     summary = await generateLegacyErp(path, { rows: ROWS, seed: SEED });
     db = new Database(path, { readonly: true });
@@ -82,7 +81,6 @@ describe('generateLegacyErp', () => {
 
   after(async () => {
     db?.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   test('writes the four tables with about the requested rows, as the summary says', () => {

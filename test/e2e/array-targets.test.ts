@@ -13,7 +13,7 @@ import {
   postgresEndpoint,
   sqliteEndpoint,
   type DatabaseEndpoint,
-} from './database-endpoints.ts';
+} from '../support/database-endpoints.ts';
 
 describe('PostgreSQL arrays into targets without arrays', () => {
   let source: DatabaseEndpoint;

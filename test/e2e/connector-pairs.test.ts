@@ -17,7 +17,7 @@ import {
   sqliteEndpoint,
   type DatabaseEndpoint,
   type DatabaseKind,
-} from './database-endpoints.ts';
+} from '../support/database-endpoints.ts';
 
 const DDL: Record<DatabaseKind, string> = {
   sqlite: `

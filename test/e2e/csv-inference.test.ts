@@ -10,7 +10,7 @@ import { after, test } from 'node:test';
 import type { StateStore } from '../../src/state/state-store.ts';
 import { runSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { postgresEndpoint, type DatabaseEndpoint } from './database-endpoints.ts';
+import { postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 after(async () => {

@@ -13,7 +13,7 @@ import type { TableReport } from '../../src/engine/report.ts';
 import type { StateStore } from '../../src/state/state-store.ts';
 import { runSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { postgresEndpoint, sqliteEndpoint } from './database-endpoints.ts';
+import { postgresEndpoint, sqliteEndpoint } from '../support/database-endpoints.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 after(async () => {

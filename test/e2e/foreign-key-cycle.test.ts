@@ -14,7 +14,7 @@ import {
   postgresEndpoint,
   type DatabaseEndpoint,
   type DatabaseKind,
-} from './database-endpoints.ts';
+} from '../support/database-endpoints.ts';
 
 const CYCLE = `
   CREATE TABLE a (id int PRIMARY KEY, b_id int, code varchar(10) NOT NULL, UNIQUE KEY uq_a_code (code));

@@ -18,7 +18,7 @@ import type { RejectedRow } from '../../src/state/run-types.ts';
 import { verifySpec } from '../../src/engine/verify-spec.ts';
 import { runSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { postgresEndpoint, sqliteEndpoint, type DatabaseEndpoint } from './database-endpoints.ts';
+import { postgresEndpoint, sqliteEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 after(async () => {

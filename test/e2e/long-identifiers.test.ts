@@ -10,7 +10,7 @@ import { loadSpec } from '../../src/plan/load-spec.ts';
 import type { StateStore } from '../../src/state/state-store.ts';
 import { runSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from './database-endpoints.ts';
+import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
 
 const LONG_TABLE = 'products_with_a_very_long_table_name_that_needs_more_than_63_byt';
 const LONG_COLUMN = 'col_very_long_name_that_goes_on_and_on_past_the_limit_of_postgre';

@@ -14,7 +14,7 @@ import type { MigrationPlan } from '../../src/plan/plan-types.ts';
 import { jivsStdout } from '../cli/run-jivs.ts';
 import { runSpec, writeSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { postgresEndpoint } from './database-endpoints.ts';
+import { postgresEndpoint } from '../support/database-endpoints.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 after(async () => {

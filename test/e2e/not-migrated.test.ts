@@ -16,7 +16,8 @@ import type { MigrationPlan } from '../../src/plan/plan-types.ts';
 import { jivsStdout } from '../cli/run-jivs.ts';
 import { runSpec, writeSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from './database-endpoints.ts';
+import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
+import { MYSQL, POSTGRES } from '../support/databases.ts';
 
 const SOURCE = `
   CREATE TABLE customer (
@@ -45,7 +46,7 @@ const SOURCE = `
   CREATE PROCEDURE p_count() SELECT count(*) FROM article;
 `;
 
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+const PG = POSTGRES;
 
 const cleanups: (() => Promise<void>)[] = [];
 after(async () => {
@@ -216,7 +217,7 @@ describe('not migrated, said with the reason (MariaDB source)', () => {
     assert.match(ddl, /ALTER TABLE `article` ADD FULLTEXT INDEX `ft_article` \(`title`, `body`\);/);
 
     const copy = `${target.spec.database as string}_ddl`;
-    const admin = await mysql.createConnection({ host: '127.0.0.1', user: 'root', multipleStatements: true });
+    const admin = await mysql.createConnection({ ...MYSQL, multipleStatements: true });
     cleanups.push(() => admin.end());
     await admin.query(`CREATE DATABASE \`${copy}\` CHARACTER SET utf8mb4`);
     cleanups.push(async () => void (await admin.query(`DROP DATABASE \`${copy}\``)));

@@ -16,7 +16,7 @@ import {
   sqliteEndpoint,
   type DatabaseEndpoint,
   type DatabaseKind,
-} from './database-endpoints.ts';
+} from '../support/database-endpoints.ts';
 
 /** 70 characters: longer than PostgreSQL's 63 bytes and MySQL's 64 characters. */
 const LONG = 'a_column_name_that_is_much_longer_than_postgres_allows_for_identifiers';

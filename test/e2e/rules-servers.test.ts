@@ -13,7 +13,7 @@ import { loadSpec } from '../../src/plan/load-spec.ts';
 import type { StateStore } from '../../src/state/state-store.ts';
 import { runSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from './database-endpoints.ts';
+import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
 
 const DDL = {
   mysql: `CREATE TABLE people (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, email VARCHAR(80), born VARCHAR(20),

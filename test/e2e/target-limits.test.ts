@@ -23,7 +23,7 @@ import {
   postgresEndpoint,
   sqliteEndpoint,
   type DatabaseEndpoint,
-} from './database-endpoints.ts';
+} from '../support/database-endpoints.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 after(async () => {

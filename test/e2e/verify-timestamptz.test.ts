@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { loadSpec } from '../../src/plan/load-spec.ts';
 import { verifySpec } from '../../src/engine/verify-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from './database-endpoints.ts';
+import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 after(async () => {

@@ -8,7 +8,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { stringify } from 'yaml';
-import type { DatabaseEndpoint } from '../e2e/database-endpoints.ts';
+import type { DatabaseEndpoint } from '../support/database-endpoints.ts';
+import { POSTGRES } from '../support/databases.ts';
 
 export const TABLES = { customers: 'id', orders: 'id', tags: 'code' } as const;
 
@@ -90,7 +91,7 @@ export interface TableFingerprint {
 
 /** Per table: rows, distinct keys and an MD5 over every row in key order, as PostgreSQL prints them. */
 export async function fingerprint(schema: string): Promise<Record<string, TableFingerprint>> {
-  const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
+  const client = new pg.Client(POSTGRES);
   await client.connect();
   try {
     const result: Record<string, TableFingerprint> = {};

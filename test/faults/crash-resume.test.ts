@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunReport } from '../../src/engine/report.ts';
 import { StateStore } from '../../src/state/state-store.ts';
 import { describeResult, parseJson, runJivs, spawnJivs } from '../cli/run-jivs.ts';
-import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../e2e/database-endpoints.ts';
+import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { fillSource, fingerprint, seededRandom, writeSpec, type TableFingerprint } from './crash-fixture.ts';
 

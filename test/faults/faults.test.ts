@@ -12,11 +12,12 @@ import pg from 'pg';
 import type { RunReport } from '../../src/engine/report.ts';
 import type { RunRecord } from '../../src/state/run-types.ts';
 import { describeResult, parseJson, runJivs, spawnJivs, type JivsProcess } from '../cli/run-jivs.ts';
-import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../e2e/database-endpoints.ts';
+import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { fillSource, fingerprint, writeSpec, type TableFingerprint } from './crash-fixture.ts';
+import { MYSQL, POSTGRES } from '../support/databases.ts';
 
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+const PG = POSTGRES;
 
 describe('faults during a migration', () => {
   let source: DatabaseEndpoint;
@@ -120,7 +121,7 @@ describe('faults during a migration', () => {
     const { dir, target, spec } = await setup({ batchSize: 50, partitionRows: 10000 });
     const text = await readFile(spec, 'utf8');
     await writeFile(spec, text.replace('tables:\n', 'tables:\n  - name: events\n'));
-    const killer = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
+    const killer = await mysql.createConnection(MYSQL);
     try {
       const jivs = spawnJivs(['migrate', spec], { cwd: dir });
       const { result, hits } = await whileRunning(

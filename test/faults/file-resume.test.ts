@@ -12,8 +12,9 @@ import pg from 'pg';
 import { stringify } from 'yaml';
 import type { RunReport } from '../../src/engine/report.ts';
 import { describeResult, parseJson, runJivs, spawnJivs } from '../cli/run-jivs.ts';
-import { postgresEndpoint, type DatabaseEndpoint } from '../e2e/database-endpoints.ts';
+import { postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
 import { tempDir } from '../support/temp-dir.ts';
+import { POSTGRES } from '../support/databases.ts';
 
 const ROWS = 60_000;
 
@@ -31,7 +32,7 @@ async function killMidLoad(dir: string, target: DatabaseEndpoint): Promise<strin
   const source = { type: 'csv', path: 'people.csv', primaryKey: ['id'] };
   await writeFile(spec, stringify({ version: 1, source, target: target.spec, batchSize: 100 }));
   const { schema } = target.spec as { schema: string };
-  const client = new pg.Client({ host: '127.0.0.1', user: 'postgres', database: 'test' });
+  const client = new pg.Client(POSTGRES);
   await client.connect();
   const victim = spawnJivs(['migrate', spec], { cwd: dir });
   try {

@@ -12,7 +12,7 @@ import {
   postgresEndpoint,
   sqliteEndpoint,
   type DatabaseEndpoint,
-} from '../e2e/database-endpoints.ts';
+} from '../support/database-endpoints.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { fillSource, TABLES, writeSpec } from './crash-fixture.ts';
 

@@ -15,9 +15,10 @@ import type { MigrationBody } from './api-types.ts';
 import { demoSpecDocument } from './demo-spec-document.ts';
 import { startServer } from './server-fixture.ts';
 import { collectEvents } from './sse-client.ts';
+import { MYSQL, POSTGRES } from '../support/databases.ts';
 
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
-const MY = { host: '127.0.0.1', port: 3306 };
+const PG = POSTGRES;
+const MY = MYSQL;
 
 test('passwords are stored encrypted and never logged or returned', async (t) => {
   const pgPassword = `pg-${randomBytes(12).toString('hex')}`;
@@ -29,7 +30,7 @@ test('passwords are stored encrypted and never logged or returned', async (t) =>
 
   const pool = new pg.Pool({ ...PG, max: 1 });
   await pool.query(`CREATE SCHEMA "${schema}"`);
-  const root = await mysql.createConnection({ ...MY, user: 'root' });
+  const root = await mysql.createConnection(MY);
   await root.query(`CREATE DATABASE \`${myDatabase}\` CHARACTER SET utf8mb4`);
   await root.query(`CREATE USER '${myUser}'@'%' IDENTIFIED BY '${myPassword}'`);
   await root.query(`GRANT ALL ON \`${myDatabase}\`.* TO '${myUser}'@'%'`);

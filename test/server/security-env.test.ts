@@ -14,8 +14,9 @@ import { runThroughApi } from './api-run.ts';
 import { demoSpecDocument } from './demo-spec-document.ts';
 import { passwordCatcher } from './fake-postgres.ts';
 import { startServer } from './server-fixture.ts';
+import { POSTGRES } from '../support/databases.ts';
 
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+const PG = POSTGRES;
 
 interface Problems {
   error: string;

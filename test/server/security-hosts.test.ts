@@ -10,8 +10,9 @@ import { runThroughApi } from './api-run.ts';
 import { demoSpecDocument } from './demo-spec-document.ts';
 import { silentServer } from './fake-postgres.ts';
 import { startServer } from './server-fixture.ts';
+import { POSTGRES } from '../support/databases.ts';
 
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+const PG = POSTGRES;
 
 interface Problems {
   error: string;

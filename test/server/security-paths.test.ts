@@ -11,6 +11,7 @@ import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { BACKENDS } from '../state/store-backends.ts';
 import { startServer } from './server-fixture.ts';
+import { POSTGRES } from '../support/databases.ts';
 
 type Problems = { error: string; problems: { path: string; message: string }[] };
 
@@ -203,10 +204,8 @@ test('with the store in PostgreSQL, its schema is not an endpoint', async (t) =>
   const token = await server.tokenFor('engineer');
   const pgEndpoint = (host: string, schemaName: string) => ({
     type: 'postgres',
+    ...POSTGRES,
     host,
-    port: 5432,
-    user: 'postgres',
-    database: 'test',
     schema: schemaName,
   });
   for (const host of ['127.0.0.1', 'localhost']) {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'yaml';
-import { describeResult, parseJson, runJivs, tempDir } from '../cli/run-jivs.ts';
+import { describeResult, parseJson, runJivs } from '../cli/run-jivs.ts';
+import { tempDir } from '../support/temp-dir.ts';
 import { createSqliteDatabase } from '../support/sqlite-fixture.ts';
 import { runThroughApi } from './api-run.ts';
 import { startServer } from './server-fixture.ts';
@@ -48,7 +49,7 @@ function assertNoFormulaCells(csvText: string): void {
 
 describe('the rejects CSV export neutralizes formulas', () => {
   test('jivs rejects --export csv', async (t) => {
-    const dir = await tempDir(t);
+    const dir = await tempDir('jivs-cli-', t);
     await writeFile(join(dir, 'spec.yaml'), stringify({ version: 1, ...hostileSource(dir) }));
     const migrate = await runJivs(['migrate', 'spec.yaml', '--json'], { cwd: dir });
     assert.equal(migrate.code, 0, describeResult(migrate));

@@ -6,8 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
@@ -21,6 +20,7 @@ import { StateStore } from '../../src/state/state-store.ts';
 import type { RunView } from './api-types.ts';
 import { demoSpecDocument } from './demo-spec-document.ts';
 import { collectEvents, readEvents } from './sse-client.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
@@ -61,8 +61,7 @@ async function api(url: string, method: string, path: string, token?: string, bo
 }
 
 test('a run whose service is killed is interrupted everywhere, and resumable', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'jivs-crash-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir('jivs-crash-', t);
   await generateLegacyErp(join(dir, 'slow-source.db'), { rows: ROWS, seed: 7 });
   const spec = await demoSpecDocument(dir);
   Object.assign(spec, {
@@ -172,8 +171,7 @@ test('a run whose service is killed is interrupted everywhere, and resumable', a
 });
 
 test('JIVS_AUTO_RESUME takes a run that paused itself when its service went away, not one paused on request', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'jivs-crash-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir('jivs-crash-', t);
   const store = await StateStore.open(join(dir, '.jivs', 'state.db'));
   t.after(() => store.close());
   // Two runs recorded as the tests above leave them (the runs themselves are not needed for the listing).

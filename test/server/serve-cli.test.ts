@@ -4,14 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { StateStore } from '../../src/state/state-store.ts';
 import { demoSpecDocument } from './demo-spec-document.ts';
 import { collectEvents } from './sse-client.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -33,8 +32,7 @@ function jivs(args: string[], cwd: string, env: Record<string, string>, input?: 
 }
 
 test('jivs user add, then jivs serve runs a migration and stops on SIGTERM', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'jivs-serve-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir('jivs-serve-', t);
 
   const weak = jivs(['user', 'add', 'bob', '--role', 'admin', '--password-stdin'], dir, {}, 'short\n');
   assert.equal(await weak.exit, 2, weak.err());

@@ -3,8 +3,6 @@
  * store in the test's own temp directory, with its pino log and every response body captured (the
  * secrets test greps both). Requests go through fetch, like any HTTP client.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
@@ -13,6 +11,7 @@ import { serverConfig, type ServerConfig } from '../../src/server/config.ts';
 import type { Api } from '../../src/server/service-context.ts';
 import { StateStore } from '../../src/state/state-store.ts';
 import type { UserRole } from '../../src/state/service-types.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 /** Every test user's password: long enough for the policy. */
@@ -74,7 +73,7 @@ export async function startServer(
   /** The store: default a SQLite file in the data folder; a PostgreSQL URL puts it there. */
   storeLocation?: string,
 ): Promise<TestServer> {
-  const root = await mkdtemp(join(tmpdir(), 'jivs-server-'));
+  const root = await tempDir('jivs-server-');
   const dir = join(root, 'files');
   const dataDir = join(root, 'data');
   const logs: string[] = [];
@@ -99,7 +98,6 @@ export async function startServer(
   t.after(async () => {
     await app.close();
     await store.close();
-    await rm(root, { recursive: true, force: true });
   });
 
   const request = async <T>(method: string, path: string, options: RequestOptions = {}) => {

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { startServer } from './server-fixture.ts';
 import { collectEvents } from './sse-client.ts';
+import { POSTGRES } from '../support/databases.ts';
 
 const TABLE = 'x"; DROP TABLE y; --';
 const KEY = "id'); DROP TABLE y; --";
@@ -19,7 +20,7 @@ const RENAMED = "d'; DELETE FROM y; --";
 
 test('table and column names that try SQL injection are loaded quoted, and nothing is dropped', async (t) => {
   const schema = `jivs_inject_${randomBytes(4).toString('hex')}`;
-  const pool = new pg.Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test', max: 1 });
+  const pool = new pg.Pool({ ...POSTGRES, max: 1 });
   await pool.query(`CREATE SCHEMA "${schema}"`);
   await pool.query(`CREATE TABLE "${schema}".y (keep int); INSERT INTO "${schema}".y VALUES (1)`);
   t.after(async () => {
@@ -40,7 +41,7 @@ test('table and column names that try SQL injection are loaded quoted, and nothi
     version: 1,
     name: 'injection',
     source: { type: 'sqlite', path: 'inject.db' },
-    target: { type: 'postgres', host: '127.0.0.1', user: 'postgres', database: 'test', schema },
+    target: { type: 'postgres', ...POSTGRES, schema },
     tables: [{ name: TABLE, columns: { [COLUMN]: { rename: RENAMED, rules: [{ pattern: '^value' }] } } }],
   };
   const created = await server.request<{ id: string }>('POST', '/api/v1/migrations', {

@@ -9,7 +9,7 @@ import { stateMigrations } from '../../src/state/migrations/index.ts';
 import { StateStore } from '../../src/state/state-store.ts';
 import type { StoredReject } from '../../src/state/quarantine-store.ts';
 import { StoreConflictError } from '../../src/state/store-errors.ts';
-import { BACKENDS, openStore as openBackendStore } from './store-backends.ts';
+import { BACKENDS, openStore as openBackendStore, postgresStoreDescription } from './store-backends.ts';
 
 function run(id: string, startedAt: string, overrides: Partial<RunRecord> = {}): RunRecord {
   return {
@@ -363,7 +363,7 @@ for (const backend of BACKENDS) {
         assert.ok(error instanceof Error);
         assert.match(error.message, /newer JiVS Migrate/);
         assert.match(error.message, /9999-future/);
-        const described = backend.name === 'sqlite' ? location : 'postgres postgres@127.0.0.1:5432/test';
+        const described = backend.name === 'sqlite' ? location : postgresStoreDescription();
         assert.ok(error.message.includes(described), error.message);
         return true;
       });
@@ -525,7 +525,7 @@ describe('StateStore on postgres only', () => {
     assert.equal(first.path, null);
     assert.equal(first.localDir, null);
     assert.equal(first.schema, new URL(a).searchParams.get('schema'));
-    assert.equal(first.description, `postgres postgres@127.0.0.1:5432/test (schema ${first.schema})`);
+    assert.equal(first.description, `${postgresStoreDescription()} (schema ${first.schema})`);
     await first.createRun(run('r1', '2024-05-01T10:00:00.000Z'));
     await second.users.create({ username: 'alice', passwordHash: 'h', role: 'admin' });
     assert.deepEqual(
@@ -593,7 +593,7 @@ describe('StateStore on postgres only', () => {
     url.password = password;
     await assert.rejects(StateStore.open(url.toString()), (error: unknown) => {
       assert.ok(error instanceof Error);
-      assert.match(error.message, /postgres jivs_no_such_user@127\.0\.0\.1:5432\/test/);
+      assert.ok(error.message.includes(postgresStoreDescription('jivs_no_such_user')), error.message);
       assert.ok(!inspect(error, { depth: 10 }).includes(password), inspect(error));
       return true;
     });

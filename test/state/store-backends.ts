@@ -1,21 +1,38 @@
 /**
  * The store backends every store test runs against: SQLite in a temp file, and PostgreSQL (local
- * server, `$JIVS_TEST_STATE_DATABASE_URL` or postgres@127.0.0.1:5432/test) in a schema of its own per
- * test, dropped after it.
+ * server, `$JIVS_TEST_STATE_DATABASE_URL` or the PostgreSQL of test/support/databases.ts) in a schema
+ * of its own per test, dropped after it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { StateStore } from '../../src/state/state-store.ts';
+import { POSTGRES } from '../support/databases.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
-export const POSTGRES_URL =
-  process.env.JIVS_TEST_STATE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The PostgreSQL server the store tests use, as a store URL (without a schema). */
+export const POSTGRES_URL = process.env.JIVS_TEST_STATE_DATABASE_URL ?? defaultPostgresUrl();
+
+function defaultPostgresUrl(): string {
+  const url = new URL('postgres://host');
+  url.hostname = POSTGRES.host;
+  url.port = String(POSTGRES.port);
+  url.username = POSTGRES.user;
+  if (POSTGRES.password !== undefined) url.password = POSTGRES.password;
+  url.pathname = `/${POSTGRES.database}`;
+  return url.toString();
+}
+
+/** How a store at {@link POSTGRES_URL} names its server in messages (`postgres user@host:port/db`). */
+export function postgresStoreDescription(user?: string): string {
+  const url = new URL(POSTGRES_URL);
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  return `postgres ${user ?? decodeURIComponent(url.username)}@${url.hostname}:${url.port || '5432'}/${database}`;
+}
 
 export interface StoreBackend {
   name: 'sqlite' | 'postgres';
@@ -32,8 +49,7 @@ export interface StoreBackend {
 const sqlite: StoreBackend = {
   name: 'sqlite',
   async location(t) {
-    const dir = await mkdtemp(join(tmpdir(), 'jivs-state-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
+    const dir = await tempDir('jivs-state-', t);
     return join(dir, 'state', 'jivs-state.db');
   },
   async query(location, text) {

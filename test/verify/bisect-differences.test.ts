@@ -21,7 +21,7 @@ import { meantRowReader } from '../../src/engine/meant-rows.ts';
 import { verifySpec } from '../../src/engine/verify-spec.ts';
 import { verifyTableContent, type ContentVerification } from '../../src/verify/verify-table-content.ts';
 import { describeResult, parseJson, runJivs } from '../cli/run-jivs.ts';
-import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../e2e/database-endpoints.ts';
+import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
 import { runSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
 

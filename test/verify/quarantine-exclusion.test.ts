@@ -13,7 +13,7 @@ import type { StateStore } from '../../src/state/state-store.ts';
 import { verifySpec } from '../../src/engine/verify-spec.ts';
 import type { ContentVerification } from '../../src/verify/verify-table-content.ts';
 import { describeResult, parseJson, runJivs } from '../cli/run-jivs.ts';
-import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../e2e/database-endpoints.ts';
+import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
 import { runSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
 

@@ -16,7 +16,7 @@ import {
   sqliteEndpoint,
   type DatabaseEndpoint,
   type DatabaseKind,
-} from '../e2e/database-endpoints.ts';
+} from '../support/database-endpoints.ts';
 import { runSpec } from '../support/run-spec.ts';
 import { tempDir } from '../support/temp-dir.ts';
 

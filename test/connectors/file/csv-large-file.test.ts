@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openCsvSource } from '../../../src/connectors/file/csv-source.ts';
-import { tableOf, tempDir } from './file-test-helpers.ts';
+import { tableOf } from './file-test-helpers.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 const ROWS = 200_000;
 
@@ -24,7 +25,7 @@ async function writeLargeCsv(file: string): Promise<void> {
 
 describe('CSV source on a large file', () => {
   it('streams 200k rows in batches of 5000 with a bounded heap', { timeout: 30_000 }, async (t) => {
-    const path = join(await tempDir(), 'big.csv');
+    const path = join(await tempDir('jivs-file-'), 'big.csv');
     await writeLargeCsv(path);
     const source = await openCsvSource({ type: 'csv', path });
     const table = await tableOf(source, 'big');

@@ -8,7 +8,8 @@ import type { LogicalKind } from '../../../src/core/logical-type.ts';
 import { openCsvSink } from '../../../src/connectors/file/csv-sink.ts';
 import { openCsvSource } from '../../../src/connectors/file/csv-source.ts';
 import { InputError } from '../../../src/core/errors.ts';
-import { readRows, tempDir } from './file-test-helpers.ts';
+import { readRows } from './file-test-helpers.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 function table(name: string, columns: [string, LogicalKind][]): TableSchema {
   return {
@@ -37,7 +38,7 @@ const ITEMS = table('items', [
 
 describe('CSV sink', () => {
   it('round-trips values through the CSV source, keeping NULL and empty strings apart', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     const sink = await openCsvSink({ type: 'csv', path: join(dir, 'out') });
     assert.equal(await sink.tableExists('items'), false);
     assert.deepEqual(await sink.prepareTable(ITEMS, 'create'), { rowsBefore: 0 });
@@ -72,7 +73,7 @@ describe('CSV sink', () => {
   });
 
   it('honours delimiter, quote, null marker, encoding and header: false', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     const endpoint = {
       type: 'csv' as const,
       path: dir,
@@ -113,7 +114,7 @@ describe('CSV sink', () => {
   });
 
   it('appends to an existing file, reporting its rows and writing no second header', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     const t = table('t', [
       ['a', 'integer'],
       ['b', 'text'],
@@ -148,7 +149,7 @@ describe('CSV sink', () => {
   });
 
   it('completes a last line without a line break before appending', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     await writeFile(join(dir, 't.csv'), 'a\n1');
     const sink = await openCsvSink({ type: 'csv', path: dir });
     const t = table('t', [['a', 'integer']]);
@@ -159,7 +160,7 @@ describe('CSV sink', () => {
   });
 
   it('refuses an existing file in fail-if-exists mode', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     await writeFile(join(dir, 'items.csv'), 'id\n1\n');
     const sink = await openCsvSink({ type: 'csv', path: dir });
     await assert.rejects(sink.prepareTable(ITEMS, 'fail-if-exists'), (error: Error) => {
@@ -177,7 +178,7 @@ describe('CSV sink', () => {
   });
 
   it('lets several writers of one table write at once without mixing batches', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     const t = table('t', [
       ['writer', 'integer'],
       ['n', 'integer'],
@@ -203,7 +204,7 @@ describe('CSV sink', () => {
   });
 
   it('rejects a table name that is not a plain file name, and a path that is a file', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     const sink = await openCsvSink({ type: 'csv', path: dir });
     await assert.rejects(sink.prepareTable(table('../evil', [['a', 'text']]), 'create'), InputError);
     await writeFile(join(dir, 'file.csv'), '');
@@ -214,7 +215,7 @@ describe('CSV sink', () => {
   });
 
   it('refuses skipLines: a written file has no lines to skip', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     await assert.rejects(
       openCsvSink({ type: 'csv', path: dir, skipLines: 2 }),
       /skipLines is for reading CSV files; remove it from the target/,
@@ -222,7 +223,7 @@ describe('CSV sink', () => {
   });
 
   it('refuses the other options that only reading has, naming each', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     await assert.rejects(
       openCsvSink({
         type: 'csv',
@@ -246,7 +247,7 @@ describe('CSV sink', () => {
   });
 
   it('writes with a backslash escape that the source reads back', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     const endpoint = { type: 'csv' as const, path: join(dir, 'out'), escape: '\\' };
     const names = table('names', [['name', 'text']]);
     const sink = await openCsvSink(endpoint);

@@ -6,10 +6,11 @@ import iconv from 'iconv-lite';
 import { openCsvSource } from '../../../src/connectors/file/csv-source.ts';
 import { rowDefect } from '../../../src/connectors/row-defect.ts';
 import { InputError, MigrationFailedError } from '../../../src/core/errors.ts';
-import { isFileOpen, readBatches, readRows, tableOf, tempDir, waitFor } from './file-test-helpers.ts';
+import { isFileOpen, readBatches, readRows, tableOf, waitFor } from './file-test-helpers.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 async function csvFile(name: string, content: string | Buffer): Promise<string> {
-  const file = join(await tempDir(), name);
+  const file = join(await tempDir('jivs-file-'), name);
   await writeFile(file, content);
   return file;
 }
@@ -327,7 +328,7 @@ describe('CSV source', () => {
   });
 
   it('maps a directory to one table per CSV file', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     await writeFile(join(dir, 'b.csv'), 'x\n1\n');
     await writeFile(join(dir, 'a.CSV'), 'y\n2\n');
     await writeFile(join(dir, 'notes.txt'), 'ignored');
@@ -340,7 +341,7 @@ describe('CSV source', () => {
   });
 
   it('rejects a missing path, naming it', async () => {
-    const path = join(await tempDir(), 'nope.csv');
+    const path = join(await tempDir('jivs-file-'), 'nope.csv');
     await assert.rejects(openCsvSource({ type: 'csv', path }), (error: Error) => {
       assert.ok(error instanceof InputError);
       assert.equal(
@@ -352,7 +353,7 @@ describe('CSV source', () => {
   });
 
   it('rejects a directory without CSV files', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     await assert.rejects(openCsvSource({ type: 'csv', path: dir }), /holds no \*\.csv files/);
   });
 });

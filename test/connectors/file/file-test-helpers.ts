@@ -1,16 +1,6 @@
-/** Helpers shared by the file connector tests: temp directories and reading whole tables. */
-import { mkdtemp, readdir, readlink, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after } from 'node:test';
+/** Helpers shared by the file connector tests: reading whole tables, and watching open files. */
+import { readdir, readlink, realpath } from 'node:fs/promises';
 import type { Row, RowBatch, Source, TableSchema } from '../../../src/connectors/connector.ts';
-
-/** A fresh temp directory, removed when the test file ends. */
-export async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'jivs-file-'));
-  after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** The schema of one table of a source. */
 export async function tableOf(source: Source, name: string): Promise<TableSchema> {

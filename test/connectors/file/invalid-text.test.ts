@@ -10,10 +10,11 @@ import { openCsvSource } from '../../../src/connectors/file/csv-source.ts';
 import { openJsonlSource } from '../../../src/connectors/file/jsonl-source.ts';
 import type { InvalidTextPolicy } from '../../../src/connectors/invalid-text.ts';
 import { replacedValues, rowDefect } from '../../../src/connectors/row-defect.ts';
-import { readRows, tempDir } from './file-test-helpers.ts';
+import { readRows } from './file-test-helpers.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 async function file(name: string, content: Buffer): Promise<string> {
-  const path = join(await tempDir(), name);
+  const path = join(await tempDir('jivs-file-'), name);
   await writeFile(path, content);
   return path;
 }

@@ -7,7 +7,8 @@ import type { LogicalKind } from '../../../src/core/logical-type.ts';
 import { openJsonlSink } from '../../../src/connectors/file/jsonl-sink.ts';
 import { openJsonlSource } from '../../../src/connectors/file/jsonl-source.ts';
 import { InputError } from '../../../src/core/errors.ts';
-import { readRows, tempDir } from './file-test-helpers.ts';
+import { readRows } from './file-test-helpers.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 function table(name: string, columns: [string, LogicalKind][]): TableSchema {
   return {
@@ -36,7 +37,7 @@ const DOCS = table('docs', [
 
 describe('JSON Lines sink', () => {
   it('writes one object per line and round-trips through the JSON Lines source', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     const sink = await openJsonlSink({ type: 'jsonl', path: dir });
     await sink.prepareTable(DOCS, 'create');
     const writer = await sink.openWriter(DOCS);
@@ -74,7 +75,7 @@ describe('JSON Lines sink', () => {
   });
 
   it('appends, reporting the rows already there', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     const t = table('t', [['a', 'integer']]);
     const sink = await openJsonlSink({ type: 'jsonl', path: dir });
     await sink.prepareTable(t, 'create');
@@ -90,7 +91,7 @@ describe('JSON Lines sink', () => {
   });
 
   it('writes in the endpoint encoding', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('jivs-file-');
     const t = table('t', [['name', 'text']]);
     const sink = await openJsonlSink({ type: 'jsonl', path: dir, encoding: 'utf16le' });
     await sink.prepareTable(t, 'create');

@@ -7,10 +7,11 @@ import { SAMPLE_ROWS, WHOLE_SAMPLE_MAX_BYTES } from '../../../src/connectors/fil
 import { openJsonlSource } from '../../../src/connectors/file/jsonl-source.ts';
 import { rowDefect } from '../../../src/connectors/row-defect.ts';
 import { InputError, MigrationFailedError } from '../../../src/core/errors.ts';
-import { isFileOpen, readBatches, readRows, tableOf, tempDir, waitFor } from './file-test-helpers.ts';
+import { isFileOpen, readBatches, readRows, tableOf, waitFor } from './file-test-helpers.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 async function jsonlFile(name: string, lines: string[] | Buffer): Promise<string> {
-  const file = join(await tempDir(), name);
+  const file = join(await tempDir('jivs-file-'), name);
   await writeFile(file, Array.isArray(lines) ? lines.join('\n') + '\n' : lines);
   return file;
 }

@@ -212,7 +212,7 @@ describe('MariaDB faults', () => {
 
   it('refused, reset and timed-out connections are transient; the connector’s first one is an InputError', async () => {
     const port = await closedPort();
-    const options = { host: '127.0.0.1', user: 'root', connectTimeout: 100 };
+    const options = { ...SERVER, connectTimeout: 100 };
     const refused = await rejection(mysql.createConnection({ ...options, port }));
     assert.equal(refused.code, 'ECONNREFUSED');
     assertVerdict(

@@ -1,11 +1,12 @@
 /**
- * A database of its own for one test file on the local MariaDB/MySQL server (127.0.0.1:3306, root,
- * no password; override with JIVS_TEST_MYSQL_HOST/PORT/USER/PASSWORD), dropped at the end.
+ * A database of its own for one test file on the local MariaDB/MySQL server (test/support/databases.ts:
+ * 127.0.0.1:3306, root, no password; override with JIVS_TEST_MYSQL_HOST/PORT/USER/PASSWORD), dropped at the end.
  */
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import type { Connection } from 'mysql2/promise';
 import type { MysqlEndpoint } from '../../../src/spec/spec-schema.ts';
+import { MYSQL } from '../../support/databases.ts';
 
 export interface TestDatabase {
   name: string;
@@ -22,12 +23,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export const SERVER = {
-  host: process.env.JIVS_TEST_MYSQL_HOST ?? '127.0.0.1',
-  port: Number(process.env.JIVS_TEST_MYSQL_PORT ?? 3306),
-  user: process.env.JIVS_TEST_MYSQL_USER ?? 'root',
-  password: process.env.JIVS_TEST_MYSQL_PASSWORD,
-};
+/** The MariaDB/MySQL server of the tests (see test/support/databases.ts). */
+export const SERVER = MYSQL;
 
 /** Creates `jivs_test_<random>` and returns handles on it. */
 export async function createTestDatabase(): Promise<TestDatabase> {

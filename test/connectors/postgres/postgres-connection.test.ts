@@ -5,6 +5,7 @@ import pg from 'pg';
 import { openPostgresSink, openPostgresSource } from '../../../src/connectors/postgres/index.ts';
 import { InputError } from '../../../src/core/errors.ts';
 import { postgresEndpoint, SERVER } from './postgres-test-schema.ts';
+import { postgresDescription } from '../../support/databases.ts';
 
 const SECRET = 'not-the-real-pw-3141';
 
@@ -36,7 +37,7 @@ describe('PostgreSQL connection errors', () => {
   it('names the connection and says nothing listens on a wrong port (source and target)', async () => {
     const port = await closedPort();
     const endpoint = postgresEndpoint('public', { port, password: SECRET });
-    const name = `postgres postgres@127.0.0.1:${port}/test`;
+    const name = `postgres ${SERVER.user}@${SERVER.host}:${port}/${SERVER.database}`;
     await assert.rejects(openPostgresSource(endpoint, name), (e) =>
       assertConnectionError(e, 'source', name, /nothing is listening/),
     );
@@ -47,7 +48,7 @@ describe('PostgreSQL connection errors', () => {
 
   it('says a missing database does not exist', async () => {
     const endpoint = postgresEndpoint('public', { database: 'jivs_no_such_database', password: SECRET });
-    const name = `postgres postgres@127.0.0.1:${SERVER.port}/jivs_no_such_database`;
+    const name = postgresDescription('jivs_no_such_database');
     await assert.rejects(openPostgresSink(endpoint, name), (e) =>
       assertConnectionError(e, 'target', name, /database does not exist/),
     );
@@ -71,7 +72,7 @@ describe('PostgreSQL target permissions', () => {
       await admin.query(`DROP ROLE IF EXISTS ${role}`);
       await admin.query(`CREATE ROLE ${role} LOGIN`);
       await admin.query(`CREATE SCHEMA ${schema}`);
-      const name = `postgres ${role}@127.0.0.1:5432/test`;
+      const name = `postgres ${role}@${SERVER.host}:${SERVER.port}/${SERVER.database}`;
       for (const [target, advice] of [
         [schema, /may not create tables in schema "jivs_locked_\d+"; grant it \(GRANT CREATE ON SCHEMA/],
         [`${schema}_missing`, /create the schema first/],

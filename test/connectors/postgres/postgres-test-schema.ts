@@ -1,12 +1,15 @@
 /**
  * Test support: each test file works in its own schema with a random name on the local server
- * (127.0.0.1:5432, user postgres, database test), dropped again at the end.
+ * (test/support/databases.ts: 127.0.0.1:5432, user postgres, database test unless overridden), dropped
+ * again at the end.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { PostgresEndpoint } from '../../../src/spec/spec-schema.ts';
+import { POSTGRES } from '../../support/databases.ts';
 
-export const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' } as const;
+/** The PostgreSQL server of the tests (see test/support/databases.ts). */
+export const SERVER = POSTGRES;
 
 export function postgresEndpoint(schema: string, extra: Partial<PostgresEndpoint> = {}): PostgresEndpoint {
   return { type: 'postgres', ...SERVER, schema, ...extra };

@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import type { TableSchema } from '../../../src/connectors/connector.ts';
 import { SqliteIntrospector } from '../../../src/connectors/sqlite/sqlite-introspector.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 /** A fresh database file built from `sql`, and an introspector on it; both removed after the test. */
 async function introspect(t: TestContext, sql: string): Promise<SqliteIntrospector> {
-  const dir = await mkdtemp(join(tmpdir(), 'jivs-sqlite-introspector-'));
+  const dir = await tempDir('jivs-sqlite-introspector-', t);
   const db = new Database(join(dir, 'source.db'));
   t.after(async () => {
     db.close();
-    await rm(dir, { recursive: true, force: true });
   });
   db.exec(sql);
   return new SqliteIntrospector(db);

@@ -4,8 +4,6 @@
  * `invalidText`; a U+FFFD stored validly stays data. Tables with and without a rowid.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
@@ -13,6 +11,7 @@ import type { Row } from '../../../src/connectors/connector.ts';
 import type { InvalidTextPolicy } from '../../../src/connectors/invalid-text.ts';
 import { replacedValues, rowDefect } from '../../../src/connectors/row-defect.ts';
 import { openSqliteSource } from '../../../src/connectors/sqlite/sqlite-source.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 const TABLES = `
 CREATE TABLE plain (name TEXT, note TEXT);
@@ -27,8 +26,7 @@ INSERT INTO coded VALUES (CAST(X'62ff' AS TEXT), 'x');
 `;
 
 async function databaseFile(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'jivs-invalid-bytes-sqlite-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir('jivs-invalid-bytes-sqlite-', t);
   const path = join(dir, 'source.db');
   const db = new Database(path);
   db.exec(TABLES);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
@@ -8,19 +7,14 @@ import type { PartitionBounds, RowBatch, Source, TableSchema } from '../../../sr
 import { openSqliteSource } from '../../../src/connectors/sqlite/sqlite-source.ts';
 import { splitIntoPartitions } from '../../../src/plan/partitions.ts';
 import { InputError } from '../../../src/core/errors.ts';
-
-async function tempDir(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'jivs-sqlite-source-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../../support/temp-dir.ts';
 
 /** Builds a database file with `build`, opens it as a source and closes the source after the test. */
 async function sourceFrom(
   t: TestContext,
   build: (db: Database.Database) => void,
 ): Promise<{ path: string; source: Source }> {
-  const path = join(await tempDir(t), 'source.db');
+  const path = join(await tempDir('jivs-sqlite-source-', t), 'source.db');
   const db = new Database(path);
   try {
     build(db);
@@ -70,14 +64,14 @@ async function rejection(promise: Promise<unknown>): Promise<InputError> {
 
 describe('openSqliteSource', () => {
   it('refuses a missing file with an InputError naming the path', async (t) => {
-    const path = join(await tempDir(t), 'nowhere', 'missing.db');
+    const path = join(await tempDir('jivs-sqlite-source-', t), 'nowhere', 'missing.db');
     const error = await rejection(openSqliteSource(path));
     assert.equal(error.problems[0]?.path, 'source.path');
     assert.ok(error.message.includes(path), error.message);
   });
 
   it('refuses a file that is not a SQLite database', async (t) => {
-    const path = join(await tempDir(t), 'notes.db');
+    const path = join(await tempDir('jivs-sqlite-source-', t), 'notes.db');
     await writeFile(path, 'This is a plain text file and certainly not a SQLite database.\n'.repeat(20));
     const error = await rejection(openSqliteSource(path));
     assert.match(error.message, /is not a SQLite database/);

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { MYSQL, POSTGRES } from './databases.ts';
 
 export type DatabaseKind = 'sqlite' | 'postgres' | 'mysql';
 
@@ -26,8 +27,8 @@ export interface DatabaseEndpoint {
   drop(): Promise<void>;
 }
 
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
-const MY = { host: '127.0.0.1', port: 3306, user: 'root' };
+const PG = POSTGRES;
+const MY = MYSQL;
 
 function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(4).toString('hex')}`;
