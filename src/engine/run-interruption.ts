@@ -7,7 +7,11 @@
  * - `paused`, with an error starting with {@link INTERRUPTED}: the run's process saw the service go
  *   away (a crash or kill of `jivs serve`) and stopped at a batch boundary by itself.
  */
+import { MigrationFailedError } from '../core/errors.ts';
 import { ownerMayBeAlive } from './run-owner.ts';
+
+/** The run stopped on request (Ctrl-C, SIGTERM, a pause) at a batch boundary: it is paused, not failed. */
+export class RunPaused extends MigrationFailedError {}
 
 /** The error of a run that paused itself because the service steering it went away starts with this. */
 export const INTERRUPTED = 'interrupted: ';
