@@ -20,7 +20,6 @@ import type { SecretBox } from '../secrets.ts';
 import type { ServiceStore, StoredRun } from '../service-store.ts';
 import { validateStoredSpec } from '../specs/spec-intake.ts';
 import type { SpecReach } from '../specs/spec-reach.ts';
-import { openSecrets, withSecretReferences } from '../specs/spec-secrets.ts';
 import { childEnvironment, explicitStoreLocation } from './child-env.ts';
 import { forkRunner } from './fork-child.ts';
 import type {
@@ -32,6 +31,9 @@ import type {
   RunEvent,
 } from './ipc-messages.ts';
 import { LiveRun } from './live-run.ts';
+import { recordRunEvent, type CountedRows } from './record-run-event.ts';
+import { RunSlots } from './run-slots.ts';
+import { storedJobSpec } from './stored-job-spec.ts';
 
 /** The error of a cancelled run starts with this. */
 export const CANCELLED = 'cancelled by ';
@@ -67,7 +69,7 @@ interface Execution {
   dequeue: (() => void) | null;
   failure: ChildFailure | null;
   /** Rows already counted per table (resume: what earlier executions loaded), for metric deltas. */
-  counted: Map<string, { extracted: number; loaded: number; rejected: number }>;
+  counted: CountedRows;
   /** Settles with the outcome once the execution is over. */
   done: Promise<void>;
   finish: () => void;
@@ -75,9 +77,8 @@ interface Execution {
 
 export class RunManager {
   private readonly executions = new Map<string, Execution>();
-  private readonly queue: (() => void)[] = [];
   private readonly children = new Set<ChildProcess>();
-  private holding = 0;
+  private readonly slots: RunSlots;
   private closing = false;
 
   /** The store as a run's process reaches it (without the service's PG… variables). */
@@ -85,6 +86,7 @@ export class RunManager {
 
   constructor(private readonly options: RunManagerOptions) {
     this.storeLocation = explicitStoreLocation(options.storeLocation, process.env);
+    this.slots = new RunSlots(options.maxRuns, () => this.updateGauges());
   }
 
   /** The live view of a run this service executes (or queues) now. */
@@ -94,71 +96,38 @@ export class RunManager {
 
   /** Runs executing now. */
   get activeRuns(): number {
-    return this.holding;
-  }
-
-  /**
-   * What a child needs to plan or run a stored migration. Its file paths are checked again here: a
-   * spec stored under other rules (or before a symbolic link appeared) must not reach a forbidden file.
-   */
-  private jobSpec(migration: MigrationDefinition): JobSpec {
-    const stored = migration.spec as Record<string, unknown>;
-    const refused = this.options.reach.documentProblems(stored);
-    if (refused.length) throw badRequest('the stored spec is invalid', refused);
-    const problems = this.options.reach.problems(validateStoredSpec(stored));
-    if (problems.length) throw badRequest('the stored spec names places the service may not reach', problems);
-    let secrets: Record<string, string>;
-    try {
-      secrets = openSecrets(stored, migration.id, this.options.box);
-    } catch (error) {
-      throw conflict((error as Error).message); // a key that is missing or not the one it was stored with
-    }
-    return {
-      spec: withSecretReferences(stored),
-      secrets,
-      specFile: `api:migrations/${migration.id}`,
-      files: this.options.reach.files.access,
-      allowedHosts: [...this.options.reach.allowedHostEntries],
-    };
+    return this.slots.held;
   }
 
   private updateGauges(): void {
     const { metrics } = this.options;
-    metrics.activeRuns.set(this.holding);
-    metrics.queuedRuns.set(this.queue.length);
+    metrics.activeRuns.set(this.slots.held);
+    metrics.queuedRuns.set(this.slots.waiting);
     let rate = 0;
     for (const e of this.executions.values()) rate += e.live.rowsPerSecond();
     metrics.throughput.set(rate);
   }
 
-  /** Calls `grant` once a slot is free; returns how to leave the queue before that. */
+  /** Calls `grant` once a slot is free; until then `execution.dequeue` leaves the queue. */
   private requestSlot(execution: Execution, grant: () => void): void {
-    const take = () => {
+    const leave = this.slots.request(() => {
       execution.dequeue = null;
       execution.holdsSlot = true;
-      this.holding++;
-      this.updateGauges();
       grant();
-    };
-    if (this.holding < this.options.maxRuns) return take();
-    this.queue.push(take);
-    execution.dequeue = () => {
-      const at = this.queue.indexOf(take);
-      if (at >= 0) this.queue.splice(at, 1);
-      execution.dequeue = null;
-      this.updateGauges();
-    };
-    this.updateGauges();
+    });
+    if (!execution.holdsSlot) {
+      execution.dequeue = () => {
+        leave();
+        execution.dequeue = null;
+      };
+    }
   }
 
   private releaseSlot(execution: Execution): void {
     execution.dequeue?.();
     if (!execution.holdsSlot) return;
     execution.holdsSlot = false;
-    this.holding--;
-    const next = this.closing ? undefined : this.queue.shift();
-    next?.();
-    this.updateGauges();
+    this.slots.release();
   }
 
   private newExecution(live: LiveRun): Execution {
@@ -202,50 +171,8 @@ export class RunManager {
   private onEvent(execution: Execution, event: RunEvent): void {
     const { live } = execution;
     live.apply(event);
-    const log = this.logFor(live);
-    switch (event.type) {
-      case 'phase-started':
-        log.info({ phase: event.phase }, `phase ${event.phase} started`);
-        break;
-      case 'phase-finished':
-        this.options.metrics.phaseDuration.observe({ phase: event.phase }, event.durationMs / 1000);
-        log.info(
-          { phase: event.phase, durationMs: Math.round(event.durationMs) },
-          `phase ${event.phase} finished`,
-        );
-        break;
-      case 'table-progress': {
-        const p = event.progress;
-        const before = execution.counted.get(p.table) ?? { extracted: 0, loaded: 0, rejected: 0 };
-        this.options.metrics.addRows(p.table, {
-          extracted: p.extracted - before.extracted,
-          loaded: p.loaded - before.loaded,
-          rejected: p.rejected - before.rejected,
-        });
-        execution.counted.set(p.table, {
-          extracted: Math.max(before.extracted, p.extracted),
-          loaded: Math.max(before.loaded, p.loaded),
-          rejected: Math.max(before.rejected, p.rejected),
-        });
-        this.updateGauges();
-        log.debug(
-          {
-            phase: live.activePhases()[0],
-            table: p.table,
-            extracted: p.extracted,
-            loaded: p.loaded,
-            rejected: p.rejected,
-          },
-          'table progress',
-        );
-        break;
-      }
-      case 'warning':
-        log.warn({ phase: live.activePhases()[0] }, event.message);
-        break;
-      case 'planned':
-        break;
-    }
+    recordRunEvent(event, live, execution.counted, this.options.metrics, this.logFor(live));
+    if (event.type === 'table-progress') this.updateGauges();
     const { type, ...data } = event;
     live.emitEvent(type, event.type === 'table-progress' ? event.progress : data);
   }
@@ -260,7 +187,7 @@ export class RunManager {
     const execution = this.newExecution(live);
     const job: ChildJob = {
       kind: 'run',
-      ...this.jobSpec(migration),
+      ...storedJobSpec(this.options.reach, this.options.box, migration),
       storeLocation: this.storeLocation,
       migrationId: migration.id,
     };
@@ -389,7 +316,7 @@ export class RunManager {
     }
     let job: JobSpec;
     try {
-      job = this.jobSpec(migration);
+      job = storedJobSpec(this.options.reach, this.options.box, migration);
       if (specHash(validateStoredSpec(migration.spec as Record<string, unknown>)) !== run.specHash) {
         throw conflict(
           `the spec of migration ${migration.id} changed since run ${runId} started; a resume needs the same spec. Start a new run instead.`,
@@ -503,7 +430,7 @@ export class RunManager {
 
   /** Plans a stored migration in a child process (Planning may read the whole source catalogue). */
   async plan(migration: MigrationDefinition): Promise<unknown> {
-    const job: ChildJob = { kind: 'plan', ...this.jobSpec(migration) };
+    const job: ChildJob = { kind: 'plan', ...storedJobSpec(this.options.reach, this.options.box, migration) };
     const log = () => this.options.logger.child({ migrationId: migration.id });
     return new Promise((resolve, reject) => {
       let plan: unknown;
@@ -533,7 +460,7 @@ export class RunManager {
   /** Pauses every run (they end paused, resumable) and waits for their processes to end. */
   async close(): Promise<void> {
     this.closing = true;
-    this.queue.length = 0;
+    this.slots.close();
     for (const execution of this.executions.values()) {
       if (execution.child) this.send(execution, { type: 'pause' });
       else {
