@@ -6,7 +6,6 @@
  * marked failed with the error "cancelled by <user>", and the service refuses to resume it.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
 import { specHash } from '../../engine/orchestrator.ts';
 import type { RunReport } from '../../engine/report.ts';
@@ -20,18 +19,11 @@ import type { SecretBox } from '../secrets.ts';
 import type { ServiceStore, StoredRun } from '../service-store.ts';
 import { validateStoredSpec } from '../specs/spec-intake.ts';
 import type { SpecReach } from '../specs/spec-reach.ts';
-import { childEnvironment, explicitStoreLocation } from './child-env.ts';
-import { forkRunner } from './fork-child.ts';
-import type {
-  ChildFailure,
-  ChildJob,
-  ChildMessage,
-  JobSpec,
-  ParentMessage,
-  RunEvent,
-} from './ipc-messages.ts';
+import { explicitStoreLocation } from './child-env.ts';
+import type { ChildFailure, ChildJob, JobSpec, ParentMessage, RunEvent } from './ipc-messages.ts';
 import { LiveRun } from './live-run.ts';
 import { recordRunEvent, type CountedRows } from './record-run-event.ts';
+import { inBody, RunProcesses } from './run-processes.ts';
 import { RunSlots } from './run-slots.ts';
 import { storedJobSpec } from './stored-job-spec.ts';
 
@@ -77,7 +69,7 @@ interface Execution {
 
 export class RunManager {
   private readonly executions = new Map<string, Execution>();
-  private readonly children = new Set<ChildProcess>();
+  private readonly processes: RunProcesses;
   private readonly slots: RunSlots;
   private closing = false;
 
@@ -87,6 +79,7 @@ export class RunManager {
   constructor(private readonly options: RunManagerOptions) {
     this.storeLocation = explicitStoreLocation(options.storeLocation, process.env);
     this.slots = new RunSlots(options.maxRuns, () => this.updateGauges());
+    this.processes = new RunProcesses(options.reach.envAllow);
   }
 
   /** The live view of a run this service executes (or queues) now. */
@@ -149,19 +142,6 @@ export class RunManager {
     return this.options.logger.child({ runId: live.runId, migrationId: live.migrationId });
   }
 
-  /** Starts a child for `job`, wiring its output to the log and its messages to `onMessage`. */
-  private spawn(job: ChildJob, log: () => Logger, onMessage: (m: ChildMessage) => void): ChildProcess {
-    const child = forkRunner(childEnvironment(process.env, this.options.reach.envAllow));
-    this.children.add(child);
-    for (const stream of [child.stdout!, child.stderr!]) {
-      createInterface({ input: stream }).on('line', (line) => log().warn({ stream: 'child' }, line));
-    }
-    child.on('message', onMessage);
-    child.once('exit', () => this.children.delete(child));
-    child.send({ type: 'start', job } satisfies ParentMessage);
-    return child;
-  }
-
   private send(execution: Execution, message: ParentMessage): void {
     const { child } = execution;
     if (child?.connected) child.send(message);
@@ -192,7 +172,7 @@ export class RunManager {
       migrationId: migration.id,
     };
     return new Promise<LiveRun>((resolve, reject) => {
-      execution.child = this.spawn(
+      execution.child = this.processes.spawn(
         job,
         () => this.logFor(live),
         (message) => {
@@ -344,7 +324,7 @@ export class RunManager {
     this.requestSlot(execution, () => {
       live.state = 'running';
       live.emitEvent('started', { runId });
-      execution.child = this.spawn(
+      execution.child = this.processes.spawn(
         { kind: 'resume', ...job, storeLocation: this.storeLocation, runId },
         () => this.logFor(live),
         (message) => {
@@ -430,25 +410,9 @@ export class RunManager {
 
   /** Plans a stored migration in a child process (Planning may read the whole source catalogue). */
   async plan(migration: MigrationDefinition): Promise<unknown> {
-    const job: ChildJob = { kind: 'plan', ...storedJobSpec(this.options.reach, this.options.box, migration) };
+    const job = { kind: 'plan' as const, ...storedJobSpec(this.options.reach, this.options.box, migration) };
     const log = () => this.options.logger.child({ migrationId: migration.id });
-    return new Promise((resolve, reject) => {
-      let plan: unknown;
-      let failure: ChildFailure | null = null;
-      const child = this.spawn(job, log, (message) => {
-        if (message.type === 'plan') plan = message.plan;
-        if (message.type === 'failed') failure = message.failure;
-      });
-      child.once('exit', (code, signal) => {
-        if (plan !== undefined) return resolve(plan);
-        const f = failure as ChildFailure | null;
-        if (f?.input) reject(badRequest('the migration does not fit its source', inBody(f.problems)));
-        else
-          reject(
-            new ApiError(422, `planning failed: ${f?.message ?? `its process ended (${signal ?? code})`}`),
-          );
-      });
-    });
+    return this.processes.plan(job, log);
   }
 
   /** Interrupted runs (their process or the service that ran them crashed or was killed): resumable. */
@@ -468,20 +432,7 @@ export class RunManager {
         execution.finish();
       }
     }
-    const exits = [...this.children].map(
-      (child) =>
-        new Promise<void>((resolve) =>
-          child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
-        ),
-    );
-    const timer = setTimeout(() => this.children.forEach((c) => c.kill('SIGKILL')), SHUTDOWN_GRACE_MS);
-    await Promise.all(exits);
+    await this.processes.allEnded(SHUTDOWN_GRACE_MS);
     await Promise.all([...this.executions.values()].map((e) => e.done));
-    clearTimeout(timer);
   }
-}
-
-/** Spec problems as the request names them: inside `spec`. */
-function inBody(problems: { path: string; message: string }[]) {
-  return problems.map((p) => ({ ...p, path: p.path ? `spec.${p.path}` : 'spec' }));
 }
