@@ -1,14 +1,14 @@
 /**
- * The part of the hostile-expression corpus (see hostile-expressions.test.ts) that actually runs something
+ * The part of the hostile-expression corpus (see hostile-expressions-support.ts) that actually runs something
  * costly: each case is compiled and evaluated in a child process that is killed after a deadline, so a
  * regression cannot freeze the test run (a worker thread is not enough: V8 aborts the whole process on
  * some out-of-memory failures). The child has a 256 MB heap, so a case that builds a huge value crashes
  * it instead of the test run.
  *
  * Comprehensions, `cel.bind`, `matches`, `split`, `join` and `json()` are refused at compile time
- * (hostile-expressions.test.ts keeps the runaways they made, as rejections), and no text or binary value
- * over MAX_VALUE_LENGTH is read; what is left here can still run: `regex()` on RE2 and strings built from
- * row values.
+ * (hostile-expressions-refused-features.test.ts keeps the runaways they made, as rejections), and no
+ * text or binary value over MAX_VALUE_LENGTH is read; what is left here can still run: `regex()` on RE2
+ * and strings built from row values.
  *
  * Tests marked `todo` document a known escape or hang (see the reason); they assert the wanted behaviour
  * and start passing when it is fixed, after which the `todo` can be removed.
