@@ -1,6 +1,7 @@
 /** `jivs migrate <spec>` and `jivs resume <run>`: run (or continue) a migration and print its report. */
 import { createInterface } from 'node:readline/promises';
-import { resumeMigration, runMigration, specHash } from '../engine/orchestrator.ts';
+import { resumeMigration, runMigration } from '../engine/orchestrator.ts';
+import { specHash } from '../engine/spec-hash.ts';
 import type { RunReport } from '../engine/report.ts';
 import { ownerMayBeAlive } from '../engine/run-owner.ts';
 import type { RunObserver } from '../engine/run-observer.ts';

@@ -36,6 +36,34 @@ export function maskingSalt(spec: MigrationSpec): string | null {
   return spec.masking ? resolveEnvReferences(spec.masking.salt, 'masking.salt') : null;
 }
 
+/** The lookup tables of transform steps, by step path (load-lookups.ts): plain data. */
+export type Lookups = Map<string, Map<string, unknown>>;
+
+/** What compiling a table needs besides its plan. */
+export interface CompileContext {
+  keyIndex: KeyIndex;
+  lookups: Lookups;
+  salt: string | null;
+  /** Sets the table's `quarantine` mode (`masked` without it: verification stores no rejects). */
+  spec?: MigrationSpec;
+}
+
+/** Compiles one table: its program, a blank quality tally and how its rejected rows are kept. */
+export function compileTable(table: TablePlan, context: CompileContext): CompiledTable {
+  const { keyIndex, lookups, salt, spec } = context;
+  const program = compileTableProgram(table, { keyIndex, lookups, salt });
+  const columns = table.target.columns.map((c) => c.name);
+  return {
+    program,
+    tally: new QualityTally(table.target.name, program.descriptors, columns),
+    quarantine: {
+      mode: spec ? quarantineMode(spec, table) : 'masked',
+      values: compileQuarantinedValues(table, program.masks),
+      reasons: compileQuarantinedReasons(table, program.masks),
+    },
+  };
+}
+
 /**
  * Loads the lookups and compiles every table once, by target table name. `spec` sets each table's
  * `quarantine` mode (`masked` without it: verification stores no rejects).
@@ -46,21 +74,10 @@ export async function compileTablePrograms(
   keyIndex: KeyIndex,
   salt: string | null,
   spec?: MigrationSpec,
-): Promise<Map<string, CompiledTable>> {
+): Promise<{ compiled: Map<string, CompiledTable>; lookups: Lookups }> {
   const lookups = await loadLookups(tables, source);
   const compiled = new Map<string, CompiledTable>();
-  for (const table of tables) {
-    const program = compileTableProgram(table, { keyIndex, lookups, salt });
-    const columns = table.target.columns.map((c) => c.name);
-    compiled.set(table.target.name, {
-      program,
-      tally: new QualityTally(table.target.name, program.descriptors, columns),
-      quarantine: {
-        mode: spec ? quarantineMode(spec, table) : 'masked',
-        values: compileQuarantinedValues(table, program.masks),
-        reasons: compileQuarantinedReasons(table, program.masks),
-      },
-    });
-  }
-  return compiled;
+  for (const table of tables)
+    compiled.set(table.target.name, compileTable(table, { keyIndex, lookups, salt, spec }));
+  return { compiled, lookups };
 }

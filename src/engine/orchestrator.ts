@@ -4,7 +4,7 @@
  * Verification → Cleanup. A run that crashed, was stopped or failed continues with
  * {@link resumeMigration} from the checkpoints its partitions committed in the target.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Sink, Source } from '../connectors/connector.ts';
 import { describeEndpoint, openSink, openSource } from '../plan/open-connectors.ts';
@@ -17,6 +17,7 @@ import type { PhaseName, RunStatus } from '../state/run-types.ts';
 import { isBalanced } from './accounting.ts';
 import { readCheckpoints, type PartitionCheckpoint } from './checkpoints.ts';
 import { closeConnections, finalizeTargetTables, rollbackTargetTables } from './cleanup.ts';
+import { specHash } from './spec-hash.ts';
 import { compileTablePrograms, maskingSalt } from './compile-programs.ts';
 import { checkTargetTables } from './load.ts';
 import { PhaseClock } from './phase-clock.ts';
@@ -52,11 +53,6 @@ export interface ResumeOptions extends RunOptions {
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${randomBytes(4).toString('hex')}`;
-}
-
-/** Identifies a spec's content, so runs of the same spec can be found again. */
-export function specHash(spec: unknown): string {
-  return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
 }
 
 /** What one execution of a run works with. */
@@ -263,7 +259,9 @@ async function execute(run: Execution, options: RunOptions): Promise<RunReport> 
     state.plan = plan;
     plan.warnings.forEach((w) => state.warn(w, observer));
     observer.planned?.(plan);
-    state.compiled = await compileTablePrograms(plan.tables, source, state.keyIndex, maskingSalt(spec), spec);
+    const programs = await compileTablePrograms(plan.tables, source, state.keyIndex, maskingSalt(spec), spec);
+    state.compiled = programs.compiled;
+    state.lookups = programs.lookups;
     await streamAllPartitions(run, state, options, stop.signal);
     await phase('verification', async () => {
       const verifications = await verifyTables({
@@ -371,6 +369,7 @@ async function buildReport(
     verified: allVerified(tables),
     rowsPerSecond: thisAttemptMs > 0 ? Math.round((state.extractedHere / thisAttemptMs) * 1000) : 0,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    partitionThreads: state.partitionThreads,
     warnings: state.warnings,
     nextSteps: nextStepsOf(status, error, rolledBack, tables),
     notMigrated: state.plan?.notMigrated ?? [],

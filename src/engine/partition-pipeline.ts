@@ -7,7 +7,7 @@ import type { PartitionBounds, RefusedRow, RowBatch, Source } from '../connector
 import { describeReason, type RejectedRow } from '../state/run-types.ts';
 import { addCounts } from './accounting.ts';
 import type { PartitionCheckpoint } from './checkpoints.ts';
-import type { PhaseClock } from './phase-clock.ts';
+import type { BusyClock } from './phase-clock.ts';
 import type { TablePlan } from '../plan/plan-types.ts';
 import type { KeyIndex } from '../rules/key-index.ts';
 import type { QualityTally } from '../rules/quality.ts';
@@ -32,7 +32,7 @@ export interface PartitionJob {
   /** Where the partition stands: its last checkpoint, or the initial one. */
   start: PartitionCheckpoint;
   batchSize: number;
-  clock: PhaseClock;
+  clock: BusyClock;
   /** The table's compiled transforms and rules, shared by its partitions. */
   program: TableProgram;
   /** How the table's rejected rows are kept (masked columns masked unless `quarantine: raw`). */

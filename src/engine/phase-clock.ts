@@ -1,7 +1,12 @@
 /** Measures phases: wall time per phase, and busy time for the overlapping streaming phases. */
 import { PHASES, type PhaseName, type PhaseTiming } from '../state/run-types.ts';
 
-export class PhaseClock {
+/** Where a streaming stage adds the time it was busy (a worker thread sends it on to the run's clock). */
+export interface BusyClock {
+  addBusy(phase: PhaseName, ms: number): void;
+}
+
+export class PhaseClock implements BusyClock {
   private readonly timings = new Map<PhaseName, PhaseTiming>();
   private readonly busy = new Map<PhaseName, number>();
   private readonly open = new Map<PhaseName, { startedAt: string; start: number }>();

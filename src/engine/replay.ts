@@ -154,7 +154,7 @@ export async function replayRejects(
     source = await openSource(spec.source, loaded.files, 'source');
     const plan = await planWithTarget(spec, source, loaded.files);
     sink = await openSink(spec.target, loaded.files, 'target');
-    const compiled = await compileTablePrograms(plan.tables, source, keyIndex, salt, spec);
+    const { compiled } = await compileTablePrograms(plan.tables, source, keyIndex, salt, spec);
     const partitions = await store.partitions(runId);
     const tables: TableReplay[] = [];
     for (const table of plan.tables) {

@@ -55,6 +55,8 @@ export interface RunReport {
   rowsPerSecond: number;
   /** Peak resident set size of the process, in MiB. */
   peakRssMb: number;
+  /** Worker threads the partitions ran on (`partitionThreads`); 0: on the main thread. */
+  partitionThreads: number;
   warnings: string[];
   /** Source objects the target did not get, with the reason (as `jivs plan` listed them). */
   notMigrated: SkippedObject[];

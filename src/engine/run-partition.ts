@@ -10,7 +10,7 @@ import { InputError, MigrationFailedError } from '../core/errors.ts';
 import type { KeyIndex } from '../rules/key-index.ts';
 import type { QualityTally } from '../rules/quality.ts';
 import type { RetryPolicy } from './retry.ts';
-import type { RunStore } from '../state/run-store.ts';
+import type { RunQuarantine, RunStore } from '../state/run-store.ts';
 import type { PartitionStatus } from '../state/run-types.ts';
 import { ContentDigest, createBatchDigester } from '../verify/content-digest.ts';
 import {
@@ -24,9 +24,15 @@ import {
 import type { CompiledTable } from './compile-programs.ts';
 import { ErrorPolicyExceeded } from './error-policy.ts';
 import { runPartitionPipeline, SourceReadError } from './partition-pipeline.ts';
-import type { PhaseClock } from './phase-clock.ts';
+import type { BusyClock } from './phase-clock.ts';
 import type { TablePlan } from '../plan/plan-types.ts';
 import { withRetry } from './retry.ts';
+
+/** The run's store as far as a partition writes to it: its status and its batches' rejected rows. */
+export interface PartitionStore {
+  savePartition: RunStore['savePartition'];
+  quarantine: Pick<RunQuarantine, 'add' | 'deleteAfter'>;
+}
 
 /** Everything one partition needs from its run. */
 export interface PartitionRun {
@@ -35,8 +41,8 @@ export interface PartitionRun {
   index: number;
   source: Source;
   sink: Sink;
-  store: RunStore;
-  clock: PhaseClock;
+  store: PartitionStore;
+  clock: BusyClock;
   compiled: CompiledTable;
   keyIndex: KeyIndex;
   owner: string;
@@ -54,8 +60,8 @@ export interface PartitionRun {
   fresh: boolean;
   /** The partition's committed state changed (after each batch, and when it starts again). */
   progressed(checkpoint: PartitionCheckpoint): void;
-  /** Enforces the error policies after a batch; throws ErrorPolicyExceeded to stop the run. */
-  enforcePolicy(): void;
+  /** Enforces the error policies after a batch; throws (or rejects with) ErrorPolicyExceeded to stop the run. */
+  enforcePolicy(): void | Promise<void>;
   /** Something the user should read in the log. */
   log(message: string): void;
 }
@@ -148,7 +154,7 @@ export async function runPartition(run: PartitionRun): Promise<PartitionCheckpoi
           committing = null;
           run.progressed(checkpoint);
           await save(checkpoint.done ? 'done' : 'running', checkpoint);
-          run.enforcePolicy();
+          await run.enforcePolicy();
         },
       });
     } finally {

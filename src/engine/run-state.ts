@@ -4,7 +4,7 @@ import type { MigrationSpec } from '../spec/spec-schema.ts';
 import type { RowCounts } from '../state/run-types.ts';
 import { addCounts, emptyCounts } from './accounting.ts';
 import { partitionName, type PartitionCheckpoint } from './checkpoints.ts';
-import type { CompiledTable } from './compile-programs.ts';
+import type { CompiledTable, Lookups } from './compile-programs.ts';
 import type { PhaseClock } from './phase-clock.ts';
 import type { MigrationPlan } from '../plan/plan-types.ts';
 import type { TableVerification } from './verification-phase.ts';
@@ -17,9 +17,13 @@ export class RunState {
   readonly warnings: string[] = [];
   /** Per target table, once Planning is done. */
   compiled = new Map<string, CompiledTable>();
+  /** The lookup tables the programs were compiled with: partitions on other threads compile with them. */
+  lookups: Lookups = new Map();
   /** Settles once every partition of the table has ended, however it ended. */
   readonly tableSettled = new Map<string, Promise<void>>();
   plan: MigrationPlan | null = null;
+  /** Worker threads this execution ran partitions on; 0: the main thread. */
+  partitionThreads = 0;
   /** Rows read by this execution (not by earlier attempts), for its throughput. */
   extractedHere = 0;
 

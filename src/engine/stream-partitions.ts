@@ -4,6 +4,9 @@
  * completeness rules as tables finish.
  */
 import pLimit from 'p-limit';
+import { pinnedHosts } from '../connectors/pinned-lookups.ts';
+import type { MigrationPlan } from '../plan/plan-types.ts';
+import type { MigrationSpec } from '../spec/spec-schema.ts';
 import type { PhaseName } from '../state/run-types.ts';
 import { emptyCounts } from './accounting.ts';
 import { partitionName, type PartitionCheckpoint } from './checkpoints.ts';
@@ -12,12 +15,33 @@ import { prepareTargetTables } from './load.ts';
 import type { TablePlan } from '../plan/plan-types.ts';
 import { currentOwner } from './run-owner.ts';
 import type { RunObserver } from './run-observer.ts';
-import { runPartition } from './run-partition.ts';
+import type { PartitionJob } from './partition-job.ts';
+import { PartitionThreads } from './partition-threads.ts';
+import { runPartition, type PartitionRun } from './run-partition.ts';
+import { specHash } from './spec-hash.ts';
 import type { RunState } from './run-state.ts';
 import type { Execution, RunOptions } from './orchestrator.ts';
 import { RunPaused } from './run-interruption.ts';
 
 const STREAMING_PHASES: PhaseName[] = ['extraction', 'transformation', 'validation', 'loading'];
+
+/** Rows a partition holds (estimated) from which `partitionThreads: auto` runs partitions on threads. */
+export const THREADS_FROM_PARTITION_ROWS = 20_000;
+
+/**
+ * Worker threads for the run's partitions, or null to run them on the main thread: the spec's
+ * `partitionThreads`, for a target that is a database server (file targets and SQLite take one writer),
+ * with a key index other threads can open.
+ */
+function partitionThreadsFor(spec: MigrationSpec, plan: MigrationPlan, keyIndexPath: string) {
+  const setting = spec.partitionThreads ?? 'auto';
+  const server = spec.target.type === 'postgres' || spec.target.type === 'mysql';
+  if (setting === 'off' || !server || keyIndexPath === ':memory:') return null;
+  const large = plan.tables.some(
+    (t) => t.partitions.length > 0 && t.estimatedRows / t.partitions.length >= THREADS_FROM_PARTITION_ROWS,
+  );
+  return setting === 'on' || large ? new PartitionThreads(spec.parallelism) : null;
+}
 
 /**
  * Prepares the target tables (a new run, or a resume of a run that never got that far), then runs
@@ -40,6 +64,7 @@ export async function streamAllPartitions(
   const onStop = () => failFast.abort(signal.reason);
   signal.addEventListener('abort', onStop, { once: true });
   const checkpoints = spec.checkpoints && sink.checkpoints !== undefined;
+  let threads: PartitionThreads | null = null;
   try {
     let found = run.resume?.checkpoints ?? new Map<string, PartitionCheckpoint>();
     let rowsBefore = run.resume?.rowsBefore ?? null;
@@ -64,6 +89,9 @@ export async function streamAllPartitions(
     rowsBefore.forEach((rows, table) => state.rowsBefore.set(table, rows));
     const fresh = run.resume === null;
     const limit = pLimit(spec.parallelism);
+    threads = partitionThreadsFor(spec, plan, state.keyIndex.path);
+    state.partitionThreads = threads ? spec.parallelism : 0;
+    const jobHash = specHash(run.loaded.spec);
     const jobs = plan.tables.flatMap((table) => {
       const name = table.target.name;
       const compiled = state.compiled.get(name)!;
@@ -88,7 +116,7 @@ export async function streamAllPartitions(
             // queued parents first, so the parent's partitions already hold their slots: no deadlock.
             await Promise.all(table.quality.dependsOn.map((parent) => state.tableSettled.get(parent)));
             if (failFast.signal.aborted) return;
-            const final = await runPartition({
+            const partitionRun: PartitionRun = {
               runId,
               table,
               index: partition.index,
@@ -122,7 +150,14 @@ export async function streamAllPartitions(
                 enforceErrorPolicy(spec.errors, state.totals());
               },
               log: (message) => state.warn(message, observer),
-            });
+            };
+            const final = threads
+              ? await threads.run(
+                  partitionJob(partitionRun, run, jobHash, state),
+                  partitionRun,
+                  failFast.signal,
+                )
+              : await runPartition(partitionRun);
             if (final === null) return;
             if (final.quality) compiled.tally.add(final.quality);
             if (++completed === table.partitions.length) {
@@ -153,6 +188,7 @@ export async function streamAllPartitions(
     }
     enforceErrorPolicy(spec.errors, state.totals(), true);
   } finally {
+    await threads?.close();
     signal.removeEventListener('abort', onStop);
     for (const phase of STREAMING_PHASES) {
       const timing = state.clock.finish(phase);
@@ -180,4 +216,29 @@ function checkCompleteness(table: TablePlan, state: RunState, observer: RunObser
       throw new ErrorPolicyExceeded(`stopped: ${message} Fix the data, lower the threshold or the severity.`);
     state.warn(message, observer);
   }
+}
+
+/** A partition as plain data, for a worker thread (partition-job.ts). */
+function partitionJob(partition: PartitionRun, run: Execution, hash: string, state: RunState): PartitionJob {
+  const { runId, table, index, found, fresh, owner, batchSize, strict, checkpoints, digest, retry } =
+    partition;
+  return {
+    runId,
+    specHash: hash,
+    spec: run.loaded.spec,
+    files: run.loaded.files.access,
+    table,
+    index,
+    found,
+    fresh,
+    owner,
+    batchSize,
+    strict,
+    checkpoints,
+    digest,
+    retry,
+    keyIndexPath: state.keyIndex.path,
+    lookups: state.lookups,
+    pinnedHosts: pinnedHosts(),
+  };
 }

@@ -85,7 +85,7 @@ export async function verifySpec(
     source = await openSource(spec.source, files, 'source');
     const plan = await planWithTarget(spec, source, files);
     const tables = selectTables(plan.tables, options.tables);
-    const compiled = await compileTablePrograms(tables, source, keyIndex, maskingSalt(spec));
+    const { compiled } = await compileTablePrograms(tables, source, keyIndex, maskingSalt(spec));
     target = await openTargetAsSource(spec.target, files);
     await checkTargetTables(loaded, target, tables);
     const results: ContentVerification[] = [];

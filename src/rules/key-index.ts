@@ -54,7 +54,8 @@ export class KeyIndex {
   /** Opens (creating) the index file at `path`; `:memory:` for tests. */
   constructor(readonly path: string) {
     if (path !== ':memory:') createPrivateFile(path);
-    this.db = new Database(path);
+    // Partitions on other threads open the same file: a writer waits for another's batch to commit.
+    this.db = new Database(path, { timeout: 60_000 });
     // WAL survives a killed process; a lost power supply may cost the last batches, which the
     // checkpoints then redo (fsync only at WAL checkpoints, not per batch).
     this.db.pragma('journal_mode = WAL');
@@ -149,9 +150,11 @@ export class KeyIndex {
     const put = this.db.prepare(
       'INSERT OR REPLACE INTO rejected_values (table_name, row_key, values_json) VALUES (?, ?, ?)',
     );
-    this.db.transaction(() => {
-      for (const row of rows) put.run(table, row.key, toJson(row.values));
-    })();
+    this.db
+      .transaction(() => {
+        for (const row of rows) put.run(table, row.key, toJson(row.values));
+      })
+      .immediate();
   }
 
   /** The raw values {@link keepRejectedValues} kept for a rejected row, or undefined. */
@@ -163,9 +166,13 @@ export class KeyIndex {
     return json === undefined ? undefined : (JSON.parse(json) as Record<string, unknown>);
   }
 
-  /** Runs `work` in one transaction: a batch's claims cost one commit. */
+  /**
+   * Runs `work` in one transaction: a batch's claims cost one commit. It takes the write lock first
+   * (IMMEDIATE): with another connection writing (a partition on another thread), a transaction that
+   * read first could not write any more.
+   */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.db.transaction(work).immediate();
   }
 
   close(): void {

@@ -192,6 +192,13 @@ export const MigrationSpecSchema = Type.Object(
       }),
     ),
     parallelism: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, default: 2 })),
+    partitionThreads: Type.Optional(
+      Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
+        default: 'auto',
+        description:
+          'Where partitions run: on worker threads, one per partition running at a time, each with its own connections (on), or all on the main thread (off). auto: on when the target is a database server and a partition holds at least 20,000 rows (estimated).',
+      }),
+    ),
     partitionRows: Type.Optional(
       Type.Integer({ minimum: 1000, default: 250000, description: 'Tables larger than this are split.' }),
     ),

@@ -6,6 +6,8 @@
  *
  * A kill point is a progress line of the clean run (0: none yet, i.e. during start-up and planning)
  * plus a random delay after it, so the points spread over every phase however fast the machine is.
+ * Half the killed runs (and their resumes) run their partitions on worker threads (`partitionThreads:
+ * on`), half on the main thread, as the fixture's small tables would by default.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -83,7 +85,8 @@ describe('kill -9 at any instant, then resume', () => {
     const dir = await tempDir('jivs-crash-');
     const target = await postgresEndpoint();
     try {
-      const spec = await writeSpec(dir, source, target);
+      const threads = i % 4 >= 2;
+      const spec = await writeSpec(dir, source, target, threads ? { partitionThreads: 'on' } : {});
       const victim = spawnJivs(['migrate', spec], { cwd: dir });
       if (point.lines > 0) {
         const lines = new RegExp(`^(?:.*\\n){${point.lines}}`);
@@ -94,7 +97,7 @@ describe('kill -9 at any instant, then resume', () => {
       await sleep(point.delayMs);
       victim.kill('SIGKILL');
       const killed = await victim.waitForExit(10_000);
-      const where = `kill ${i + 1} after line ${point.lines} + ${point.delayMs} ms: ${lastLine(killed.stderr)}`;
+      const where = `kill ${i + 1}${threads ? ' (threads)' : ''} after line ${point.lines} + ${point.delayMs} ms: ${lastLine(killed.stderr)}`;
       const runId = /^run (\S+) started$/m.exec(killed.stderr)?.[1];
 
       // Half resume by run id, half through `jivs migrate --resume` (which finds the run by its spec).

@@ -122,7 +122,7 @@ describe('content verification narrows differing key ranges down to the keys', (
     source = await openSource(loaded.spec.source, loaded.files, 'source');
     target = await openSource(loaded.spec.target, loaded.files, 'target');
     plan = (await planMigration(loaded.spec, source, loaded.files)).tables[0]!;
-    compiled = (await compileTablePrograms([plan], source, keyIndex, null)).get('orders')!;
+    compiled = (await compileTablePrograms([plan], source, keyIndex, null)).compiled.get('orders')!;
     assert.ok(plan.partitions.length >= 3, `${plan.partitions.length} partitions`);
   });
 

@@ -1,10 +1,12 @@
 /**
  * `JIVS_ALLOWED_HOSTS` where it counts: in a run's process, before it connects. Each database host of
  * the spec passes when its name is listed, or when it resolves (every address) inside a listed CIDR.
- * The addresses checked are then the only ones the process gets for that name ({@link pinLookups}):
- * a name cannot resolve to an allowed address for the check and to another for the connection.
+ * The addresses checked are then the only ones the process (and its worker threads) gets for that name
+ * (connectors/pinned-lookups.ts): a name cannot resolve to an allowed address for the check and to another
+ * for the connection.
  */
-import dns, { type LookupAddress, type LookupOptions } from 'node:dns';
+import dns, { type LookupAddress } from 'node:dns';
+import { pinHost } from '../../connectors/pinned-lookups.ts';
 import { InputError, type InputProblem } from '../../core/errors.ts';
 import { resolveEnvReferences } from '../../spec/env-references.ts';
 import type { MigrationSpec } from '../../spec/spec-schema.ts';
@@ -15,42 +17,6 @@ import {
   serverHosts,
   type AllowedHosts,
 } from '../specs/allowed-hosts.ts';
-
-/** Addresses checked per host name (lower case), which lookups of that name then return. */
-const pinned = new Map<string, LookupAddress[]>();
-
-type LookupCallback = (
-  error: NodeJS.ErrnoException | null,
-  address: string | LookupAddress[],
-  family?: number,
-) => void;
-
-/** Makes `dns.lookup` (which net, and so every driver, uses) answer pinned names with their checked addresses. */
-function pinLookups(): void {
-  const original = dns.lookup;
-  const lookup = (hostname: string, options: unknown, callback?: unknown) => {
-    const done = (typeof options === 'function' ? options : callback) as LookupCallback;
-    const opts: LookupOptions =
-      typeof options === 'number'
-        ? { family: options }
-        : typeof options === 'object' && options
-          ? options
-          : {};
-    const addresses = pinned.get(hostname.toLowerCase());
-    if (!addresses) return (original as (...args: unknown[]) => void).call(dns, hostname, options, callback);
-    const wanted = addresses.filter((a) => !opts.family || a.family === opts.family);
-    process.nextTick(() => {
-      if (!wanted.length) {
-        const error: NodeJS.ErrnoException = new Error(`no allowed address of ${hostname} for this family`);
-        error.code = 'ENOTFOUND';
-        return done(error, opts.all ? [] : '');
-      }
-      if (opts.all) return done(null, wanted);
-      return done(null, wanted[0]!.address, wanted[0]!.family);
-    });
-  };
-  dns.lookup = lookup as typeof dns.lookup;
-}
 
 /**
  * Refuses (InputError naming the host's spec path and the setting) any database host of `spec` the
@@ -77,8 +43,7 @@ export async function guardHosts(spec: MigrationSpec, allowed: AllowedHosts): Pr
       problems.push({ path, message: hostRefused(host) });
       continue;
     }
-    if (!pinned.size) pinLookups();
-    pinned.set(host.toLowerCase(), addresses);
+    pinHost(host, addresses);
   }
   if (problems.length) throw new InputError(problems);
 }

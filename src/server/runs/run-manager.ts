@@ -7,7 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
-import { specHash } from '../../engine/orchestrator.ts';
+import { specHash } from '../../engine/spec-hash.ts';
 import type { RunReport } from '../../engine/report.ts';
 import { isInterrupted } from '../../engine/run-interruption.ts';
 import { ownerMayBeAlive } from '../../engine/run-owner.ts';
