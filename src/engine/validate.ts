@@ -187,14 +187,14 @@ export function compileValidator(
         }
       });
     }
-    // What the in-partition rules hold now: the key of the last row that kept its claim (a row rejected
-    // by a later rule gave its claim back, as it would to the key index).
+    // What the in-partition rules hold now: the key of the last row that won its claim and kept it (a row
+    // rejected by a later rule gave its claim back, as it would to the key index).
     for (let u = 0; u < unique.length; u++) {
       if (strategies[u] !== 'in-partition') continue;
       for (let i = candidates.length - 1; i >= 0; i--) {
-        const key = candidates[i]!.uniqueKeys![u];
-        if (candidates[i]!.rejected || key === null || key === undefined) continue;
-        lastClaimed[u] = key;
+        const candidate = candidates[i]!;
+        if (candidate.rejected || !candidate.claimed?.includes(u)) continue;
+        lastClaimed[u] = candidate.uniqueKeys![u]!;
         break;
       }
     }

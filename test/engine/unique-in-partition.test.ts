@@ -29,6 +29,7 @@ import { planMigration } from '../../src/plan/plan.ts';
 import type { TablePlan } from '../../src/plan/plan-types.ts';
 import { KeyIndex } from '../../src/rules/key-index.ts';
 import type { TallyState } from '../../src/rules/quality.ts';
+import type { Severity } from '../../src/spec/rules-schema.ts';
 import type { RejectReason } from '../../src/state/run-types.ts';
 import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
 import { writeSpec } from '../support/run-spec.ts';
@@ -271,11 +272,11 @@ describe('unique rule on the partition key, checked within each partition (Maria
 
 describe('an in-partition unique rule next to one the key index keeps', () => {
   /** The outcome of each batch, in-partition (as planned) or with every rule in the key index. */
-  function validateBatches(batches: RowBatch[], keyIndexOnly: boolean) {
+  function validateBatches(batches: RowBatch[], keyIndexOnly: boolean, idSeverity: Severity = 'critical') {
     const plan = tablePlan('t', ['id integer not null', 'code integer not null']);
     plan.partitions = [{ index: 0, bounds: { kind: 'key-range', keyColumn: 'id', from: null, to: null } }];
     plan.quality.rules = [
-      { unique: ['id'], severity: 'critical' },
+      { unique: ['id'], severity: idSeverity },
       { unique: ['code'], severity: 'critical' },
     ];
     const { program, keyIndex, tally, transform } = compiledTable(plan);
@@ -308,5 +309,30 @@ describe('an in-partition unique rule next to one the key index keeps', () => {
       now.outcome.map((b) => b.accepted),
       [[[1, 10]], [[2, 12]]],
     );
+  });
+
+  it('a row that only warned of a repeated key holds no claim', () => {
+    const batches = [
+      [
+        [1, 10],
+        [2, 11],
+        [3, 12], // claims id 3
+        [3, 13], // repeats it (minor: loads anyway, without a claim)
+      ],
+      [[3, 14]], // the row that claimed id 3 kept it: a repeat again
+    ];
+    const now = validateBatches(batches, false, 'minor');
+    assert.deepEqual(now, validateBatches(batches, true, 'minor'));
+    const released = [
+      [
+        [1, 10],
+        [2, 10], // claims id 2, loses code 10: rejected, gives id 2 back
+        [2, 11], // repeats id 2 (minor: not rejected by it), claims code 11
+      ],
+      [[2, 12]], // no row holds id 2: loads without a warning
+    ];
+    const after = validateBatches(released, false, 'minor');
+    assert.deepEqual(after, validateBatches(released, true, 'minor'));
+    assert.deepEqual(after.outcome[1], { accepted: [[2, 12]], rejected: [] });
   });
 });
