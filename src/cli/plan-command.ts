@@ -4,6 +4,8 @@ import { openSource } from '../plan/open-connectors.ts';
 import { planWithTarget } from '../plan/plan-with-target.ts';
 import type { MigrationPlan } from '../plan/plan-types.ts';
 import { maskKind } from '../rules/compile-mask.ts';
+import { describeUniqueStrategy } from '../rules/unique-proof.ts';
+import { uniqueStrategies } from '../plan/plan-quality.ts';
 import { loadSpec } from '../plan/load-spec.ts';
 import type { EndpointSpec } from '../spec/spec-schema.ts';
 import type { TransformStepSpec } from '../spec/rules-schema.ts';
@@ -86,6 +88,9 @@ export function formatPlan(plan: MigrationPlan): string {
       out.push(
         `  rule: ${rule.unique ? `unique (${rule.unique.join(', ')})` : `check ${rule.check}`} [${rule.severity ?? 'major'}]`,
       );
+    }
+    for (const { label, strategy } of uniqueStrategies(table)) {
+      if (strategy.kind !== 'key-index') out.push(`  unique ${label}: ${describeUniqueStrategy(strategy)}`);
     }
     const key = table.target.primaryKey.length
       ? `primary key (${table.target.primaryKey.join(', ')})`

@@ -118,7 +118,10 @@ function readColumns(job: PartitionJob): { columns: string[]; keyAt: number } {
  */
 export async function runPartitionPipeline(job: PartitionJob): Promise<PartitionCheckpoint | null> {
   const transform = compileTransform(job.plan, job.program);
-  const validate = compileValidator(job.plan, job.program, job.keyIndex, job.tally);
+  // In-partition unique rules continue from the last key the checkpoint read (rows after it come after it).
+  const validate = compileValidator(job.plan, job.program, job.keyIndex, job.tally, {
+    lastKey: job.start.lastKey,
+  });
   const { columns, keyAt } = readColumns(job);
   /** The checkpoint after the last batch prepared (not necessarily committed yet). */
   let last = job.start;

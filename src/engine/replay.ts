@@ -28,6 +28,7 @@ import { allVerified, RejectReasonTally, type RunReport } from './report.ts';
 import { verifyTable } from './verification-phase.ts';
 import { compileTransform } from './transform.ts';
 import { compileValidator } from './validate.ts';
+import { claimLoadedKeys, needsLoadedKeys } from './replay-unique-keys.ts';
 
 export interface TableReplay {
   table: string;
@@ -72,7 +73,7 @@ async function replayTable(
 }> {
   const name = plan.target.name;
   const transform = compileTransform(plan, program);
-  const validate = compileValidator(plan, program, keyIndex, tally);
+  const validate = compileValidator(plan, program, keyIndex, tally, { unordered: true });
   const reasons = new RejectReasonTally();
   const byPartition = new Map<number, { loaded: number; filtered: number }>();
   const result: TableReplay = { table: name, replayed: 0, loaded: 0, filtered: 0, stillRejected: 0 };
@@ -148,6 +149,8 @@ export async function replayRejects(
   const salt = maskingSalt(spec);
   let source: Source | undefined;
   let sink: Sink | undefined;
+  /** The target read as a source, for the loaded keys of in-partition unique rules. */
+  let target: Source | undefined;
   const keyIndex = new KeyIndex(indexPath);
   let result: ReplayResult;
   try {
@@ -160,13 +163,18 @@ export async function replayRejects(
     for (const table of plan.tables) {
       const tableReport = report.tables.find((t) => t.target === table.target.name);
       if (!tableReport || tableReport.rejected === 0) continue;
+      const tableProgram = compiled.get(table.target.name)!;
+      if (needsLoadedKeys(tableProgram.program)) {
+        target ??= await openSource(spec.target, loaded.files, 'target');
+        await claimLoadedKeys(target, table, tableProgram.program, keyIndex, spec.batchSize);
+      }
       const { result, reasons, byPartition } = await replayTable(
         runId,
         table,
         store,
         sink,
         keyIndex,
-        compiled.get(table.target.name)!,
+        tableProgram,
       );
       tables.push(result);
       const delta = {
@@ -197,7 +205,7 @@ export async function replayRejects(
     result = { runId, tables, report };
   } finally {
     keyIndex.close();
-    await closeConnections(source, sink);
+    await closeConnections(source, sink, target);
   }
   if (report.totals.rejected === 0) await removeKeyIndexFiles(indexPath);
   return result;

@@ -100,6 +100,16 @@ export interface ValidatorOptions {
    * (the caller leaves out the rows the run rejected). `rejected` stays empty.
    */
   recompute?: boolean;
+  /**
+   * Rows do not come in partition-key order (a replay of rejected rows): rules kept in-partition claim
+   * through the key index too (whose set the caller fills with the loaded keys first).
+   */
+  unordered?: boolean;
+  /**
+   * In-partition rules (see rules/unique-proof.ts): the partition key of the last row read before this
+   * validator's first batch (the resume checkpoint's lastKey), or null from the partition's start.
+   */
+  lastKey?: number | null;
 }
 
 /** Compiles the validation of one table; `tally` counts every rule outcome for the quality report. */
@@ -116,10 +126,29 @@ export function compileValidator(
   const width = constraints.length;
   const { checks, unique, masks, keySets, descriptors } = program;
   const masked = masks.some((m) => m !== null);
-  /** Uniqueness or parent keys: rows pass through the key index before they are accepted. */
+  const strategies = unique.map(({ strategy }) =>
+    options?.unordered && strategy.kind === 'in-partition' ? 'key-index' : strategy.kind,
+  );
+  /** Uniqueness or parent keys: rows are claimed before they are accepted. */
   const keyed = !recompute && (unique.length > 0 || keySets.length > 0);
   /** One key-index transaction a batch, only where the batch writes keys. */
-  const inKeyTransaction = (work: () => void) => (keyed ? keyIndex.transaction(work) : work());
+  const indexed = keyed && (keySets.length > 0 || strategies.includes('key-index'));
+  const inKeyTransaction = (work: () => void) => (indexed ? keyIndex.transaction(work) : work());
+  /** In-partition rules: the key claimed last (rows come in key order, so a duplicate repeats it). */
+  const lastClaimed: (Key | null)[] = unique.map(() => options?.lastKey ?? null);
+
+  /** The outcome of each claim under rule `u`, in order: true where the value is new. */
+  const claim = (u: number, keys: Key[]): boolean[] => {
+    const strategy = strategies[u];
+    if (strategy === 'key-index') return keyIndex.claimMany(unique[u]!.set, keys);
+    if (strategy === 'proven') return keys.map(() => true);
+    let last = lastClaimed[u];
+    return keys.map((key) => {
+      if (key === last) return false;
+      last = key;
+      return true;
+    });
+  };
 
   /**
    * Uniqueness, once per batch and rule: the rows that passed everything else claim their values in one
@@ -132,8 +161,8 @@ export function compileValidator(
       const check = unique[u]!;
       const claiming = candidates.filter((c) => !c.rejected && c.uniqueKeys![u] !== null);
       tally.check(check.rule, claiming.length);
-      const won = keyIndex.claimMany(
-        check.set,
+      const won = claim(
+        u,
         claiming.map((c) => c.uniqueKeys![u]!),
       );
       claiming.forEach((candidate, i) => {
@@ -153,9 +182,21 @@ export function compileValidator(
         if (!rejects(check.severity)) return;
         candidate.rejected = true;
         for (const earlier of candidate.claimed ?? []) {
-          keyIndex.release(unique[earlier]!.set, candidate.uniqueKeys![earlier]!);
+          if (strategies[earlier] === 'key-index')
+            keyIndex.release(unique[earlier]!.set, candidate.uniqueKeys![earlier]!);
         }
       });
+    }
+    // What the in-partition rules hold now: the key of the last row that won its claim and kept it (a row
+    // rejected by a later rule gave its claim back, as it would to the key index).
+    for (let u = 0; u < unique.length; u++) {
+      if (strategies[u] !== 'in-partition') continue;
+      for (let i = candidates.length - 1; i >= 0; i--) {
+        const candidate = candidates[i]!;
+        if (candidate.rejected || !candidate.claimed?.includes(u)) continue;
+        lastClaimed[u] = candidate.uniqueKeys![u]!;
+        break;
+      }
     }
   };
 

@@ -10,6 +10,7 @@ import { parseLogicalType } from '../core/logical-type.ts';
 import { InputError, type InputProblem } from '../core/errors.ts';
 import { KeyIndex } from '../rules/key-index.ts';
 import { compileTableProgram, keySetName } from '../rules/table-program.ts';
+import { uniqueStrategy, type UniqueStrategy } from '../rules/unique-proof.ts';
 import type { FileResolver } from '../spec/file-resolver.ts';
 import type { ColumnEntry, TableEntry } from '../spec/spec-schema.ts';
 import { didYouMean } from '../core/suggest.ts';
@@ -246,4 +247,24 @@ export function checkQuality(
   } finally {
     keyIndex.close();
   }
+}
+
+/**
+ * Every unique rule of a planned table, labelled `[id]` or `[order_no, line_no]` (source column names),
+ * with how a run keeps it (see rules/unique-proof.ts): for `jivs plan`.
+ */
+export function uniqueStrategies(plan: TablePlan): { label: string; strategy: UniqueStrategy }[] {
+  const names = plan.columns.map((c) => c.source.name);
+  const found: { label: string; strategy: UniqueStrategy }[] = [];
+  plan.quality.columns.forEach((column, position) => {
+    if (column.rules.some((rule) => rule.unique)) {
+      found.push({ label: `[${names[position]}]`, strategy: uniqueStrategy(plan, [position]) });
+    }
+  });
+  for (const rule of plan.quality.rules) {
+    if (!rule.unique) continue;
+    const positions = rule.unique.map((name) => names.indexOf(name));
+    found.push({ label: `[${rule.unique.join(', ')}]`, strategy: uniqueStrategy(plan, positions) });
+  }
+  return found;
 }

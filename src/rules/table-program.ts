@@ -23,6 +23,7 @@ import {
 } from './expression.ts';
 import { uniqueKeyOf, type Key, type KeyIndex } from './key-index.ts';
 import type { RuleDescriptor } from './quality.ts';
+import { uniqueStrategy, type UniqueStrategy } from './unique-proof.ts';
 import { compileValueSteps, type ValueStep } from './value-steps.ts';
 
 /** Indexes of the implicit rules, first in every table's descriptor list. */
@@ -51,6 +52,8 @@ export interface UniqueCheck {
   positions: number[];
   /** For messages: `email_address` or `(order_no, line_no)`. */
   label: string;
+  /** Whether the key index keeps it, or the source proves it, or its partitions' key order does. */
+  strategy: UniqueStrategy;
 }
 
 export interface CompletenessCheck {
@@ -256,6 +259,7 @@ export function compileTableProgram(
           set: resources.keyIndex.set(`unique:${plan.target.name}.${target.name}`),
           positions: [position],
           label: target.name,
+          strategy: uniqueStrategy(plan, [position]),
         });
         return;
       }
@@ -298,6 +302,7 @@ export function compileTableProgram(
         set: resources.keyIndex.set(`unique:${plan.target.name}${label}`),
         positions,
         label,
+        strategy: uniqueStrategy(plan, positions),
       });
       return;
     }
