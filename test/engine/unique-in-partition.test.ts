@@ -118,7 +118,7 @@ describe('unique rule on the partition key, checked within each partition (Maria
   ): Promise<Outcome> {
     const path = join(dir, `keys-${++runs}.db`);
     const keyIndex = new KeyIndex(path);
-    const compiled = (await compileTablePrograms([plan], source, keyIndex, null)).get('items')!;
+    const compiled = (await compileTablePrograms([plan], source, keyIndex, null)).compiled.get('items')!;
     const check = compiled.program.unique[0]!;
     if (options.keyIndex) check.strategy = { kind: 'key-index' };
     else assert.deepEqual(check.strategy, { kind: 'in-partition', keyColumn: 'id' });
@@ -240,7 +240,7 @@ describe('unique rule on the partition key, checked within each partition (Maria
     const target = await openSource(loaded.spec.target, loaded.files, 'target');
     const keyIndex = new KeyIndex(':memory:');
     try {
-      const compiled = (await compileTablePrograms([plan], source, keyIndex, null)).get('items')!;
+      const compiled = (await compileTablePrograms([plan], source, keyIndex, null)).compiled.get('items')!;
       await claimLoadedKeys(target, plan, compiled.program, keyIndex, 2);
       const validate = compileValidator(plan, compiled.program, keyIndex, compiled.tally, {
         unordered: true,
