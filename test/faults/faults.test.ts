@@ -94,73 +94,80 @@ describe('faults during a migration', () => {
     return parseJson<RunRecord & { report: RunReport }>(status).report;
   }
 
-  test('target backends terminated mid-load: reconnects, continues from the checkpoint', async () => {
-    const { dir, target, spec } = await setup();
-    const jivs = spawnJivs(['migrate', spec], { cwd: dir });
-    const { result, hits } = await whileRunning(jivs, 50, async () => {
-      const { rows } = await admin.query<{ ok: boolean }>(
-        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
-          WHERE application_name = 'jivs-migrate target' AND query LIKE 'COPY%' AND state = 'active'`,
-      );
-      return rows.filter((r) => r.ok).length;
-    });
-    assert.ok(hits > 0, `no COPY was caught to terminate:\n${describeResult(result)}`);
-    assert.equal(result.code, 0, describeResult(result));
-    assert.match(
-      result.stderr,
-      /terminated[^\n]*reconnecting in [\d.]+ s and continuing from the last checkpoint/,
-    );
-    await assertComplete(await reportOf(dir, result.stderr), target, describeResult(result));
-  });
+  // The same faults with the partitions on worker threads: each thread reconnects on its own.
+  for (const threads of [{}, { partitionThreads: 'on' }]) {
+    const on = 'partitionThreads' in threads ? ' (partitions on worker threads)' : '';
 
-  test('source connections killed mid-extract (MariaDB KILL): reconnects, continues', async () => {
-    // Events of 1 KB in partitions of 10 000: more than the socket buffers hold, so that their queries
-    // are still sending rows when they are killed.
-    await source.exec(`CREATE TABLE events (id INT PRIMARY KEY, body TEXT NOT NULL) ENGINE=InnoDB`);
-    await source.exec(`INSERT INTO events SELECT seq, REPEAT(CHAR(65 + seq % 26), 1000) FROM seq_1_to_30000`);
-    const { dir, target, spec } = await setup({ batchSize: 50, partitionRows: 10000 });
-    const text = await readFile(spec, 'utf8');
-    await writeFile(spec, text.replace('tables:\n', 'tables:\n  - name: events\n'));
-    const killer = await mysql.createConnection(MYSQL);
-    try {
+    test(`target backends terminated mid-load: reconnects, continues from the checkpoint${on}`, async () => {
+      const { dir, target, spec } = await setup({ batchSize: 20, ...threads });
       const jivs = spawnJivs(['migrate', spec], { cwd: dir });
-      const { result, hits } = await whileRunning(
-        jivs,
-        5,
-        async () => {
-          const [rows] = await killer.query<mysql.RowDataPacket[]>(
-            `SELECT ID AS id FROM information_schema.PROCESSLIST
-            WHERE DB = ? AND COMMAND = 'Query' AND INFO LIKE 'SELECT %FROM \`events\`%'
-              AND INFO NOT LIKE 'SELECT COUNT%'`,
-            [source.spec.database],
-          );
-          for (const row of rows) await killer.query(`KILL ${Number(row.id)}`);
-          return rows.length;
-        },
-        /^phase extraction started$/m,
-      );
-      assert.ok(hits > 0, `no source query was caught to kill:\n${describeResult(result)}`);
+      const { result, hits } = await whileRunning(jivs, 50, async () => {
+        const { rows } = await admin.query<{ ok: boolean }>(
+          `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+            WHERE application_name = 'jivs-migrate target' AND query LIKE 'COPY%' AND state = 'active'`,
+        );
+        return rows.filter((r) => r.ok).length;
+      });
+      assert.ok(hits > 0, `no COPY was caught to terminate:\n${describeResult(result)}`);
       assert.equal(result.code, 0, describeResult(result));
       assert.match(
         result.stderr,
-        /the server closed the source connection[^\n]*continuing from the last checkpoint/,
+        /terminated[^\n]*reconnecting in [\d.]+ s and continuing from the last checkpoint/,
       );
-      const report = await reportOf(dir, result.stderr);
-      assert.equal(report.status, 'succeeded');
-      assert.equal(report.verified, true);
-      const events = report.tables.find((t) => t.target === 'events')!;
-      assert.deepEqual([events.extracted, events.loaded], [30000, 30000]);
-      const { rows } = await admin.query(
-        `SELECT count(*)::int AS n, count(DISTINCT id)::int AS keys FROM "${target.spec.schema as string}".events`,
+      await assertComplete(await reportOf(dir, result.stderr), target, describeResult(result));
+    });
+
+    test(`source connections killed mid-extract (MariaDB KILL): reconnects, continues${on}`, async () => {
+      // Events of 1 KB in partitions of 10 000: more than the socket buffers hold, so that their queries
+      // are still sending rows when they are killed.
+      await source.exec(`CREATE TABLE events (id INT PRIMARY KEY, body TEXT NOT NULL) ENGINE=InnoDB`);
+      await source.exec(
+        `INSERT INTO events SELECT seq, REPEAT(CHAR(65 + seq % 26), 1000) FROM seq_1_to_30000`,
       );
-      assert.deepEqual(rows[0], { n: 30000, keys: 30000 });
-      const found = await fingerprint(target.spec.schema as string);
-      assert.deepEqual(found, reference, describeResult(result));
-    } finally {
-      await killer.end();
-      await source.exec('DROP TABLE events');
-    }
-  });
+      const { dir, target, spec } = await setup({ batchSize: 50, partitionRows: 10000, ...threads });
+      const text = await readFile(spec, 'utf8');
+      await writeFile(spec, text.replace('tables:\n', 'tables:\n  - name: events\n'));
+      const killer = await mysql.createConnection(MYSQL);
+      try {
+        const jivs = spawnJivs(['migrate', spec], { cwd: dir });
+        const { result, hits } = await whileRunning(
+          jivs,
+          5,
+          async () => {
+            const [rows] = await killer.query<mysql.RowDataPacket[]>(
+              `SELECT ID AS id FROM information_schema.PROCESSLIST
+              WHERE DB = ? AND COMMAND = 'Query' AND INFO LIKE 'SELECT %FROM \`events\`%'
+                AND INFO NOT LIKE 'SELECT COUNT%'`,
+              [source.spec.database],
+            );
+            for (const row of rows) await killer.query(`KILL ${Number(row.id)}`);
+            return rows.length;
+          },
+          /^phase extraction started$/m,
+        );
+        assert.ok(hits > 0, `no source query was caught to kill:\n${describeResult(result)}`);
+        assert.equal(result.code, 0, describeResult(result));
+        assert.match(
+          result.stderr,
+          /the server closed the source connection[^\n]*continuing from the last checkpoint/,
+        );
+        const report = await reportOf(dir, result.stderr);
+        assert.equal(report.status, 'succeeded');
+        assert.equal(report.verified, true);
+        const events = report.tables.find((t) => t.target === 'events')!;
+        assert.deepEqual([events.extracted, events.loaded], [30000, 30000]);
+        const { rows } = await admin.query(
+          `SELECT count(*)::int AS n, count(DISTINCT id)::int AS keys FROM "${target.spec.schema as string}".events`,
+        );
+        assert.deepEqual(rows[0], { n: 30000, keys: 30000 });
+        const found = await fingerprint(target.spec.schema as string);
+        assert.deepEqual(found, reference, describeResult(result));
+      } finally {
+        await killer.end();
+        await source.exec('DROP TABLE events');
+      }
+    });
+  }
 
   test('SIGINT stops at a batch boundary, leaves a paused run; jivs resume completes it', async () => {
     const { dir, target, spec } = await setup();
