@@ -10,6 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import type { RunReport } from '../../src/engine/report.ts';
 import type { PartitionProgress, RunRecord } from '../../src/state/run-types.ts';
 import { StateStore } from '../../src/state/state-store.ts';
+import { pinHost } from '../../src/connectors/pinned-lookups.ts';
+import { runMigration } from '../../src/engine/orchestrator.ts';
+import { loadSpec } from '../../src/plan/load-spec.ts';
 import { describeResult, parseJson, runJivs, spawnJivs } from '../cli/run-jivs.ts';
 import { fillSource, fingerprint, writeSpec } from '../faults/crash-fixture.ts';
 import { mysqlEndpoint, postgresEndpoint, type DatabaseEndpoint } from '../support/database-endpoints.ts';
@@ -128,6 +131,24 @@ describe('partitions on worker threads', () => {
     assert.equal(report.status, 'succeeded', describeResult(resumed));
     assert.equal(report.verified, true);
     assert.equal(report.accountingBalanced, true);
+  });
+
+  test('threads connect to the addresses the run pinned for a host name, as the main thread does', async (t) => {
+    // The service pins each checked database host to the addresses it checked (server/runs/host-guard.ts).
+    // A name that does not resolve at all: only the pinned address can reach the servers.
+    const host = 'jivs-pinned-db.invalid';
+    pinHost(host, [{ address: '127.0.0.1', family: 4 }]);
+    const dir = await tempDir('jivs-threads-', t);
+    const target = await postgresEndpoint();
+    t.after(() => target.drop());
+    const named = (endpoint: DatabaseEndpoint) => ({ ...endpoint, spec: { ...endpoint.spec, host } });
+    const file = await writeSpec(dir, named(source), named(target), { partitionThreads: 'on' });
+    const store = await StateStore.open(join(dir, 'state.db'));
+    t.after(() => store.close());
+    const report = await runMigration(await loadSpec(file), { store });
+    assert.equal(report.status, 'succeeded', report.error ?? '');
+    assert.equal(report.partitionThreads, 2);
+    assert.equal(report.verified, true);
   });
 
   test('auto keeps partitions of a few thousand rows on the main thread', async () => {
