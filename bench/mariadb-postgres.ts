@@ -2,14 +2,16 @@
  * Server benchmark: the legacy orders table of N rows (default 1,000,000, about 490 bytes each),
  * MariaDB → PostgreSQL, three ways in one run:
  * (a) `jivs migrate bench/orders-mariadb-to-postgres.yaml` as a separate process (bin/jivs.js, as users
- *     run it): wall time, its phases, rows/s, MB/s, its own peak RSS and the one /usr/bin/time measures;
+ *     run it): wall time, its phases, rows/s, MB/s, CPU seconds per 1M rows, its own peak RSS and the one
+ *     /usr/bin/time measures; also three variants (rules stripped; checkpoints and verification off;
+ *     verification off), for what each costs;
  * (b) the baseline: the same rows, exported once as PostgreSQL COPY text, loaded by `psql \copy` into an
  *     empty table of the equivalent types — only the \copy is timed: the floor of any loader;
  * (c) pgloader on the same table, when it is installed (its failure is reported, not fatal);
  * and, as a reference, the pipe `mariadb --quick | psql \copy FROM STDIN`: what reading MariaDB adds.
  * Each copy is compared with the source (row count, sums, distinct counts, a hash of a row sample).
- * Prints and writes bench/results/mariadb-postgres-<N>.json with the ratios JiVS / baseline,
- * JiVS / pipe and JiVS / pgloader; a short summary goes to stderr.
+ * Prints and writes bench/results/mariadb-postgres-<N>.json with the ratios and the targets of issue 13
+ * (mariadb-postgres-summary.ts); a short summary goes to stderr.
  *
  * Needs MariaDB (SEQUENCE engine) and PostgreSQL as the spec names them, root with an empty password and
  * trust auth, and psql. The source database (jivs_bench) is created when missing or of another row
@@ -31,11 +33,11 @@ import pg from 'pg';
 import { parseDocument } from 'yaml';
 import type { RunReport } from '../src/engine/report.ts';
 import { loadSpec } from '../src/plan/load-spec.ts';
+import { summarize, summaryLines } from './mariadb-postgres-summary.ts';
 import { lastLines, measureCommand } from './measure-command.ts';
 import {
   createPostgresOrdersSql,
   exportCopyTextSql,
-  fingerprintMismatches,
   generateOrdersSql,
   generationMarker,
   mariadbFingerprintSql,
@@ -64,8 +66,6 @@ const pgloaderSchema = `${target.schema}_pgloader`;
 const timeoutMs = 300_000 * Math.max(1, rows / 1_000_000);
 const timedOutError = (run: { timedOut: boolean }) =>
   run.timedOut ? `stopped after ${timeoutMs / 1000} s (timeout)` : null;
-/** MB in the figures: 10^6 bytes of source row data (the values as text, as COPY carries them). */
-const MB = 1e6;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const seconds = (ms: number) => +(ms / 1000).toFixed(2);
@@ -312,42 +312,6 @@ async function runPgloader(client: pg.Client) {
   }
 }
 
-/** How a copy compares with the source: `correct` when every aggregate and the sample hash agree. */
-function correctness(expected: Fingerprint, actual: Fingerprint | null) {
-  if (!actual) return { correct: false, mismatches: ['not checked: the load failed'] };
-  const mismatches = fingerprintMismatches(expected, actual);
-  return { correct: mismatches.length === 0, mismatches };
-}
-
-function throughput(wallMs: number, bytes: number) {
-  return {
-    wallSeconds: seconds(wallMs),
-    rowsPerSecond: Math.round(rows / (wallMs / 1000)),
-    mbPerSecond: +(bytes / MB / (wallMs / 1000)).toFixed(1),
-  };
-}
-
-/** One line of the human summary. */
-function toolLine(
-  name: string,
-  t: {
-    wallSeconds: number;
-    rowsPerSecond?: number;
-    mbPerSecond?: number;
-    peakRssMb?: number | null;
-    error?: string | null;
-    correct: boolean;
-  },
-): string {
-  const figures = `${String(t.wallSeconds).padStart(7)} s ${String(t.rowsPerSecond ?? '-').padStart(8)} rows/s ${String(t.mbPerSecond ?? '-').padStart(6)} MB/s${t.peakRssMb === undefined ? '' : `, peak RSS ${t.peakRssMb ?? '?'} MiB`}`;
-  const outcome = t.error
-    ? `, FAILED: ${t.error.split('\n').slice(0, 2).join(' ')}`
-    : t.correct
-      ? ''
-      : ', INCORRECT';
-  return `${name.padEnd(9)} ${figures}${outcome}`;
-}
-
 await mkdir(results, { recursive: true });
 if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('run `npm run build` first');
 const mariadb = await createConnection({
@@ -372,7 +336,6 @@ try {
   const generatedMs = await ensureSourceTable(mariadb);
   const stats = await mariadbQuery(mariadb, sourceStatsSql(source.database));
   const bytesPerRow = Number(stats.bytesPerRow);
-  const sourceBytes = bytesPerRow * rows;
   const expected = fingerprintOf(
     Object.assign(
       {},
@@ -409,134 +372,39 @@ try {
   log('pgloader…');
   const pgloader = await runPgloader(postgres);
 
-  const report = jivs.report;
-  const jivsCorrectness = correctness(expected, jivs.fingerprint);
-  const pgloaderRun = 'skipped' in pgloader ? null : pgloader;
-  const ratio = (a: number, b: number) => +(a / b).toFixed(2);
-  /** Time, throughput, memory and correctness of one variant of the JiVS run. */
-  const variantSummary = (what: string, run: Awaited<ReturnType<typeof runJivs>>) => ({
-    what,
-    error: run.error,
-    ...(run.error ? { wallSeconds: seconds(run.wallMs) } : throughput(run.wallMs, sourceBytes)),
-    peakRssMb: run.report?.peakRssMb ?? null,
-    ...correctness(expected, run.fingerprint),
-  });
-  const summary = {
-    benchmark: 'mariadb-postgres',
+  const summary = summarize({
     rows,
-    units: { mb: '10^6 bytes of source row data (values as text)', rss: 'MiB' },
     source: {
       table: `mariadb ${source.host}:${source.port}/${source.database}.orders`,
       generatedSeconds: generatedMs === null ? null : seconds(generatedMs),
-      bytesPerRow: +bytesPerRow.toFixed(1),
-      sourceMb: +(sourceBytes / MB).toFixed(1),
-      innodbMb: +(Number(stats.innodbBytes) / MB).toFixed(1),
-      copyFileMb: +((await stat(copyFile)).size / MB).toFixed(1),
-      fingerprint: expected,
+      bytesPerRow,
+      innodbBytes: Number(stats.innodbBytes),
+      copyFileBytes: (await stat(copyFile)).size,
     },
-    jivs: {
-      spec: 'bench/orders-mariadb-to-postgres.yaml',
-      status: report?.status ?? 'failed',
-      error: jivs.error,
-      ...(jivs.error ? { wallSeconds: seconds(jivs.wallMs) } : throughput(jivs.wallMs, sourceBytes)),
-      peakRssMb: report?.peakRssMb ?? null,
-      peakRssMbByTime: jivs.maxRssMb,
-      phases: Object.fromEntries(
-        (report?.phases ?? []).map((p) => [
-          p.phase,
-          { wallMs: Math.round(p.durationMs), busyMs: p.busyMs && Math.round(p.busyMs) },
-        ]),
-      ),
-      totals: report?.totals ?? null,
-      accountingBalanced: report?.accountingBalanced ?? null,
-      verified: report?.verified ?? null,
-      warnings: report?.warnings ?? [],
-      quality: report?.tables[0]?.quality ?? null,
-      ...jivsCorrectness,
-    },
-    jivsWithoutRules: variantSummary(
-      'the same spec with every transform and rule taken out',
-      jivsWithoutRules,
-    ),
-    jivsWithoutCheckpointsOrVerification: variantSummary(
-      'the rules spec with checkpoints: false and verify: { content: false, sourceCounts: false }',
-      jivsBare,
-    ),
-    jivsWithCheckpointsWithoutVerification: variantSummary(
-      'the rules spec with verify: { content: false, sourceCounts: false }',
-      jivsCheckpointed,
-    ),
+    expected,
+    jivs,
+    jivsWithoutRules,
+    jivsBare,
+    jivsCheckpointed,
     baseline: {
+      ...baseline,
+      error: null,
       what: `psql \\copy of the exported COPY text into an empty table (${baselineSchema}.orders), no index`,
-      ...throughput(baseline.wallMs, sourceBytes),
-      peakRssMb: baseline.maxRssMb,
-      primaryKeySeconds: seconds(baseline.primaryKeyMs),
-      ...correctness(expected, baseline.fingerprint),
     },
     pipe: pipe && {
+      ...pipe,
       what: `mariadb --quick (a SELECT of COPY text lines) | psql \\copy FROM STDIN into ${baselineSchema}.orders_pipe`,
-      error: pipe.error,
-      ...throughput(pipe.wallMs, sourceBytes),
-      ...correctness(expected, pipe.fingerprint),
     },
-    pgloader: pgloaderRun
-      ? {
-          what: `pgloader ${PGLOADER_OPTIONS} into ${pgloaderSchema}.orders`,
-          error: pgloaderRun.error,
-          ...throughput(pgloaderRun.wallMs, sourceBytes),
-          peakRssMb: pgloaderRun.maxRssMb,
-          ...correctness(expected, pgloaderRun.fingerprint),
-        }
-      : { skipped: 'skipped' in pgloader ? pgloader.skipped : null },
-    ratios: {
-      jivsToBaseline: jivs.error ? null : ratio(jivs.wallMs, baseline.wallMs),
-      rulesToNoRules:
-        jivs.error || jivsWithoutRules.error ? null : ratio(jivs.wallMs, jivsWithoutRules.wallMs),
-      /** Target: ≤ 1.10. */
-      checkpointsToNone:
-        jivsBare.error || jivsCheckpointed.error ? null : ratio(jivsCheckpointed.wallMs, jivsBare.wallMs),
-      /** Target: ≤ 1.25. */
-      verificationToNone:
-        jivs.error || jivsCheckpointed.error ? null : ratio(jivs.wallMs, jivsCheckpointed.wallMs),
-      jivsToPipe: !jivs.error && pipe && !pipe.error ? ratio(jivs.wallMs, pipe.wallMs) : null,
-      jivsToPgloader:
-        !jivs.error && pgloaderRun && !pgloaderRun.error ? ratio(jivs.wallMs, pgloaderRun.wallMs) : null,
-    },
-    targets: {
-      jivsAtMost1_5xBaseline: !jivs.error && jivs.wallMs <= 1.5 * baseline.wallMs,
-      jivsPeakRssAtMost256Mb: report ? report.peakRssMb <= 256 : null,
-      rulesCostAtMost20Percent:
-        jivs.error || jivsWithoutRules.error ? null : jivs.wallMs <= 1.2 * jivsWithoutRules.wallMs,
-      checkpointsCostAtMost10Percent:
-        jivsBare.error || jivsCheckpointed.error ? null : jivsCheckpointed.wallMs <= 1.1 * jivsBare.wallMs,
-      verificationCostAtMost25Percent:
-        jivs.error || jivsCheckpointed.error ? null : jivs.wallMs <= 1.25 * jivsCheckpointed.wallMs,
-    },
-  };
+    pgloader:
+      'wallMs' in pgloader
+        ? { ...pgloader, what: `pgloader ${PGLOADER_OPTIONS} into ${pgloaderSchema}.orders` }
+        : { skipped: pgloader.skipped },
+  });
   await writeFile(join(results, `mariadb-postgres-${rows}.json`), `${JSON.stringify(summary, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-
-  log(`\nMariaDB → PostgreSQL, ${rows} rows × ${summary.source.bytesPerRow} bytes:`);
-  log(toolLine('JiVS', summary.jivs));
-  log(toolLine('no rules', summary.jivsWithoutRules));
-  log(toolLine('no checkpoints, no verification', summary.jivsWithoutCheckpointsOrVerification));
-  log(toolLine('checkpoints, no verification', summary.jivsWithCheckpointsWithoutVerification));
-  log(
-    `${toolLine('\\copy', summary.baseline)}, + ${summary.baseline.primaryKeySeconds} s primary key (not counted)`,
-  );
-  if (summary.pipe) log(toolLine('pipe', summary.pipe));
-  log(
-    'skipped' in summary.pgloader
-      ? `pgloader  ${summary.pgloader.skipped}`
-      : toolLine('pgloader', summary.pgloader),
-  );
-  log(
-    `JiVS / \\copy = ${summary.ratios.jivsToBaseline ?? 'n/a'} (target ≤ 1.5), with / without rules = ${summary.ratios.rulesToNoRules ?? 'n/a'} (target ≤ 1.2), JiVS / pipe = ${summary.ratios.jivsToPipe ?? 'n/a'}, JiVS / pgloader = ${summary.ratios.jivsToPgloader ?? 'n/a'}`,
-  );
-  log(
-    `checkpoints on / off = ${summary.ratios.checkpointsToNone ?? 'n/a'} (target ≤ 1.1), verification on / off = ${summary.ratios.verificationToNone ?? 'n/a'} (target ≤ 1.25)`,
-  );
-  if (jivs.error || !jivsCorrectness.correct) process.exitCode = 1;
+  log('');
+  summaryLines(summary).forEach(log);
+  if (jivs.error || !summary.jivs.correct) process.exitCode = 1;
 } finally {
   await mariadb.end();
   await postgres.end();

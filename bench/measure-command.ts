@@ -1,6 +1,7 @@
 /**
- * Runs a command as a child process and measures it: wall time, and peak RSS through GNU
- * `/usr/bin/time -f %M` when that exists (the maximum resident set size of the command, in KiB).
+ * Runs a command as a child process and measures it: wall time, and through GNU `/usr/bin/time -f
+ * '%M %U %S'` when that exists, its peak RSS (the maximum resident set size, in KiB) and the CPU time it
+ * used (user + system seconds, its children included: for a shell pipeline, every command of it).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,6 +19,8 @@ export interface Measured {
   stderr: string;
   /** Peak RSS of the command in MiB, or null without /usr/bin/time. */
   maxRssMb: number | null;
+  /** CPU seconds (user + system) the command used, or null without /usr/bin/time. */
+  cpuSeconds: number | null;
   /** Killed after `timeoutMs`. */
   timedOut: boolean;
 }
@@ -29,9 +32,9 @@ export async function measureCommand(
 ): Promise<Measured> {
   const timed = existsSync(GNU_TIME);
   const dir = timed ? await mkdtemp(join(tmpdir(), 'jivs-bench-time-')) : null;
-  const rssFile = dir && join(dir, 'rss');
-  const [file, argv] = rssFile
-    ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command, ...args]]
+  const figuresFile = dir && join(dir, 'rss');
+  const [file, argv] = figuresFile
+    ? [GNU_TIME, ['-f', '%M %U %S', '-o', figuresFile, command, ...args]]
     : [command, [...args]];
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
@@ -73,11 +76,15 @@ export async function measureCommand(
   });
   const wallMs = performance.now() - started;
   let maxRssMb: number | null = null;
-  if (rssFile && dir) {
-    // GNU time writes "Command exited with non-zero status N" before the figure when the command fails.
-    const lines = (await readFile(rssFile, 'utf8').catch(() => '')).trim().split('\n');
-    const kib = Number(lines.at(-1));
-    if (lines.at(-1) && Number.isFinite(kib)) maxRssMb = Math.round(kib / 1024);
+  let cpuSeconds: number | null = null;
+  if (figuresFile && dir) {
+    // GNU time writes "Command exited with non-zero status N" before the figures when the command fails.
+    const lines = (await readFile(figuresFile, 'utf8').catch(() => '')).trim().split('\n');
+    const figures = /^(\d+) ([\d.]+) ([\d.]+)$/.exec(lines.at(-1) ?? '');
+    if (figures) {
+      maxRssMb = Math.round(Number(figures[1]) / 1024);
+      cpuSeconds = +(Number(figures[2]) + Number(figures[3])).toFixed(2);
+    }
     await rm(dir, { recursive: true, force: true });
   }
   return {
@@ -87,6 +94,7 @@ export async function measureCommand(
     stdout: Buffer.concat(stdout).toString('utf8'),
     stderr: Buffer.concat(stderr).toString('utf8'),
     maxRssMb,
+    cpuSeconds,
     timedOut,
   };
 }
