@@ -2,7 +2,13 @@
  * One table's content comparison under way (see verify-table-content.ts): reads both sides of a key
  * range into digests, narrows a differing range by halving it, and diffs small ranges by key.
  */
-import type { ColumnSchema, PartitionBounds, RowBatch, TableSchema } from '../connectors/connector.ts';
+import type {
+  ColumnSchema,
+  KeySpan,
+  PartitionBounds,
+  RowBatch,
+  TableSchema,
+} from '../connectors/connector.ts';
 import { ContentDigest } from './content-digest.ts';
 import { DifferenceList, type ContentDifference } from './difference-list.ts';
 import { KeyedHashes } from './keyed-hashes.ts';
@@ -16,10 +22,14 @@ import type { TableContentJob } from './verify-table-content.ts';
 /** Above this many rows a range that cannot be halved is not diffed by key in memory; it is counted. */
 export const MAX_ROWS_DIFFED_IN_MEMORY = 200_000;
 
-/** A half-open range [from, to) of the partition key; null for an open end. */
-export interface KeySpan {
-  from: number | null;
-  to: number | null;
+export type { KeySpan } from '../connectors/connector.ts';
+
+/** The target's digest per top-level range, and the target rows in none of them. */
+export interface TargetDigests {
+  digests: ContentDigest[];
+  outside: number;
+  /** Computed by the target database (else by reading the rows back). */
+  byDatabase: boolean;
 }
 
 /** How the plan's key ranges map onto the target. */
@@ -46,7 +56,7 @@ export class TableComparison {
   constructor(
     private readonly job: TableContentJob,
     private readonly schema: TableSchema,
-    hashed: readonly ColumnSchema[],
+    private readonly hashed: readonly ColumnSchema[],
     private readonly alignment: Alignment | null,
   ) {
     const { plan } = job;
@@ -125,11 +135,44 @@ export class TableComparison {
   }
 
   /**
+   * The target's digest per top-level range: computed by the target database where it can (see
+   * Source.digestRanges); else, with `readBack`, by reading the rows back; else null.
+   */
+  async targetDigestsByPartition(readBack: boolean): Promise<TargetDigests | null> {
+    return (await this.databaseDigests()) ?? (readBack ? this.readBackDigests() : null);
+  }
+
+  /** The target database's digest per top-level range, or null (with a note why) when it cannot. */
+  private async databaseDigests(): Promise<TargetDigests | null> {
+    const { target, plan } = this.job;
+    if (!target.digestRanges || this.alignment === null) return null;
+    const spans = plan.partitions.map(({ bounds }) =>
+      bounds.kind === 'key-range' ? { from: bounds.from, to: bounds.to } : { from: null, to: null },
+    );
+    let result: Awaited<ReturnType<NonNullable<typeof target.digestRanges>>>;
+    try {
+      result = await target.digestRanges(this.schema, this.hashed, this.alignment.targetColumn, spans);
+    } catch {
+      // E.g. a double outside single precision, for a column compared as single: read back instead.
+      this.notes.push(`the target database could not compute the digests; the rows are read back instead`);
+      return null;
+    }
+    if ('unsupported' in result) {
+      this.notes.push(`the target's rows are read back to be hashed: ${result.unsupported}`);
+      return null;
+    }
+    const digests = result.ranges.map(
+      ({ rows, sum }) => new ContentDigest({ rows, sum: sum.toString(16).padStart(16, '0') }),
+    );
+    return { digests, outside: result.outside, byDatabase: true };
+  }
+
+  /**
    * The target's digest per top-level range, in one streaming read of the whole table without ORDER BY
    * (the target has no index yet during a run's Verification): each row goes to the partition whose
    * range holds its key. Rows with no key (NULL) are counted in `outside`.
    */
-  async targetDigestsByPartition(): Promise<{ digests: ContentDigest[]; outside: number }> {
+  private async readBackDigests(): Promise<TargetDigests> {
     const partitions = this.job.plan.partitions;
     const digests = partitions.map(() => new ContentDigest());
     // Key ranges are ordered and adjacent: the first `to` above a key names its partition.
@@ -156,7 +199,7 @@ export class TableComparison {
         digests[lo]!.addHash(hash(row));
       }
     }
-    return { digests, outside };
+    return { digests, outside, byDatabase: false };
   }
 
   /** Every row of one side of a span is a difference of `kind` (the other side has none). */
