@@ -227,13 +227,14 @@ export interface Source {
    * The content digest of each key range, computed by the database in aggregate queries: per row the
    * hash of verify/row-hasher.ts over the values of `table.columns` (as stored) normalised as `hashed`
    * (the same columns with the logical types the comparison hashes by) says. `spans` are ordered and
-   * adjacent. Resolves to {@link DigestUnsupported} when some column has no exact SQL spelling.
+   * adjacent; without a key column, the one span is the whole table. Resolves to
+   * {@link DigestUnsupported} when some column has no exact SQL spelling.
    * Optional: sources that cannot (files) leave it out, and verification reads the rows back.
    */
   digestRanges?(
     table: TableSchema,
     hashed: readonly ColumnSchema[],
-    keyColumn: string,
+    keyColumn: string | null,
     spans: readonly KeySpan[],
   ): Promise<RangeDigests | DigestUnsupported>;
   close(): Promise<void>;

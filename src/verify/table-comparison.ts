@@ -142,16 +142,27 @@ export class TableComparison {
     return (await this.databaseDigests()) ?? (readBack ? this.readBackDigests() : null);
   }
 
-  /** The target database's digest per top-level range, or null (with a note why) when it cannot. */
+  /** The target database's digest of the whole table (ranges not aligned), or null when it cannot. */
+  async targetDigestWhole(): Promise<ContentDigest | null> {
+    return (await this.databaseDigests())?.digests[0] ?? null;
+  }
+
+  /**
+   * The target database's digest per top-level range (one for the whole table when ranges are not
+   * aligned), or null (with a note why) when it cannot.
+   */
   private async databaseDigests(): Promise<TargetDigests | null> {
     const { target, plan } = this.job;
-    if (!target.digestRanges || this.alignment === null) return null;
-    const spans = plan.partitions.map(({ bounds }) =>
-      bounds.kind === 'key-range' ? { from: bounds.from, to: bounds.to } : { from: null, to: null },
-    );
+    if (!target.digestRanges) return null;
+    const key = this.alignment?.targetColumn ?? null;
+    const spans = key
+      ? plan.partitions.map(({ bounds }) =>
+          bounds.kind === 'key-range' ? { from: bounds.from, to: bounds.to } : { from: null, to: null },
+        )
+      : [{ from: null, to: null }];
     let result: Awaited<ReturnType<NonNullable<typeof target.digestRanges>>>;
     try {
-      result = await target.digestRanges(this.schema, this.hashed, this.alignment.targetColumn, spans);
+      result = await target.digestRanges(this.schema, this.hashed, key, spans);
     } catch {
       // E.g. a double outside single precision, for a column compared as single: read back instead.
       this.notes.push(`the target database could not compute the digests; the rows are read back instead`);

@@ -131,7 +131,8 @@ function rangeQuery(
 }
 
 /**
- * The digests of `spans` of `table`. With an index led by the key, the spans are split into up to
+ * The digests of `spans` of `table` (of the whole table, as one span, without a key column). With an
+ * index led by the key, the spans are split into up to
  * `concurrency` groups queried at once (index range scans); otherwise one query reads the table once.
  */
 export async function digestPostgresRanges(
@@ -139,13 +140,20 @@ export async function digestPostgresRanges(
   schema: string,
   table: TableSchema,
   hashed: readonly ColumnSchema[],
-  keyColumn: string,
+  keyColumn: string | null,
   spans: readonly KeySpan[],
   concurrency: number,
 ): Promise<RangeDigests | DigestUnsupported> {
   const rowHash = postgresRowHash(table, hashed);
   if ('unsupported' in rowHash) return rowHash;
   const from = `${quotePostgresIdentifier(schema)}.${quotePostgresIdentifier(table.name)}`;
+  if (keyColumn === null) {
+    const { rows } = await pool.query<{ n: string; s: string | null }>(
+      `SELECT count(*)::bigint AS n, sum(${rowHash.sql})::text AS s FROM ${from}`,
+    );
+    const sum = BigInt(rows[0]!.s ?? '0') % TWO_64;
+    return { ranges: [{ rows: Number(rows[0]!.n), sum: sum < 0n ? sum + TWO_64 : sum }], outside: 0 };
+  }
   const key = quotePostgresIdentifier(keyColumn);
   const { bounds, first } = thresholds(spans);
   const indexed =

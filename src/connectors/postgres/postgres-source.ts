@@ -136,7 +136,7 @@ export class PostgresSource implements Source {
   digestRanges(
     table: TableSchema,
     hashed: readonly ColumnSchema[],
-    keyColumn: string,
+    keyColumn: string | null,
     spans: readonly KeySpan[],
   ): Promise<RangeDigests | DigestUnsupported> {
     const concurrency = this.pool.options.max ?? 1;
