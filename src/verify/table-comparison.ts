@@ -10,6 +10,7 @@ import type {
   TableSchema,
 } from '../connectors/connector.ts';
 import { ContentDigest } from './content-digest.ts';
+import { databaseDigests } from './database-digests.ts';
 import { DifferenceList, type ContentDifference } from './difference-list.ts';
 import { KeyedHashes } from './keyed-hashes.ts';
 import type { MeantRowReader } from './meant-row-reader.ts';
@@ -152,30 +153,32 @@ export class TableComparison {
    * aligned), or null (with a note why) when it cannot.
    */
   private async databaseDigests(): Promise<TargetDigests | null> {
-    const { target, plan } = this.job;
-    if (!target.digestRanges) return null;
-    const key = this.alignment?.targetColumn ?? null;
-    const spans = key
-      ? plan.partitions.map(({ bounds }) =>
-          bounds.kind === 'key-range' ? { from: bounds.from, to: bounds.to } : { from: null, to: null },
-        )
-      : [{ from: null, to: null }];
-    let result: Awaited<ReturnType<NonNullable<typeof target.digestRanges>>>;
-    try {
-      result = await target.digestRanges(this.schema, this.hashed, key, spans);
-    } catch {
-      // E.g. a double outside single precision, for a column compared as single: read back instead.
-      this.notes.push(`the target database could not compute the digests; the rows are read back instead`);
-      return null;
-    }
-    if ('unsupported' in result) {
-      this.notes.push(`the target's rows are read back to be hashed: ${result.unsupported}`);
-      return null;
-    }
-    const digests = result.ranges.map(
-      ({ rows, sum }) => new ContentDigest({ rows, sum: sum.toString(16).padStart(16, '0') }),
-    );
-    return { digests, outside: result.outside, byDatabase: true };
+    const request = {
+      table: this.schema,
+      hashed: this.hashed,
+      key: this.alignment?.targetColumn ?? null,
+      partitions: this.job.plan.partitions,
+      side: 'the target',
+    };
+    const result = await databaseDigests(this.job.target, request, this.notes);
+    return result && { ...result, byDatabase: true };
+  }
+
+  /**
+   * The meant digest per top-level range (one for the whole table when ranges are not aligned),
+   * computed by the source database where the job allows it (TableContentJob.meantSource); else null.
+   */
+  async meantDigestsByDatabase(): Promise<ContentDigest[] | null> {
+    const { meantSource, plan } = this.job;
+    if (!meantSource) return null;
+    const request = {
+      table: { ...plan.source, columns: plan.columns.map((c) => c.source) },
+      hashed: this.hashed,
+      key: this.alignment?.sourceColumn ?? null,
+      partitions: plan.partitions,
+      side: 'the source',
+    };
+    return (await databaseDigests(meantSource, request, this.notes))?.digests ?? null;
   }
 
   /**

@@ -59,6 +59,12 @@ export interface TableContentJob {
   meantRows(): MeantRowReader;
   /** The migration's TARGET endpoint opened as a Source (openSource(spec.target, …)), for streaming read-back. */
   target: Source;
+  /**
+   * The source, when the spec loads this table's rows unchanged (no transform, mask, computed column,
+   * filter, lookup or rule, no invalid-text policy, no rejected rows left out): its database may then
+   * compute the meant digests (Source.digestRanges). Default: the meant rows are read and hashed.
+   */
+  meantSource?: Source;
   /** One entry per partition, in plan.partitions order: the digest the pipeline recorded for the rows it loaded, or null to recompute it from the source. */
   expected: (ContentDigest | null)[];
   /** Values the run replaced for invalid text (its quality tally); default: counted in the meant rows read. */
@@ -167,16 +173,25 @@ export async function verifyTableContent(job: TableContentJob): Promise<ContentV
       // read back once) while the meant rows are read; then only differing ranges are read again.
       const pending = comparison.targetDigestsByPartition(allRecorded);
       pending.catch(() => {}); // awaited below; not unhandled while a meant range is read first
+      const meantByDatabase = allRecorded ? null : comparison.meantDigestsByDatabase();
+      meantByDatabase?.catch(() => {});
       for (const [i, partition] of plan.partitions.entries()) {
         const { bounds } = partition;
         if (bounds.kind !== 'key-range') throw new Error('internal: aligned ranges are key ranges');
         const span = { from: bounds.from, to: bounds.to };
         const recorded = useExpected ? (job.expected[i] ?? null) : null;
         const replacedBefore = comparison.replacedSoFar(); // counted on this range's first reading only
-        const reading = recorded ? null : comparison.summarizeMeant(span, partition.index);
+        const meantKnown = recorded ? null : ((await meantByDatabase)?.[i] ?? null);
+        let reading = recorded || meantKnown ? null : comparison.summarizeMeant(span, partition.index);
         reading?.catch(() => {});
         const byPartition = await pending;
         const known = byPartition?.digests[i] ?? null;
+        if (meantKnown && known?.equals(meantKnown)) {
+          result.meantRows += known.rows;
+          result.targetRows += known.rows;
+          continue;
+        }
+        if (!recorded) reading ??= comparison.summarizeMeant(span, partition.index);
         let first: RangeSide;
         let target: RangeSide;
         if (recorded) {
@@ -238,7 +253,10 @@ export async function verifyTableContent(job: TableContentJob): Promise<ContentV
           known && known.equals(digest) ? recordedSide(known) : await comparison.summarizeTarget(null, limit);
         if (!meant.digest.equals(target.digest)) meant = await comparison.summarizeMeant(null, 0, limit);
       } else {
-        const reading = comparison.summarizeMeant(null, 0, limit);
+        const meantKnown = (await comparison.meantDigestsByDatabase())?.[0] ?? null;
+        const reading = meantKnown
+          ? Promise.resolve(recordedSide(meantKnown))
+          : comparison.summarizeMeant(null, 0, limit);
         reading.catch(() => {});
         const known = await whole;
         if (known === null) {
@@ -248,6 +266,10 @@ export async function verifyTableContent(job: TableContentJob): Promise<ContentV
           target = known.equals(meant.digest)
             ? recordedSide(known)
             : await comparison.summarizeTarget(null, limit);
+        }
+        // Differing digests are diffed by key: the meant rows are read (if the source computed theirs).
+        if (!meant.read && !meant.digest.equals(target.digest)) {
+          meant = await comparison.summarizeMeant(null, 0, limit);
         }
       }
       result.meantRows = meant.digest.rows;

@@ -1,6 +1,7 @@
 /**
  * Issue 13, verification computed where the data is: `jivs verify` of a MariaDB → PostgreSQL migration
- * lets PostgreSQL compute the target's digest per key range (no note says the rows were read back):
+ * lets PostgreSQL compute the target's digest per key range (no note says the rows were read back),
+ * and MariaDB the meant one where the spec loads a table unchanged and it has no doubles:
  * -0, decimals with trailing zeros, single floats in a double column, a DATETIME compared as the
  * instant a timestamptz holds, NULL and '' and non-BMP text; a changed
  * value is still found and narrowed to its key and column; a table with a json column is read back,
@@ -42,15 +43,22 @@ before(async () => {
   await source.exec(`CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(40), amount DECIMAL(10,2),
     ratio DOUBLE, approx FLOAT, placed DATETIME(6), flag TINYINT(1), bytes VARBINARY(8), doc JSON) ENGINE=InnoDB;
     CREATE TABLE plain (id INT PRIMARY KEY, name VARCHAR(40), amount DECIMAL(10,2), placed DATETIME(6),
-      ratio DOUBLE, approx FLOAT, flag TINYINT(1), bytes VARBINARY(8)) ENGINE=InnoDB`);
+      ratio DOUBLE, approx FLOAT, flag TINYINT(1), bytes VARBINARY(8)) ENGINE=InnoDB;
+    CREATE TABLE exact (id INT PRIMARY KEY, name VARCHAR(40), amount DECIMAL(10,2), placed DATETIME(6),
+      flag TINYINT(1), bytes VARBINARY(8)) ENGINE=InnoDB`);
   await source.exec(rows());
   await source.exec(
     `INSERT INTO plain SELECT id, name, amount, placed, ratio, approx, flag, bytes FROM items`,
   );
+  await source.exec(`INSERT INTO exact SELECT id, name, amount, placed, flag, bytes FROM items`);
   const run = await runSpec(dir, {
     source: source.spec,
     target: target.spec,
-    tables: [{ name: 'items' }, { name: 'plain', columns: { placed: { type: 'timestamptz' } } }],
+    tables: [
+      { name: 'items' },
+      { name: 'plain', columns: { placed: { type: 'timestamptz' } } },
+      { name: 'exact', columns: { placed: { type: 'timestamptz' } } },
+    ],
     partitionRows: 1000,
     batchSize: 200,
   });
@@ -74,14 +82,30 @@ describe('jivs verify with digests computed by PostgreSQL', () => {
     assert.equal(plain.ranges, 4);
     assert.equal(plain.meantRows, ROWS);
     assert.equal(plain.targetRows, ROWS);
-    assert.deepEqual(plain.notes, []);
-    assert.match(byName.get('items')!.notes.join('\n'), /read back to be hashed: .*doc \(jsonb\)/);
+    // The target computes its digests; the source cannot spell doubles' bits, so its rows are read.
+    assert.deepEqual(plain.notes, [
+      "the source's rows are read to be hashed: no exact SQL form for column(s) ratio (double), approx (float)",
+    ]);
+    // Both databases compute theirs.
+    assert.deepEqual(byName.get('exact')!.notes, []);
+    assert.equal(byName.get('exact')!.meantRows, ROWS);
+    assert.equal(byName.get('exact')!.ranges, 4);
+    assert.match(
+      byName.get('items')!.notes.join('\n'),
+      /the target.s rows are read to be hashed: .*doc \(jsonb\)/,
+    );
   });
 
   it('narrows a changed value to its key and column', async () => {
     await target.exec(`UPDATE plain SET amount = amount + 0.01 WHERE id = 3210;
       UPDATE plain SET ratio = 0 WHERE id = 12`);
-    const [, plain] = (await verifySpec(await loadSpec(file))).tables;
+    await target.exec(`UPDATE exact SET name = 'changed' WHERE id = 2500`);
+    const tables = new Map((await verifySpec(await loadSpec(file))).tables.map((t) => [t.table, t]));
+    const [plain, exact] = [tables.get('plain'), tables.get('exact')];
+    assert.deepEqual(
+      exact!.differences.map((d) => ({ key: d.key, columns: d.columns?.map((c) => c.column) })),
+      [{ key: '[2500]', columns: ['name'] }],
+    );
     assert.deepEqual(
       plain!.differences.map((d) => ({ key: d.key, kind: d.kind, columns: d.columns?.map((c) => c.column) })),
       [
