@@ -54,8 +54,8 @@ export function mysqlNormalExpression(
       return kind === 'time' && native.startsWith('time') ? trimmed(text) : null;
     case 'timestamp':
     case 'timestamptz':
-      // A DATETIME is read as it is written (the session runs in UTC): its text is the UTC instant.
-      return kind === 'timestamp' && native.startsWith('datetime') ? trimmed(text) : null;
+      // A DATETIME is read as written, a TIMESTAMP in the session's zone, UTC: its text is the UTC instant.
+      return kind === 'timestamp' && /^(?:datetime|timestamp)\b/.test(native) ? trimmed(text) : null;
     case 'binary':
       return kind === 'binary' && BINARY_TYPE.test(native) ? `LOWER(HEX(${column}))` : null;
     default:
