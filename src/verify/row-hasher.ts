@@ -11,7 +11,10 @@
  */
 import { hash } from 'node:crypto';
 import type { ColumnSchema, Row } from '../connectors/connector.ts';
+import type { LogicalKind } from '../core/logical-type.ts';
 import { nonNullNormalizer } from './value-normalizer.ts';
+
+const ASCII_KINDS = new Set<LogicalKind>(['boolean', 'integer', 'bigint', 'decimal', 'float', 'binary']);
 
 /** A row's 64-bit hash, as an unsigned bigint. */
 export type RowHasher = (row: Row) => bigint;
@@ -22,6 +25,9 @@ export type RowTexter = (row: Row) => string;
 /** Compiles, once per table, the canonical text of rows whose values are in `columns` order. */
 export function createRowTexter(columns: readonly ColumnSchema[]): RowTexter {
   const normalizers = columns.map(nonNullNormalizer);
+  // Kinds whose normal spellings are ASCII (digits, hex, t/f): their length in bytes is their length,
+  // unless the value was no such value and kept its raw spelling (`?…`).
+  const ascii = columns.map((c) => !c.type.array && ASCII_KINDS.has(c.type.kind));
   const width = normalizers.length;
   return (row) => {
     let text = '';
@@ -32,7 +38,9 @@ export function createRowTexter(columns: readonly ColumnSchema[]): RowTexter {
         continue;
       }
       const normal = normalizers[c]!(value);
-      text += `${Buffer.byteLength(normal, 'utf8')}:${normal}`;
+      const bytes =
+        ascii[c] && normal.charCodeAt(0) !== 63 ? normal.length : Buffer.byteLength(normal, 'utf8');
+      text += `${bytes}:${normal}`;
     }
     return text;
   };
@@ -41,6 +49,15 @@ export function createRowTexter(columns: readonly ColumnSchema[]): RowTexter {
 /** The row hash of a canonical row text: the first 16 hex digits of its MD5, as an unsigned bigint. */
 export function hashRowText(text: string): bigint {
   return BigInt(`0x${hash('md5', text, 'hex').slice(0, 16)}`);
+}
+
+/**
+ * The row hash of a canonical row text as its high and low 32 bits (no bigint: the pipeline's digest
+ * runs this for every loaded row).
+ */
+export function hashRowTextHalves(text: string): [high: number, low: number] {
+  const hex = hash('md5', text, 'hex');
+  return [parseInt(hex.slice(0, 8), 16), parseInt(hex.slice(8, 16), 16)];
 }
 
 /** Compiles, once per table, the hash of rows whose values are in `columns` order. */

@@ -8,6 +8,10 @@
  *
  * A real difference stays one: a changed value, or a decimal rounded to fewer places than meant
  * (`12.35` is not `12.345`).
+ *
+ * Each spelling is also one a database can produce from the stored value, so that it can compute the
+ * same row hashes itself (connectors/postgres/postgres-digest.ts, mysql/mysql-digest.ts): `c::text`,
+ * `trim_scale(c)`, a float's IEEE bits in hex, bytes in lower-case hex, an instant as UTC text.
  */
 import stableStringify from 'safe-stable-stringify';
 import type { CanonicalValue, ColumnSchema } from '../connectors/connector.ts';
