@@ -171,6 +171,35 @@ export interface Introspector {
   listSkippedObjects?(): Promise<SkippedObject[]>;
 }
 
+/** A half-open range [from, to) of an integer key; null for an open end. */
+export interface KeySpan {
+  from: number | null;
+  to: number | null;
+}
+
+/** The content digest of the rows of one key range (see verify/content-digest.ts). */
+export interface RangeDigest {
+  rows: number;
+  /** The sum of the row hashes modulo 2^64. */
+  sum: bigint;
+}
+
+/** Content digests computed by the database, one per key range. */
+export interface RangeDigests {
+  /** One per span, in the order given. */
+  ranges: RangeDigest[];
+  /** Rows in no span: a NULL key, or a key outside them all. */
+  outside: number;
+}
+
+/**
+ * Why the database cannot compute a table's digest exactly as verify/row-hasher.ts does in JS (a
+ * column of a type without an exact SQL spelling): verification then reads the rows back.
+ */
+export interface DigestUnsupported {
+  unsupported: string;
+}
+
 /** Where rows come from. */
 export interface Source {
   readonly introspector: Introspector;
@@ -194,6 +223,20 @@ export interface Source {
    * check after a run that extracted = loaded + rejected + filtered still holds for the source.
    */
   countRows(table: TableSchema, bounds: PartitionBounds): Promise<number>;
+  /**
+   * The content digest of each key range, computed by the database in aggregate queries: per row the
+   * hash of verify/row-hasher.ts over the values of `table.columns` (as stored) normalised as `hashed`
+   * (the same columns with the logical types the comparison hashes by) says. `spans` are ordered and
+   * adjacent; without a key column, the one span is the whole table. Resolves to
+   * {@link DigestUnsupported} when some column has no exact SQL spelling.
+   * Optional: sources that cannot (files) leave it out, and verification reads the rows back.
+   */
+  digestRanges?(
+    table: TableSchema,
+    hashed: readonly ColumnSchema[],
+    keyColumn: string | null,
+    spans: readonly KeySpan[],
+  ): Promise<RangeDigests | DigestUnsupported>;
   close(): Promise<void>;
 }
 

@@ -4,7 +4,7 @@
  * changes the digest instead of cancelling out; digests of key ranges merge by adding up.
  */
 import type { ColumnSchema, RowBatch } from '../connectors/connector.ts';
-import { createRowHasher } from './row-hasher.ts';
+import { createRowTexter, hashRowTextHalves } from './row-hasher.ts';
 
 /** JSON-safe state of a digest, stored in checkpoints. */
 export interface DigestState {
@@ -42,6 +42,11 @@ export class ContentDigest {
     this.add(1, Number(hash >> 32n), Number(hash & 0xffffffffn));
   }
 
+  /** Adds one row, given its 64-bit hash as high and low 32 bits. */
+  addHalves(high: number, low: number): void {
+    this.add(1, high, low);
+  }
+
   /** Adds every row of `other`. */
   merge(other: ContentDigest): void {
     this.add(other.count, other.high, other.low);
@@ -76,8 +81,11 @@ export class ContentDigest {
 export function createBatchDigester(
   columns: readonly ColumnSchema[],
 ): (batch: RowBatch, digest: ContentDigest) => void {
-  const hash = createRowHasher(columns);
+  const text = createRowTexter(columns);
   return (batch, digest) => {
-    for (let r = 0; r < batch.length; r++) digest.addHash(hash(batch[r]!));
+    for (let r = 0; r < batch.length; r++) {
+      const [high, low] = hashRowTextHalves(text(batch[r]!));
+      digest.addHalves(high, low);
+    }
   };
 }

@@ -2,8 +2,15 @@
  * One table's content comparison under way (see verify-table-content.ts): reads both sides of a key
  * range into digests, narrows a differing range by halving it, and diffs small ranges by key.
  */
-import type { ColumnSchema, PartitionBounds, RowBatch, TableSchema } from '../connectors/connector.ts';
+import type {
+  ColumnSchema,
+  KeySpan,
+  PartitionBounds,
+  RowBatch,
+  TableSchema,
+} from '../connectors/connector.ts';
 import { ContentDigest } from './content-digest.ts';
+import { databaseDigests } from './database-digests.ts';
 import { DifferenceList, type ContentDifference } from './difference-list.ts';
 import { KeyedHashes } from './keyed-hashes.ts';
 import type { MeantRowReader } from './meant-row-reader.ts';
@@ -16,10 +23,14 @@ import type { TableContentJob } from './verify-table-content.ts';
 /** Above this many rows a range that cannot be halved is not diffed by key in memory; it is counted. */
 export const MAX_ROWS_DIFFED_IN_MEMORY = 200_000;
 
-/** A half-open range [from, to) of the partition key; null for an open end. */
-export interface KeySpan {
-  from: number | null;
-  to: number | null;
+export type { KeySpan } from '../connectors/connector.ts';
+
+/** The target's digest per top-level range, and the target rows in none of them. */
+export interface TargetDigests {
+  digests: ContentDigest[];
+  outside: number;
+  /** Computed by the target database (else by reading the rows back). */
+  byDatabase: boolean;
 }
 
 /** How the plan's key ranges map onto the target. */
@@ -46,7 +57,7 @@ export class TableComparison {
   constructor(
     private readonly job: TableContentJob,
     private readonly schema: TableSchema,
-    hashed: readonly ColumnSchema[],
+    private readonly hashed: readonly ColumnSchema[],
     private readonly alignment: Alignment | null,
   ) {
     const { plan } = job;
@@ -125,11 +136,57 @@ export class TableComparison {
   }
 
   /**
+   * The target's digest per top-level range: computed by the target database where it can (see
+   * Source.digestRanges); else, with `readBack`, by reading the rows back; else null.
+   */
+  async targetDigestsByPartition(readBack: boolean): Promise<TargetDigests | null> {
+    return (await this.databaseDigests()) ?? (readBack ? this.readBackDigests() : null);
+  }
+
+  /** The target database's digest of the whole table (ranges not aligned), or null when it cannot. */
+  async targetDigestWhole(): Promise<ContentDigest | null> {
+    return (await this.databaseDigests())?.digests[0] ?? null;
+  }
+
+  /**
+   * The target database's digest per top-level range (one for the whole table when ranges are not
+   * aligned), or null (with a note why) when it cannot.
+   */
+  private async databaseDigests(): Promise<TargetDigests | null> {
+    const request = {
+      table: this.schema,
+      hashed: this.hashed,
+      key: this.alignment?.targetColumn ?? null,
+      partitions: this.job.plan.partitions,
+      side: 'the target',
+    };
+    const result = await databaseDigests(this.job.target, request, this.notes);
+    return result && { ...result, byDatabase: true };
+  }
+
+  /**
+   * The meant digest per top-level range (one for the whole table when ranges are not aligned),
+   * computed by the source database where the job allows it (TableContentJob.meantSource); else null.
+   */
+  async meantDigestsByDatabase(): Promise<ContentDigest[] | null> {
+    const { meantSource, plan } = this.job;
+    if (!meantSource) return null;
+    const request = {
+      table: { ...plan.source, columns: plan.columns.map((c) => c.source) },
+      hashed: this.hashed,
+      key: this.alignment?.sourceColumn ?? null,
+      partitions: plan.partitions,
+      side: 'the source',
+    };
+    return (await databaseDigests(meantSource, request, this.notes))?.digests ?? null;
+  }
+
+  /**
    * The target's digest per top-level range, in one streaming read of the whole table without ORDER BY
    * (the target has no index yet during a run's Verification): each row goes to the partition whose
    * range holds its key. Rows with no key (NULL) are counted in `outside`.
    */
-  async targetDigestsByPartition(): Promise<{ digests: ContentDigest[]; outside: number }> {
+  private async readBackDigests(): Promise<TargetDigests> {
     const partitions = this.job.plan.partitions;
     const digests = partitions.map(() => new ContentDigest());
     // Key ranges are ordered and adjacent: the first `to` above a key names its partition.
@@ -156,7 +213,7 @@ export class TableComparison {
         digests[lo]!.addHash(hash(row));
       }
     }
-    return { digests, outside };
+    return { digests, outside, byDatabase: false };
   }
 
   /** Every row of one side of a span is a difference of `kind` (the other side has none). */

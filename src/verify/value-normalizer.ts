@@ -8,29 +8,24 @@
  *
  * A real difference stays one: a changed value, or a decimal rounded to fewer places than meant
  * (`12.35` is not `12.345`).
+ *
+ * Each spelling is also one a database can produce from the stored value, so that it can compute the
+ * same row hashes itself (connectors/postgres/postgres-digest.ts, mysql/mysql-digest.ts): `c::text`,
+ * `trim_scale(c)`, a float's IEEE bits in hex, bytes in lower-case hex, an instant as UTC text.
  */
 import stableStringify from 'safe-stable-stringify';
 import type { CanonicalValue, ColumnSchema } from '../connectors/connector.ts';
 import type { LogicalType } from '../core/logical-type.ts';
 import { coercerFor, type Coercer } from '../core/coerce.ts';
+import { isSinglePrecision } from '../core/single-precision.ts';
+
+export { isSinglePrecision } from '../core/single-precision.ts';
 
 /** The normal spelling of one value of a column; null for NULL. */
 export type ValueNormalizer = (value: unknown) => string | null;
 
-/**
- * Native types that hold single-precision floats, as PostgreSQL and MySQL spell them (lower case):
- * `real`/`float4`, MySQL `float`, `float(p ≤ 24)`, `float(m,d)`. Values are compared after rounding to
- * single precision (Math.fround), as such a column stores them. SQLite's `REAL` (a double) does not match.
- */
-const SINGLE_PRECISION =
-  /^\s*(?:real|float4|float(?:\s*\(\s*(?:(?:\d|1\d|2[0-4])|\d+\s*,\s*\d+)\s*\))?)(?:\s+unsigned)?(?:\s+zerofill)?\s*$/;
 const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
 const FLOAT_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$|^\s*[+-]?(?:Infinity|NaN)\s*$/;
-
-/** True when the column's native type stores single-precision floats. */
-export function isSinglePrecision(column: ColumnSchema): boolean {
-  return column.type.kind === 'float' && SINGLE_PRECISION.test(column.nativeType);
-}
 
 /** A value that is not of the column's type: kept, marked, so it never equals a proper value. */
 function raw(value: unknown): string {
@@ -144,21 +139,18 @@ function integerText(value: unknown): string {
 const FLOAT = new DataView(new ArrayBuffer(8));
 
 /**
- * A double as five characters of 13 bits each (U+0100 … U+20FF, never a surrogate): its exact bit
- * pattern, spelled faster than String(n). -0 is 0; every NaN is `NaN`.
+ * A double as the 16 hexadecimal digits of its IEEE 754 bits, big-endian (single precision: 8 digits of
+ * its 32 bits): exact, and what a database spells for the stored value (PostgreSQL
+ * `encode(float8send(c), 'hex')`, see connectors/postgres/postgres-digest.ts). -0 is 0; every NaN is `NaN`.
  */
-function floatBits(n: number): string {
+function floatBits(n: number, single: boolean): string {
   if (n !== n) return 'NaN';
-  FLOAT.setFloat64(0, n === 0 ? 0 : n, true);
-  const low = FLOAT.getUint32(0, true);
-  const high = FLOAT.getUint32(4, true);
-  return String.fromCharCode(
-    0x100 + (low & 0x1fff),
-    0x100 + ((low >>> 13) & 0x1fff),
-    0x100 + ((low >>> 26) | ((high & 0x7f) << 6)),
-    0x100 + ((high >>> 7) & 0x1fff),
-    0x100 + (high >>> 20),
-  );
+  if (single) {
+    FLOAT.setFloat32(0, n === 0 ? 0 : n);
+    return FLOAT.getUint32(0).toString(16).padStart(8, '0');
+  }
+  FLOAT.setFloat64(0, n === 0 ? 0 : n);
+  return `${FLOAT.getUint32(0).toString(16).padStart(8, '0')}${FLOAT.getUint32(4).toString(16).padStart(8, '0')}`;
 }
 
 function floatNormalizer(single: boolean): (value: unknown) => string {
@@ -168,7 +160,7 @@ function floatNormalizer(single: boolean): (value: unknown) => string {
     else if (typeof value === 'bigint') n = Number(value);
     else if (typeof value === 'string' && FLOAT_TEXT.test(value)) n = Number(value.trim());
     else return raw(value);
-    return floatBits(single ? Math.fround(n) : n);
+    return floatBits(single ? Math.fround(n) : n, single);
   };
 }
 

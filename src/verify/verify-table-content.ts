@@ -59,6 +59,12 @@ export interface TableContentJob {
   meantRows(): MeantRowReader;
   /** The migration's TARGET endpoint opened as a Source (openSource(spec.target, …)), for streaming read-back. */
   target: Source;
+  /**
+   * The source, when the spec loads this table's rows unchanged (no transform, mask, computed column,
+   * filter, lookup or rule, no invalid-text policy, no rejected rows left out): its database may then
+   * compute the meant digests (Source.digestRanges). Default: the meant rows are read and hashed.
+   */
+  meantSource?: Source;
   /** One entry per partition, in plan.partitions order: the digest the pipeline recorded for the rows it loaded, or null to recompute it from the source. */
   expected: (ContentDigest | null)[];
   /** Values the run replaced for invalid text (its quality tally); default: counted in the meant rows read. */
@@ -163,22 +169,55 @@ export async function verifyTableContent(job: TableContentJob): Promise<ContentV
     if (alignment) {
       result.ranges = plan.partitions.length;
       const allRecorded = useExpected && job.expected.every((d) => d !== null);
-      // With every range's digest recorded, the target is read once; only differing ranges again.
-      const byPartition = allRecorded ? await comparison.targetDigestsByPartition() : null;
+      // The target database digests every range (or, with every range's digest recorded, the target is
+      // read back once) while the meant rows are read; then only differing ranges are read again.
+      const pending = comparison.targetDigestsByPartition(allRecorded);
+      pending.catch(() => {}); // awaited below; not unhandled while a meant range is read first
+      const meantByDatabase = allRecorded ? null : comparison.meantDigestsByDatabase();
+      meantByDatabase?.catch(() => {});
       for (const [i, partition] of plan.partitions.entries()) {
         const { bounds } = partition;
         if (bounds.kind !== 'key-range') throw new Error('internal: aligned ranges are key ranges');
         const span = { from: bounds.from, to: bounds.to };
         const recorded = useExpected ? (job.expected[i] ?? null) : null;
         const replacedBefore = comparison.replacedSoFar(); // counted on this range's first reading only
-        if (recorded && byPartition && recorded.equals(byPartition.digests[i]!)) {
-          result.meantRows += recorded.rows;
-          result.targetRows += recorded.rows;
+        const meantKnown = recorded ? null : ((await meantByDatabase)?.[i] ?? null);
+        let reading = recorded || meantKnown ? null : comparison.summarizeMeant(span, partition.index);
+        reading?.catch(() => {});
+        const byPartition = await pending;
+        const known = byPartition?.digests[i] ?? null;
+        if (meantKnown && known?.equals(meantKnown)) {
+          result.meantRows += known.rows;
+          result.targetRows += known.rows;
           continue;
         }
-        const [first, target] = recorded
-          ? [recordedSide(recorded), await comparison.summarizeTarget(span)]
-          : await comparison.summarize(span, partition.index);
+        if (!recorded) reading ??= comparison.summarizeMeant(span, partition.index);
+        let first: RangeSide;
+        let target: RangeSide;
+        if (recorded) {
+          if (known && recorded.equals(known)) {
+            result.meantRows += recorded.rows;
+            result.targetRows += recorded.rows;
+            continue;
+          }
+          [first, target] = [recordedSide(recorded), await comparison.summarizeTarget(span)];
+        } else if (known) {
+          first = await reading!;
+          if (first.digest.equals(known)) {
+            result.meantRows += known.rows;
+            result.targetRows += known.rows;
+            result.replacedValues += comparison.replacedSoFar() - replacedBefore;
+            continue;
+          }
+          target = await comparison.summarizeTarget(span);
+        } else {
+          [first, target] = await Promise.all([reading!, comparison.summarizeTarget(span)]);
+        }
+        if (known && byPartition?.byDatabase && !known.equals(target.digest)) {
+          comparison.notes.push(
+            `partition ${partition.index}: the target database's digest differs from that of the rows read back (values with no exact SQL spelling, such as a BC date); compared by reading back`,
+          );
+        }
         let meant = first;
         if (!meant.digest.equals(target.digest) && !meant.read) {
           // Confirm against the source as it is now (and learn its keys) before narrowing.
@@ -201,15 +240,37 @@ export async function verifyTableContent(job: TableContentJob): Promise<ContentV
       result.ranges = 1;
       const recorded = useExpected && job.expected.every((d) => d !== null) ? job.expected : null;
       const limit = MAX_ROWS_DIFFED_IN_MEMORY;
+      const whole = comparison.targetDigestWhole(); // by the target database, while the meant rows are read
+      whole.catch(() => {});
       let meant: RangeSide;
       let target: RangeSide;
       if (recorded) {
         const digest = new ContentDigest();
         for (const partition of recorded) digest.merge(partition!);
-        [meant, target] = [recordedSide(digest), await comparison.summarizeTarget(null, limit)];
+        meant = recordedSide(digest);
+        const known = await whole;
+        target =
+          known && known.equals(digest) ? recordedSide(known) : await comparison.summarizeTarget(null, limit);
         if (!meant.digest.equals(target.digest)) meant = await comparison.summarizeMeant(null, 0, limit);
       } else {
-        [meant, target] = await comparison.summarize(null, 0, limit);
+        const meantKnown = (await comparison.meantDigestsByDatabase())?.[0] ?? null;
+        const reading = meantKnown
+          ? Promise.resolve(recordedSide(meantKnown))
+          : comparison.summarizeMeant(null, 0, limit);
+        reading.catch(() => {});
+        const known = await whole;
+        if (known === null) {
+          [meant, target] = await Promise.all([reading, comparison.summarizeTarget(null, limit)]);
+        } else {
+          meant = await reading;
+          target = known.equals(meant.digest)
+            ? recordedSide(known)
+            : await comparison.summarizeTarget(null, limit);
+        }
+        // Differing digests are diffed by key: the meant rows are read (if the source computed theirs).
+        if (!meant.read && !meant.digest.equals(target.digest)) {
+          meant = await comparison.summarizeMeant(null, 0, limit);
+        }
       }
       result.meantRows = meant.digest.rows;
       result.targetRows = target.digest.rows;

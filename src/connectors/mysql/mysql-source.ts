@@ -6,7 +6,17 @@ import { keyRangeClause, keyRangeWhere } from '../key-range-clause.ts';
 import type { Connection as CoreConnection } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
 import type { MysqlEndpoint } from '../../spec/spec-schema.ts';
-import type { ColumnSchema, PartitionBounds, RowBatch, Source, TableSchema } from '../connector.ts';
+import type {
+  ColumnSchema,
+  DigestUnsupported,
+  KeySpan,
+  PartitionBounds,
+  RangeDigests,
+  RowBatch,
+  Source,
+  TableSchema,
+} from '../connector.ts';
+import { digestMysqlRanges } from './mysql-digest.ts';
 import { openMysqlPool, openMysqlReadConnection, type MysqlPool } from './mysql-connection.ts';
 import { MysqlIntrospector } from './mysql-introspector.ts';
 import { readConverterFor, rowConverter, selectExpression, type ZeroDates } from './mysql-read-values.ts';
@@ -103,6 +113,17 @@ class MysqlSource implements Source {
       `SELECT COUNT(*) AS n FROM ${q(table.name)}${range.sql}`,
     );
     return Number(row!.n);
+  }
+
+  /** See Source.digestRanges: as many queries at once as the pool has connections. */
+  digestRanges(
+    table: TableSchema,
+    hashed: readonly ColumnSchema[],
+    keyColumn: string | null,
+    spans: readonly KeySpan[],
+  ): Promise<RangeDigests | DigestUnsupported> {
+    const concurrency = this.endpoint.poolSize ?? 4;
+    return digestMysqlRanges(this.pool, table, hashed, keyColumn, spans, concurrency);
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,18 @@ import type pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
 import Cursor from 'pg-cursor';
 import type { PostgresEndpoint } from '../../spec/spec-schema.ts';
-import type { PartitionBounds, Row, RowBatch, Source, TableSchema } from '../connector.ts';
+import type {
+  ColumnSchema,
+  DigestUnsupported,
+  KeySpan,
+  PartitionBounds,
+  RangeDigests,
+  Row,
+  RowBatch,
+  Source,
+  TableSchema,
+} from '../connector.ts';
+import { digestPostgresRanges } from './postgres-digest.ts';
 import { openPostgresPool } from './postgres-connection.ts';
 import { quotePostgresIdentifier } from './postgres-identifiers.ts';
 import { PostgresIntrospector } from './postgres-introspector.ts';
@@ -119,6 +130,17 @@ export class PostgresSource implements Source {
       range.params,
     );
     return Number(rows[0]!.n);
+  }
+
+  /** See Source.digestRanges: as many queries at once as the pool has connections. */
+  digestRanges(
+    table: TableSchema,
+    hashed: readonly ColumnSchema[],
+    keyColumn: string | null,
+    spans: readonly KeySpan[],
+  ): Promise<RangeDigests | DigestUnsupported> {
+    const concurrency = this.pool.options.max ?? 1;
+    return digestPostgresRanges(this.pool, this.schema, table, hashed, keyColumn, spans, concurrency);
   }
 
   async close(): Promise<void> {
