@@ -24,6 +24,8 @@ export function transportError(error: unknown): TransportedError {
   }
   if (error instanceof ErrorPolicyExceeded)
     return { kind: 'policy', message: error.message, ...steps(error) };
+  // Before MigrationFailedError, which it extends: a stop on request pauses the run, it does not fail it.
+  if (error instanceof RunPaused) return { kind: 'paused', message: error.message, ...steps(error) };
   if (error instanceof MigrationFailedError) {
     return { kind: 'migration', message: error.message, ...steps(error) };
   }

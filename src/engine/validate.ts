@@ -13,7 +13,7 @@ import { replacedValues, rowDefect } from '../connectors/row-defect.ts';
 import { rowRepair } from '../connectors/row-repair.ts';
 import { keyText, type Key, type KeyIndex } from '../rules/key-index.ts';
 import { rejects, type QualityTally } from '../rules/quality.ts';
-import { IMPLICIT_RULES, uniqueKey, type TableProgram } from '../rules/table-program.ts';
+import { IMPLICIT_RULES, uniqueKey, type TableProgram, type UniqueCheck } from '../rules/table-program.ts';
 import type { RejectReason } from '../state/run-types.ts';
 import type { TablePlan } from '../plan/plan-types.ts';
 import type { TransformedBatch } from './transform.ts';
@@ -85,6 +85,12 @@ function outsideRange(value: unknown, min: number | undefined, max: number | und
   return (min !== undefined && number < min) || (max !== undefined && number > max);
 }
 
+/** Whether `row` has a value under every column of unique rule `check` (what uniqueKey returns non-null for). */
+function hasUniqueValue(check: UniqueCheck, row: Row): boolean {
+  for (const p of check.positions) if (row[p] === null || row[p] === undefined) return false;
+  return true;
+}
+
 const IMPLICIT_INDEX: Record<string, number> = {
   filter: IMPLICIT_RULES.filter,
   transform: IMPLICIT_RULES.transform,
@@ -129,8 +135,16 @@ export function compileValidator(
   const strategies = unique.map(({ strategy }) =>
     options?.unordered && strategy.kind === 'in-partition' ? 'key-index' : strategy.kind,
   );
+  /**
+   * Every unique rule is proven by the source and no parent keys are claimed: a rule only counts the rows
+   * it checks (those with a value), and rows are accepted as they come, without claims.
+   */
+  const provenOnly =
+    !recompute && keySets.length === 0 && unique.length > 0 && strategies.every((s) => s === 'proven');
   /** Uniqueness or parent keys: rows are claimed before they are accepted. */
-  const keyed = !recompute && (unique.length > 0 || keySets.length > 0);
+  const keyed = !recompute && !provenOnly && (unique.length > 0 || keySets.length > 0);
+  /** provenOnly: per rule, whether the current row has a value to check (read before masking). */
+  const provenPresent = new Uint8Array(provenOnly ? unique.length : 0);
   /** One key-index transaction a batch, only where the batch writes keys. */
   const indexed = keyed && (keySets.length > 0 || strategies.includes('key-index'));
   const inKeyTransaction = (work: () => void) => (indexed ? keyIndex.transaction(work) : work());
@@ -268,7 +282,10 @@ export function compileValidator(
           });
         }
         // Unique and parent keys are taken from the values before masking.
-        const uniqueKeys = unique.length ? unique.map((u) => uniqueKey(u, row)) : undefined;
+        if (provenOnly) {
+          for (let u = 0; u < unique.length; u++) provenPresent[u] = hasUniqueValue(unique[u]!, row) ? 1 : 0;
+        }
+        const uniqueKeys = keyed && unique.length ? unique.map((u) => uniqueKey(u, row)) : undefined;
         const parentKeys = keySets.length ? keySets.map((k) => row[k.position]) : undefined;
         if (masked) {
           for (let c = 0; c < width; c++) {
@@ -296,6 +313,7 @@ export function compileValidator(
         }
         if (keyed) candidates.push({ index: r, row, reasons, uniqueKeys, parentKeys });
         else {
+          for (let u = 0; u < provenPresent.length; u++) if (provenPresent[u]) tally.check(unique[u]!.rule);
           accepted.push(row);
           positions.push(r);
         }

@@ -110,3 +110,68 @@ describe('unique rules proven by the source (MariaDB → PostgreSQL)', () => {
     assert.doesNotMatch(text, /unique \[ref\]:/);
   });
 });
+
+describe('only proven unique rules: rows are accepted without claims (MariaDB → PostgreSQL)', () => {
+  let dir: string;
+  let sourceDb: DatabaseEndpoint;
+  let targetDb: DatabaseEndpoint;
+  let store: StateStore;
+  let report: RunReport;
+
+  before(async () => {
+    dir = await tempDir('jivs-unique-proven-only-');
+    sourceDb = await mysqlEndpoint();
+    targetDb = await postgresEndpoint();
+    await sourceDb.exec(`CREATE TABLE orders (id INT PRIMARY KEY, code INT UNIQUE, note VARCHAR(10) NOT NULL)
+      ENGINE=InnoDB`);
+    // Every 100th code is NULL: no value to check. Ids above 3000 fail a critical rule.
+    const values = Array.from({ length: ROWS }, (_, i) => {
+      const id = i + 1;
+      return `(${id}, ${id % 100 === 0 ? 'NULL' : 100000 + id}, 'n${id}')`;
+    });
+    await sourceDb.exec(`INSERT INTO orders (id, code, note) VALUES ${values.join(', ')}`);
+    const run = await runSpec(dir, {
+      source: sourceDb.spec,
+      target: targetDb.spec,
+      tables: [
+        {
+          name: 'orders',
+          columns: { id: { rules: [{ max: 3000, severity: 'critical' }] } },
+          rules: [
+            { unique: ['id'], severity: 'critical' },
+            { unique: ['code'], severity: 'critical' },
+          ],
+        },
+      ],
+      partitionRows: 1000,
+      batchSize: 250,
+    });
+    ({ store, report } = run);
+    assert.equal(report.status, 'succeeded', report.error ?? '');
+  });
+
+  after(async () => {
+    await store?.close();
+    await Promise.allSettled([sourceDb?.drop(), targetDb?.drop()]);
+  });
+
+  it('counts the accepted rows with a value as checked and passed, and claims nothing', async () => {
+    const [table] = report.tables;
+    assert.ok(table);
+    assert.deepEqual([table.extracted, table.loaded, table.rejected], [ROWS, 3000, ROWS - 3000]);
+    const stats = (name: string) => {
+      const rule = table.quality!.rules.find((r) => r.name === name);
+      assert.ok(rule, name);
+      return [rule.checked, rule.passed, rule.failed];
+    };
+    assert.deepEqual(stats('unique(id)'), [3000, 3000, 0]);
+    assert.deepEqual(stats('unique(code)'), [2970, 2970, 0]);
+    assert.equal((await targetDb.rows('orders')).length, 3000);
+    const db = new Database(keyIndexPath(store, report.runId), { readonly: true });
+    try {
+      assert.deepEqual(db.prepare('SELECT COUNT(*) AS n FROM keys').get(), { n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -10,30 +10,38 @@ import type { CheckpointRecord, RefusedRow, RowBatch, TableSchema, TableWriter }
 import { isDataRefusal } from '../data-refusal.ts';
 import { isolateRefusedRows } from '../isolate-refused-rows.ts';
 import { upsertCheckpoint } from './postgres-checkpoints.ts';
-import { encodeCopyChunks } from './postgres-copy-encoder.ts';
+import { CopyBuffers, encodeCopyChunks } from './postgres-copy-encoder.ts';
 import { describePostgresError } from './postgres-connection.ts';
 import { ident, qualified } from './postgres-identifiers.ts';
 
 /**
  * Streams a batch's chunks into a COPY, waiting for 'drain' when the socket is full, and resolves once
  * the server has confirmed the COPY ('finish'). Plain writes measured ~10% faster than a pipeline
- * from Readable.from(). `once` rejects when the stream reports an error while it waits.
+ * from Readable.from(). `once` rejects when the stream reports an error while it waits. The chunk
+ * Buffers are reused only after a COPY that finished (see CopyBuffers).
  */
-async function copyBatch(copy: Writable, batch: RowBatch, width: number): Promise<void> {
+async function copyBatch(copy: Writable, batch: RowBatch, width: number, pool: CopyBuffers): Promise<void> {
   // Errors are delivered only while one of the awaits below listens; this keeps a late one from
   // becoming an uncaught 'error' event.
   copy.on('error', () => {});
+  const buffers = pool.acquire();
   try {
-    for (const chunk of encodeCopyChunks(batch, width)) {
-      if (!copy.write(chunk)) await once(copy, 'drain');
+    try {
+      for (const chunk of encodeCopyChunks(batch, width, buffers)) {
+        if (!copy.write(chunk)) await once(copy, 'drain');
+      }
+    } catch (error) {
+      // Abort the COPY (CopyFail) so the connection returns to a usable state, then report.
+      copy.destroy(error as Error);
+      throw error;
     }
+    copy.end();
+    await once(copy, 'finish');
   } catch (error) {
-    // Abort the COPY (CopyFail) so the connection returns to a usable state, then report.
-    copy.destroy(error as Error);
+    buffers.discard();
     throw error;
   }
-  copy.end();
-  await once(copy, 'finish');
+  buffers.recycle();
 }
 
 /**
@@ -44,6 +52,7 @@ export function openCopyWriter(pool: pg.Pool, schema: string, table: TableSchema
   const columns = table.columns.map((c) => ident(c.name)).join(', ');
   const sql = `COPY ${qualified(schema, table.name)} (${columns}) FROM STDIN`;
   const width = table.columns.length;
+  const buffers = new CopyBuffers();
 
   const write = async (batch: RowBatch, checkpoint?: CheckpointRecord): Promise<void> => {
     if (batch.length === 0 && !checkpoint) return;
@@ -52,7 +61,7 @@ export function openCopyWriter(pool: pg.Pool, schema: string, table: TableSchema
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      if (batch.length) await copyBatch(client.query(copyFrom(sql)), batch, width);
+      if (batch.length) await copyBatch(client.query(copyFrom(sql)), batch, width, buffers);
       if (checkpoint) await upsertCheckpoint(client, schema, checkpoint);
       await client.query('COMMIT');
     } catch (error) {
@@ -86,7 +95,7 @@ export function openCopyWriter(pool: pg.Pool, schema: string, table: TableSchema
       return await isolateRefusedRows(batch.length, maxRefused, async ([from, to]) => {
         await client.query('SAVEPOINT jivs_isolate');
         try {
-          await copyBatch(client.query(copyFrom(sql)), batch.slice(from, to), width);
+          await copyBatch(client.query(copyFrom(sql)), batch.slice(from, to), width, buffers);
         } catch (error) {
           if (!isDataRefusal(error)) throw error;
           await client.query('ROLLBACK TO SAVEPOINT jivs_isolate');

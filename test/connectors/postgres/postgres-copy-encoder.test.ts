@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { from as copyFrom } from 'pg-copy-streams';
 import {
   arrayLiteral,
+  CopyBuffers,
   encodeCopyChunks,
   encodeCopyField,
   encodeCopyRow,
@@ -102,14 +103,105 @@ describe('encodeCopyChunks', () => {
     assert.equal(encodeCopyRow([1], 3), '1\t\\N\t\\N\n');
   });
 
-  it('gathers rows into chunks of about the requested size, never splitting a row', () => {
+  it('fills chunks of the buffer size, a row split where a chunk ends', () => {
     const batch = Array.from({ length: 1000 }, (_, i) => [i, 'x'.repeat(100)]);
-    const chunks = [...encodeCopyChunks(batch, 2, 16 * 1024)];
+    const chunks = [...encodeCopyChunks(batch, 2, new CopyBuffers(16 * 1024))];
     assert.ok(chunks.length > 3 && chunks.length < 12, `${chunks.length} chunks`);
-    for (const chunk of chunks) assert.equal(chunk.at(-1), 0x0a);
+    for (const chunk of chunks.slice(0, -1)) assert.ok(chunk.length > 16 * 1024 - 400, `${chunk.length}`);
     const lines = Buffer.concat(chunks).toString('utf8').split('\n');
     assert.equal(lines.length, 1001);
     assert.equal(lines[999], `999\t${'x'.repeat(100)}`);
+  });
+
+  /** What the per-value string encoder gives for the same rows: the reference for the Buffer path. */
+  const expected = (rows: unknown[][], width: number) =>
+    Buffer.from(rows.map((row) => encodeCopyRow(row, width)).join(''), 'utf8');
+  const encoded = (rows: unknown[][], width: number, size: number) =>
+    Buffer.concat([...encodeCopyChunks(rows, width, new CopyBuffers(size))]);
+
+  it('writes the same bytes as the string encoder, whatever the buffer size', () => {
+    const values: unknown[] = [
+      null,
+      undefined,
+      '',
+      'plain',
+      'Jürgen Müller · Łukasz',
+      '😀漢 e\u0301',
+      'a\\b\tc\nd\re',
+      '\\N',
+      '\u0001\u001f\u007f\u0080\u07ff\u0800\uffff',
+      'lone \ud800 and \udc00 surrogates\ud83d',
+      0,
+      -0,
+      7,
+      -2147483648,
+      2147483647,
+      2147483648,
+      -2147483649,
+      1.5e-7,
+      NaN,
+      Infinity,
+      -Infinity,
+      Number.MAX_VALUE,
+      0.1,
+      true,
+      false,
+      9223372036854775807n,
+      -(10n ** 70n),
+      Buffer.from([0x0a, 0xff, 0x00]),
+      Buffer.alloc(0),
+      ['a', 'b"c', null, ['\\', '\t']],
+      { k: 'v\n' },
+    ];
+    const rows = Array.from({ length: 300 }, (_, r) =>
+      Array.from({ length: 5 }, (_, c) => values[(r * 7 + c * 3) % values.length]),
+    );
+    const want = expected(rows, 6);
+    for (const size of [64, 65, 100, 257, 1024, 64 * 1024]) {
+      assert.deepEqual(encoded(rows, 6, size), want, `buffer of ${size} bytes`);
+    }
+  });
+
+  it('splits escapes and multibyte characters straddling a chunk end only between bytes of the stream', () => {
+    // Every offset of the special characters relative to the 64-byte chunk end is tried.
+    for (let pad = 0; pad < 70; pad++) {
+      const rows = [['x'.repeat(pad) + '\\\t\n\rü漢😀'], ['é'.repeat(pad)]];
+      assert.deepEqual(encoded(rows, 1, 64), expected(rows, 1), `pad ${pad}`);
+    }
+  });
+
+  it('encodes rows and values larger than the buffer', () => {
+    const long = 'ab\tç漢😀\\'.repeat(5000);
+    const rows = [
+      [1, long, Buffer.alloc(3000, 0xab)],
+      [2, 'x'.repeat(10_000), 10n ** 200n],
+      [3, null, Buffer.alloc(0)],
+    ];
+    for (const size of [64, 1000, 4096]) {
+      const chunks = [...encodeCopyChunks(rows, 3, new CopyBuffers(size))];
+      for (const chunk of chunks) assert.ok(chunk.length <= size);
+      assert.deepEqual(Buffer.concat(chunks), expected(rows, 3), `buffer of ${size} bytes`);
+    }
+  });
+
+  it('reuses the Buffers of a finished COPY and forgets those of a failed one', () => {
+    const pool = new CopyBuffers(64);
+    const rows = Array.from({ length: 20 }, (_, i) => [i, 'row text']);
+    const first = pool.acquire();
+    assert.equal(first, pool);
+    const firstChunks = [...encodeCopyChunks(rows, 2, first)];
+    // A second COPY while the first one still holds the Buffers gets its own.
+    const other = pool.acquire();
+    assert.notEqual(other, pool);
+    const otherChunks = [...encodeCopyChunks(rows, 2, other)];
+    assert.ok(otherChunks.every((c) => firstChunks.every((f) => c.buffer !== f.buffer)));
+    first.recycle();
+    const again = [...encodeCopyChunks(rows, 2, pool.acquire())];
+    assert.ok(again.some((c) => firstChunks.some((f) => c.buffer === f.buffer)));
+    pool.discard();
+    const fresh = [...encodeCopyChunks(rows, 2, pool.acquire())];
+    assert.ok(fresh.every((c) => again.every((f) => c.buffer !== f.buffer)));
+    assert.deepEqual(Buffer.concat(fresh), expected(rows, 2));
   });
 
   it('encodes multibyte text as UTF-8', () => {
@@ -130,7 +222,7 @@ describe('COPY round trip through a real table', () => {
     try {
       const width = columns.split(',').length;
       await pipeline(
-        Readable.from(encodeCopyChunks(rows, width, 1024)),
+        Readable.from(encodeCopyChunks(rows, width, new CopyBuffers(1024))),
         client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`)),
       );
     } finally {
