@@ -7,7 +7,7 @@
  * run's own wall time and status.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,11 +36,17 @@ async function api<T>(method: string, path: string, token?: string, body?: unkno
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'jivs-bench-service-'));
+// The service refuses a spec folder inside its own state: each gets a folder of its own.
+const dataDir = join(dir, 'data');
+const specDir = join(dir, 'specs');
+await Promise.all([mkdir(dataDir), mkdir(specDir)]);
 const server = spawn(process.execPath, [join(root, 'bin', 'jivs.js'), 'serve', '--port', String(PORT)], {
   cwd: dir,
   env: {
     ...process.env,
-    JIVS_STATE: join(dir, 'state.db'),
+    JIVS_DATA_DIR: dataDir,
+    JIVS_STATE: join(dataDir, 'state.db'),
+    JIVS_SPEC_DIR: specDir,
     JIVS_ADMIN_PASSWORD: 'bench-admin-password',
     JIVS_LOG_LEVEL: 'warn',
   },

@@ -4,12 +4,19 @@
  * grace period) when the service stops.
  */
 import type { ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
 import { ApiError, badRequest } from '../http-errors.ts';
 import { childEnvironment } from './child-env.ts';
 import { forkRunner } from './fork-child.ts';
 import type { ChildFailure, ChildJob, ChildMessage, ParentMessage } from './ipc-messages.ts';
+
+/**
+ * The niceness of a job's process (and the partition threads it starts): a run may use every core, and the
+ * service's own requests (status, events, other users) still come first.
+ */
+const JOB_NICENESS = 10;
 
 export class RunProcesses {
   private readonly children = new Set<ChildProcess>();
@@ -20,6 +27,11 @@ export class RunProcesses {
   /** Starts a child for `job`, wiring its output to the log and its messages to `onMessage`. */
   spawn(job: ChildJob, log: () => Logger, onMessage: (m: ChildMessage) => void): ChildProcess {
     const child = forkRunner(childEnvironment(process.env, this.envAllow));
+    try {
+      setPriority(child.pid!, JOB_NICENESS);
+    } catch {
+      // Not permitted here (or the process is already gone): it runs at the service's priority.
+    }
     this.children.add(child);
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => log().warn({ stream: 'child' }, line));
