@@ -10,6 +10,7 @@
 import type { ColumnSchema, DigestUnsupported, KeySpan, RangeDigests, TableSchema } from '../connector.ts';
 import type { MysqlPool } from './mysql-connection.ts';
 import { quoteMysqlIdentifier as q } from './mysql-types.ts';
+import { rowTextParts } from '../row-hash-sql.ts';
 
 const TWO_64 = 1n << 64n;
 const TEXT_TYPE = /^(?:var)?char\b|^(?:tiny|medium|long)?text\b|^enum\b/i;
@@ -68,18 +69,13 @@ export function mysqlRowHash(
   table: TableSchema,
   hashed: readonly ColumnSchema[],
 ): { sql: string } | DigestUnsupported {
-  const parts: string[] = [];
-  const missing: string[] = [];
-  table.columns.forEach((stored, i) => {
-    const column = q(stored.name);
-    const normal = mysqlNormalExpression(stored, hashed[i]!, column);
-    if (normal === null) {
-      missing.push(`${stored.name} (${stored.nativeType})`);
-      return;
-    }
-    parts.push(`IF(${column} IS NULL, '-', CONCAT(LENGTH(${normal}), ':', ${normal}))`);
+  const row = rowTextParts(table, hashed, {
+    quote: q,
+    normal: mysqlNormalExpression,
+    part: (column, normal) => `IF(${column} IS NULL, '-', CONCAT(LENGTH(${normal}), ':', ${normal}))`,
   });
-  if (missing.length) return { unsupported: `no exact SQL form for column(s) ${missing.join(', ')}` };
+  if ('unsupported' in row) return row;
+  const { parts } = row;
   const text = `CONVERT(CONCAT(${parts.length ? parts.join(', ') : "''"}) USING utf8mb4)`;
   return { sql: `CAST(CONV(LEFT(MD5(${text}), 16), 16, 10) AS UNSIGNED)` };
 }

@@ -13,6 +13,7 @@
 import type pg from 'pg';
 import { isSinglePrecision } from '../../core/single-precision.ts';
 import type { ColumnSchema, DigestUnsupported, KeySpan, RangeDigests, TableSchema } from '../connector.ts';
+import { rowTextParts } from '../row-hash-sql.ts';
 import { quotePostgresIdentifier } from './postgres-identifiers.ts';
 
 const TWO_64 = 1n << 64n;
@@ -80,18 +81,14 @@ export function postgresRowHash(
   table: TableSchema,
   hashed: readonly ColumnSchema[],
 ): { sql: string } | DigestUnsupported {
-  const parts: string[] = [];
-  const missing: string[] = [];
-  table.columns.forEach((stored, i) => {
-    const column = quotePostgresIdentifier(stored.name);
-    const normal = postgresNormalExpression(stored, hashed[i]!, column);
-    if (normal === null) {
-      missing.push(`${stored.name} (${stored.nativeType})`);
-      return;
-    }
-    parts.push(`CASE WHEN ${column} IS NULL THEN '-' ELSE octet_length(${normal}) || ':' || ${normal} END`);
+  const row = rowTextParts(table, hashed, {
+    quote: quotePostgresIdentifier,
+    normal: postgresNormalExpression,
+    part: (column, normal) =>
+      `CASE WHEN ${column} IS NULL THEN '-' ELSE octet_length(${normal}) || ':' || ${normal} END`,
   });
-  if (missing.length) return { unsupported: `no exact SQL form for column(s) ${missing.join(', ')}` };
+  if ('unsupported' in row) return row;
+  const { parts } = row;
   const text = parts.length ? parts.join(' || ') : `''`;
   return { sql: `('x' || left(md5(${text}), 16))::bit(64)::bigint` };
 }
