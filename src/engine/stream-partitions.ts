@@ -26,7 +26,7 @@ import { RunPaused } from './run-interruption.ts';
 const STREAMING_PHASES: PhaseName[] = ['extraction', 'transformation', 'validation', 'loading'];
 
 /** Rows a partition holds (estimated) from which `partitionThreads: auto` runs partitions on threads. */
-export const THREADS_FROM_PARTITION_ROWS = 20_000;
+const THREADS_FROM_PARTITION_ROWS = 20_000;
 
 /**
  * Worker threads for the run's partitions, or null to run them on the main thread: the spec's

@@ -196,7 +196,7 @@ export const MigrationSpecSchema = Type.Object(
       Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
         default: 'auto',
         description:
-          'Where partitions run: on worker threads, one per partition running at a time, each with its own connections (on), or all on the main thread (off). auto: on when the target is a database server and a partition holds at least 20,000 rows (estimated).',
+          'Where partitions run: on worker threads, one per partition running at a time, each with its own connections (on), or all on the main thread (off). auto: on when a partition holds at least 20,000 rows (estimated). Only PostgreSQL and MySQL targets take several writers: SQLite and file targets always load on the main thread.',
       }),
     ),
     partitionRows: Type.Optional(
