@@ -10,9 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { MigrationFailedError } from '../core/errors.ts';
 import type { PartitionCheckpoint } from './checkpoints.ts';
 import { reviveError, transportError } from './error-transport.ts';
-import type { BusyClock } from './phase-clock.ts';
 import type { BusyTimes, PartitionCall, PartitionJob, RunMessage, WorkerMessage } from './partition-job.ts';
-import type { PartitionStore } from './run-partition.ts';
+import type { PartitionRun } from './run-partition.ts';
 
 /** The worker's module, next to this one (`.ts` under tsx, `.js` when built). */
 const WORKER_URL = new URL(`./partition-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
@@ -29,13 +28,7 @@ function startWorker(): Worker {
 }
 
 /** What lives on the run's side of one partition: where its calls and messages go. */
-export interface PartitionHost {
-  store: PartitionStore;
-  clock: BusyClock;
-  progressed(checkpoint: PartitionCheckpoint): void;
-  enforcePolicy(): void;
-  log(message: string): void;
-}
+export type PartitionHost = Pick<PartitionRun, 'store' | 'clock' | 'progressed' | 'enforcePolicy' | 'log'>;
 
 export class PartitionThreads {
   private readonly idle: Worker[] = [];
